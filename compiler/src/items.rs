@@ -1,0 +1,169 @@
+//! The item tree: parse queries over the syntax layer.
+//!
+//! `parsed_file` re-runs whenever a file's text changes; `item_syntax` picks one item out of
+//! it and, because item trees hold only item-relative spans, returns an equal value for every
+//! item the edit did not touch. Salsa then backdates it, and nothing downstream re-runs.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::db::{Db, ItemId, ItemKey, SourceFile};
+use crate::diagnostics::{Diagnostic, DiagnosticId};
+use crate::syntax::ast::{HeaderItem, Item, ItemData, ItemKind, Span};
+use crate::syntax::{StrayText, SyntaxError, parse_file};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedItem {
+    pub key: ItemKey,
+    /// Where the item starts in its file; spans inside the item are relative to it.
+    pub offset: u32,
+    pub len: u32,
+    pub item: Arc<Item>,
+    pub errors: Vec<SyntaxError>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedFile {
+    pub items: Vec<ParsedItem>,
+    pub stray: Vec<StrayText>,
+}
+
+impl ParsedFile {
+    pub fn find(&self, key: &ItemKey) -> Option<&ParsedItem> {
+        self.items.iter().find(|item| &item.key == key)
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn parsed_file(db: &dyn Db, file: SourceFile) -> ParsedFile {
+    let syntax = parse_file(file.text(db));
+    let mut occurrences: HashMap<(ItemKind, String), u32> = HashMap::new();
+    let items = syntax
+        .items
+        .into_iter()
+        .map(|item| {
+            let counter = occurrences
+                .entry((item.kind, item.name.clone()))
+                .or_insert(0);
+            let occurrence = *counter;
+            *counter += 1;
+            ParsedItem {
+                key: ItemKey {
+                    kind: item.kind,
+                    name: item.name,
+                    occurrence,
+                },
+                offset: u32::try_from(item.start).unwrap_or(u32::MAX),
+                len: u32::try_from(item.end - item.start).unwrap_or(u32::MAX),
+                item: Arc::new(item.item),
+                errors: item.errors,
+            }
+        })
+        .collect();
+    ParsedFile {
+        items,
+        stray: syntax.stray,
+    }
+}
+
+/// The keys of a file's items, in order. Equal across edits that change no item's name, so
+/// queries that only need to know which items exist are not re-run by body edits.
+#[salsa::tracked(returns(ref))]
+pub fn file_items(db: &dyn Db, file: SourceFile) -> Vec<ItemKey> {
+    parsed_file(db, file)
+        .items
+        .iter()
+        .map(|item| item.key.clone())
+        .collect()
+}
+
+/// The syntax tree of one item.
+#[salsa::tracked]
+pub fn item_syntax<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<Arc<Item>> {
+    parsed_file(db, *item.file(db))
+        .find(item.key(db))
+        .map(|parsed| Arc::clone(&parsed.item))
+}
+
+/// The ids of a file's items, in order.
+pub fn file_item_ids(db: &dyn Db, file: SourceFile) -> Vec<ItemId<'_>> {
+    file_items(db, file)
+        .iter()
+        .map(|key| ItemId::new(db, file, key.clone()))
+        .collect()
+}
+
+/// The header (`ruleset` or `module`) of a file, if its first item is one.
+#[salsa::tracked]
+pub fn file_header(db: &dyn Db, file: SourceFile) -> Option<Arc<HeaderItem>> {
+    let parsed = parsed_file(db, file);
+    let first = parsed.items.first()?;
+    match &first.item.data {
+        ItemData::Header(header) => Some(Arc::new(header.clone())),
+        _ => None,
+    }
+}
+
+/// Syntax errors and header problems of one file, with file-absolute spans.
+#[salsa::tracked(returns(ref))]
+pub fn file_syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let parsed = parsed_file(db, file);
+    let mut diagnostics = Vec::new();
+    for stray in &parsed.stray {
+        diagnostics.push(
+            Diagnostic::new(
+                DiagnosticId::StrayText,
+                Span::new(stray.start, stray.end),
+                "this text is not part of any item",
+            )
+            .with_primary_label("expected an item here")
+            .with_help(
+                "items start at the beginning of a line with a keyword such as `rule`, `record` or `table`",
+            ),
+        );
+    }
+    for item in &parsed.items {
+        for error in &item.errors {
+            diagnostics.push(
+                Diagnostic::new(DiagnosticId::SyntaxError, error.span, &error.message)
+                    .with_optional_help(error.help.clone())
+                    .shifted(item.offset),
+            );
+        }
+    }
+    let is_header =
+        |item: &ParsedItem| matches!(item.key.kind, ItemKind::Ruleset | ItemKind::Module);
+    match parsed.items.first() {
+        Some(first) if is_header(first) => {}
+        Some(first) => diagnostics.push(
+            Diagnostic::new(
+                DiagnosticId::MissingHeader,
+                Span::new(
+                    first.offset as usize,
+                    first.offset as usize + first.key.kind.keyword().len(),
+                ),
+                "this file does not start with `ruleset` or `module`",
+            )
+            .with_primary_label("the first item of the file")
+            .with_help("start the file with `module my.module.name` or `ruleset my.rules.name`"),
+        ),
+        None => {}
+    }
+    for item in parsed.items.iter().skip(1).filter(|item| is_header(item)) {
+        diagnostics.push(
+            Diagnostic::new(
+                DiagnosticId::MisplacedHeader,
+                Span::new(
+                    item.offset as usize,
+                    item.offset as usize + item.key.kind.keyword().len(),
+                ),
+                format!(
+                    "a file has one header, but this is a second `{}`",
+                    item.key.kind.keyword()
+                ),
+            )
+            .with_help("split the file in two, or remove this header"),
+        );
+    }
+    diagnostics
+}

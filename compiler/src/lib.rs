@@ -1,0 +1,13 @@
+//! The Clearance compiler: from rule files to a checked, typed IR.
+//!
+//! Data flows text -> [`syntax`] (tokens, items, trees) -> [`items`] (salsa parse queries) ->
+//! name resolution and type checking -> [`ir`]. Every step after parsing is a salsa query
+//! over [`db::Db`], keyed per item, so that an edit re-checks only what depends on it.
+
+pub mod db;
+pub mod diagnostics;
+pub mod ir;
+pub mod items;
+pub mod syntax;
+pub mod time;
+pub mod types;

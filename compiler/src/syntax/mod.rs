@@ -1,0 +1,55 @@
+//! The syntax layer: tokens, item boundaries, the pest grammar and the syntax tree.
+//!
+//! This layer knows nothing of salsa, of name resolution or of the editor: it turns text into
+//! trees and errors, and never fails.
+
+pub mod ast;
+pub mod lexer;
+pub mod parser;
+pub mod split;
+
+use ast::{Item, ItemKind};
+pub use parser::{ItemParse, SyntaxError, parse_expression, parse_item};
+pub use split::{RawItem, StrayText, split_items};
+
+/// One item of a file: where it is, what the token layer saw, and what the parser built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxItem {
+    pub kind: ItemKind,
+    pub name: String,
+    pub start: usize,
+    pub end: usize,
+    pub item: Item,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// A whole file's syntax: every item, and the text that belongs to none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileSyntax {
+    pub items: Vec<SyntaxItem>,
+    pub stray: Vec<StrayText>,
+}
+
+/// Parses a file item by item. Never fails: each broken item carries its own errors.
+pub fn parse_file(text: &str) -> FileSyntax {
+    let split = split_items(text);
+    let items = split
+        .items
+        .into_iter()
+        .map(|raw| {
+            let parse = parse_item(&text[raw.start..raw.end], raw.kind);
+            SyntaxItem {
+                kind: raw.kind,
+                name: raw.name,
+                start: raw.start,
+                end: raw.end,
+                item: parse.item,
+                errors: parse.errors,
+            }
+        })
+        .collect();
+    FileSyntax {
+        items,
+        stray: split.stray,
+    }
+}
