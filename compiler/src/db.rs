@@ -37,6 +37,7 @@ pub struct ItemKey {
 
 #[salsa::interned(debug)]
 pub struct ItemId<'db> {
+    #[returns(copy)]
     pub file: SourceFile,
     #[returns(ref)]
     pub key: ItemKey,

@@ -257,8 +257,6 @@ pub enum Node {
     MakeList(Vec<NodeId>),
     MakeSet(Vec<NodeId>),
     MakeRecord(Vec<NodeId>),
-    /// Wraps a value of type `T` as a `T?` (a no-op at run time, kept for the type).
-    Some(NodeId),
     Call {
         function: Link,
         args: Vec<NodeId>,

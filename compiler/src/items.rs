@@ -78,9 +78,9 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Vec<ItemKey> {
 }
 
 /// The syntax tree of one item.
-#[salsa::tracked]
+#[salsa::tracked(returns(clone))]
 pub fn item_syntax<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Option<Arc<Item>> {
-    parsed_file(db, *item.file(db))
+    parsed_file(db, item.file(db))
         .find(item.key(db))
         .map(|parsed| Arc::clone(&parsed.item))
 }
@@ -94,7 +94,7 @@ pub fn file_item_ids(db: &dyn Db, file: SourceFile) -> Vec<ItemId<'_>> {
 }
 
 /// The header (`ruleset` or `module`) of a file, if its first item is one.
-#[salsa::tracked]
+#[salsa::tracked(returns(clone))]
 pub fn file_header(db: &dyn Db, file: SourceFile) -> Option<Arc<HeaderItem>> {
     let parsed = parsed_file(db, file);
     let first = parsed.items.first()?;

@@ -4,10 +4,15 @@
 //! name resolution and type checking -> [`ir`]. Every step after parsing is a salsa query
 //! over [`db::Db`], keyed per item, so that an edit re-checks only what depends on it.
 
+pub mod check;
 pub mod db;
+pub mod defs;
 pub mod diagnostics;
 pub mod ir;
 pub mod items;
+pub mod program;
+pub mod project;
+pub mod resolve;
 pub mod syntax;
 pub mod time;
 pub mod types;

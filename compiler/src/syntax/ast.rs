@@ -382,6 +382,8 @@ pub struct RuleItem {
 pub struct RuleClause {
     pub kind: RuleClauseKind,
     pub span: Span,
+    /// The clause as written, for explanations in findings.
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -35,11 +35,7 @@ pub fn parse_item(text: &str, kind: ItemKind) -> ItemParse {
     let docs = leading_docs(text);
     match ClearanceParser::parse(Rule::item_entry, text) {
         Ok(mut pairs) => {
-            let mut builder = Builder {
-                text,
-                base: 0,
-                errors: Vec::new(),
-            };
+            let mut builder = Builder::new(text);
             let data = pairs
                 .next()
                 .and_then(|entry| entry.into_inner().next())
@@ -62,11 +58,7 @@ pub fn parse_item(text: &str, kind: ItemKind) -> ItemParse {
 
 /// Parses a standalone expression; used by tests and by the editor.
 pub fn parse_expression(text: &str) -> Result<Expr, SyntaxError> {
-    let mut builder = Builder {
-        text,
-        base: 0,
-        errors: Vec::new(),
-    };
+    let mut builder = Builder::new(text);
     let expr = builder.template_expr(text, 0)?;
     match builder.errors.into_iter().next() {
         Some(error) => Err(error),
@@ -170,6 +162,8 @@ fn children(pair: Pair<'_, Rule>) -> Vec<Pair<'_, Rule>> {
 
 struct Builder<'t> {
     text: &'t str,
+    /// Start and end of every token of the item that is not whitespace or a comment.
+    token_ends: Vec<(usize, usize)>,
     /// Added to pest positions: non-zero when parsing a template's expression.
     base: usize,
     errors: Vec<SyntaxError>,
@@ -189,9 +183,42 @@ macro_rules! next_child {
 type Built<T> = Result<T, SyntaxError>;
 
 impl<'t> Builder<'t> {
+    fn new(text: &'t str) -> Builder<'t> {
+        let token_ends = tokenize(text)
+            .into_iter()
+            .filter(|token| {
+                !matches!(
+                    token.kind,
+                    TokenKind::Newline | TokenKind::Comment | TokenKind::DocComment
+                )
+            })
+            .map(|token| (token.start, token.end))
+            .collect();
+        Builder {
+            text,
+            token_ends,
+            base: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The span of a pair, without the whitespace and comments pest counts into a rule that
+    /// ends with a repetition.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(span.start() + self.base, span.end() + self.base)
+        let (start, end) = (span.start(), span.end());
+        let end = if self.base == 0 {
+            let last = self
+                .token_ends
+                .partition_point(|&(token_start, token_end)| token_end <= end && token_start < end);
+            match last.checked_sub(1).map(|index| self.token_ends[index]) {
+                Some((token_start, token_end)) if token_start >= start => token_end,
+                _ => start + pair.as_str().trim_end().len(),
+            }
+        } else {
+            start + pair.as_str().trim_end().len()
+        };
+        Span::new(start + self.base, end.max(start) + self.base)
     }
 
     fn internal(&self, span: Span) -> SyntaxError {
@@ -748,6 +775,7 @@ impl<'t> Builder<'t> {
         let mut clauses = Vec::new();
         for clause in parts {
             let clause_span = self.span(&clause);
+            let clause_text = clause.as_str().to_string();
             let rule = clause.as_rule();
             let kind = match rule {
                 Rule::cites_clause => RuleClauseKind::Cites(self.cite(clause)?),
@@ -802,6 +830,7 @@ impl<'t> Builder<'t> {
             clauses.push(RuleClause {
                 kind,
                 span: clause_span,
+                text: clause_text,
             });
         }
         Ok(RuleItem { id, clauses })

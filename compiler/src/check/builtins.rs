@@ -1,0 +1,480 @@
+//! Calls: builtins, user functions and tables.
+
+use std::sync::Arc;
+
+use super::Checker;
+use super::expr::not_a_collection;
+use crate::defs::{function_signature, table_signature};
+use crate::diagnostics::{Diagnostic, DiagnosticId, did_you_mean};
+use crate::ir::{Builtin, Link, Node, NodeId};
+use crate::resolve::{CURRENCY_CODELIST, CURRENCY_MODULE, currency_index, def_path};
+use crate::syntax::ast::{Expr, ExprKind, ItemKind, Name, Span};
+use crate::types::{DefPath, Type};
+
+/// The builtin functions and what an analyst reads about them in "did you mean".
+pub const BUILTIN_NAMES: &[&str] = &[
+    "date",
+    "end_of_month",
+    "end_of_decade",
+    "days_between",
+    "length",
+    "size",
+    "substring",
+    "chars",
+    "upper",
+    "lower",
+    "starts_with",
+    "matches",
+    "to_int",
+    "abs",
+    "round",
+    "convert",
+    "hours",
+    "text",
+    "is_open",
+    "business_time_between",
+];
+
+impl Checker<'_> {
+    pub(crate) fn call(
+        &mut self,
+        function: &Name,
+        args: &[Expr],
+        span: Span,
+        _expected: Option<&Type>,
+    ) -> NodeId {
+        if BUILTIN_NAMES.contains(&function.text.as_str()) {
+            return self.builtin(function, args, span);
+        }
+        let def = self.scope.get(&function.text).cloned();
+        match def {
+            Some(def) if def.kind() == ItemKind::Function => {
+                let signature = function_signature(self.db, def.item(self.db));
+                let params: Vec<Type> = signature.params.iter().map(|(_, ty)| ty.clone()).collect();
+                let Some(arg_nodes) = self.arguments(function, args, &params, span) else {
+                    return self.poisoned(span);
+                };
+                let path = def_path(self.db, &def);
+                self.calls.push(path.clone());
+                self.push(
+                    Node::Call {
+                        function: Link::unresolved(path),
+                        args: arg_nodes,
+                    },
+                    signature.result.clone(),
+                    span,
+                )
+            }
+            Some(def) if def.kind() == ItemKind::Table => {
+                let signature = table_signature(self.db, def.item(self.db));
+                let params: Vec<Type> = signature
+                    .signature
+                    .params
+                    .iter()
+                    .map(|(_, ty)| ty.clone())
+                    .collect();
+                let Some(arg_nodes) = self.arguments(function, args, &params, span) else {
+                    return self.poisoned(span);
+                };
+                let path = def_path(self.db, &def);
+                self.calls.push(path.clone());
+                let result = crate::check::table::table_result_type(self.db, def.item(self.db));
+                self.push(
+                    Node::TableCall {
+                        table: Link::unresolved(path),
+                        args: arg_nodes,
+                    },
+                    result,
+                    span,
+                )
+            }
+            _ => {
+                let candidates: Vec<&str> = BUILTIN_NAMES
+                    .iter()
+                    .copied()
+                    .chain(self.scope.names_of(&[ItemKind::Function, ItemKind::Table]))
+                    .collect();
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::UnknownFunction,
+                        function.span,
+                        format!("there is no function or table `{}`", function.text),
+                    )
+                    .with_primary_label("unknown function")
+                    .with_optional_help(did_you_mean(&function.text, candidates)),
+                );
+                for arg in args {
+                    self.expr(arg, None);
+                }
+                self.poisoned(span)
+            }
+        }
+    }
+
+    fn arguments(
+        &mut self,
+        function: &Name,
+        args: &[Expr],
+        params: &[Type],
+        span: Span,
+    ) -> Option<Vec<NodeId>> {
+        if args.len() != params.len() {
+            self.error(wrong_arity(function, params.len(), args.len(), span));
+            for arg in args {
+                self.expr(arg, None);
+            }
+            return None;
+        }
+        Some(
+            args.iter()
+                .zip(params)
+                .map(|(arg, param)| {
+                    let node = self.expr(arg, Some(param));
+                    self.coerce(node, param, arg.span)
+                })
+                .collect(),
+        )
+    }
+
+    fn builtin(&mut self, function: &Name, args: &[Expr], span: Span) -> NodeId {
+        let name = function.text.as_str();
+        let arity = match name {
+            "days_between" | "starts_with" | "matches" | "round" | "is_open" => 2,
+            "substring" | "convert" | "business_time_between" => 3,
+            _ => 1,
+        };
+        if args.len() != arity {
+            self.error(wrong_arity(function, arity, args.len(), span));
+            return self.poisoned(span);
+        }
+        let simple = |checker: &mut Self, builtin: Builtin, params: &[Type], result: Type| {
+            let nodes: Vec<NodeId> = args
+                .iter()
+                .zip(params)
+                .map(|(arg, param)| {
+                    let node = checker.expr(arg, Some(param));
+                    checker.coerce(node, param, arg.span)
+                })
+                .collect();
+            checker.push(
+                Node::Builtin {
+                    builtin,
+                    args: nodes,
+                    link: None,
+                },
+                result,
+                span,
+            )
+        };
+        match name {
+            "date" => simple(self, Builtin::DateOf, &[Type::DateTime], Type::Date),
+            "end_of_month" => simple(self, Builtin::EndOfMonth, &[Type::Date], Type::Date),
+            "end_of_decade" => simple(self, Builtin::EndOfDecade, &[Type::Date], Type::Date),
+            "days_between" => simple(
+                self,
+                Builtin::DaysBetween,
+                &[Type::Date, Type::Date],
+                Type::Int,
+            ),
+            "length" => simple(self, Builtin::Length, &[Type::Text], Type::Int),
+            "substring" => simple(
+                self,
+                Builtin::Substring,
+                &[Type::Text, Type::Int, Type::Int],
+                Type::Text,
+            ),
+            "chars" => simple(
+                self,
+                Builtin::Chars,
+                &[Type::Text],
+                Type::List(Box::new(Type::Text)),
+            ),
+            "upper" => simple(self, Builtin::Upper, &[Type::Text], Type::Text),
+            "lower" => simple(self, Builtin::Lower, &[Type::Text], Type::Text),
+            "starts_with" => simple(
+                self,
+                Builtin::StartsWith,
+                &[Type::Text, Type::Text],
+                Type::Bool,
+            ),
+            "to_int" => simple(self, Builtin::ToInt, &[Type::Text], Type::Int.optional()),
+            "round" => simple(
+                self,
+                Builtin::Round,
+                &[Type::Decimal, Type::Int],
+                Type::Decimal,
+            ),
+            "hours" => simple(self, Builtin::HoursOf, &[Type::Duration], Type::Decimal),
+            "size" => {
+                let node = self.expr(&args[0], None);
+                let ty = self.ty(node);
+                if !matches!(ty.base(), Type::List(_) | Type::Set(_) | Type::Error) {
+                    self.error(not_a_collection(args[0].span, &ty));
+                }
+                self.push(
+                    Node::Builtin {
+                        builtin: Builtin::Size,
+                        args: vec![node],
+                        link: None,
+                    },
+                    Type::Int,
+                    span,
+                )
+            }
+            "abs" => {
+                let node = self.expr(&args[0], None);
+                let ty = self.ty(node);
+                let builtin = match ty.base() {
+                    Type::Int => Builtin::AbsInt,
+                    Type::Decimal => Builtin::AbsDecimal,
+                    Type::Error => return self.poisoned(span),
+                    _ => {
+                        self.report_mismatch(&ty, &Type::Decimal, args[0].span);
+                        return self.poisoned(span);
+                    }
+                };
+                self.push(
+                    Node::Builtin {
+                        builtin,
+                        args: vec![node],
+                        link: None,
+                    },
+                    ty.base().clone(),
+                    span,
+                )
+            }
+            "text" => {
+                let node = self.expr(&args[0], None);
+                self.push(
+                    Node::Builtin {
+                        builtin: Builtin::TextOf,
+                        args: vec![node],
+                        link: None,
+                    },
+                    Type::Text,
+                    span,
+                )
+            }
+            "matches" => {
+                let text = self.expr(&args[0], Some(&Type::Text));
+                let text = self.coerce(text, &Type::Text, args[0].span);
+                let ExprKind::Text(pattern) = &args[1].kind else {
+                    self.error(
+                        Diagnostic::new(
+                            DiagnosticId::NotConstant,
+                            args[1].span,
+                            "the pattern of `matches` must be written out as a text",
+                        )
+                        .with_help("write the regular expression in quotes: `matches(code, \"^[0-9]{8}$\")`"),
+                    );
+                    return self.poisoned(span);
+                };
+                if let Err(error) = regex::Regex::new(pattern) {
+                    self.error(
+                        Diagnostic::new(
+                            DiagnosticId::InvalidRegex,
+                            args[1].span,
+                            "this pattern is not a valid regular expression",
+                        )
+                        .with_primary_label(crate::resolve::first_line(&error.to_string()))
+                        .with_help("patterns use the syntax of the Rust `regex` crate"),
+                    );
+                    return self.poisoned(span);
+                }
+                self.push(
+                    Node::Matches {
+                        text,
+                        pattern: Arc::from(pattern.as_str()),
+                    },
+                    Type::Bool,
+                    span,
+                )
+            }
+            "convert" => self.convert(args, span),
+            "is_open" => {
+                let at = self.expr(&args[0], Some(&Type::DateTime));
+                let at = self.coerce(at, &Type::DateTime, args[0].span);
+                let Some(link) = self.calendar_argument(&args[1]) else {
+                    return self.poisoned(span);
+                };
+                self.push(
+                    Node::Builtin {
+                        builtin: Builtin::IsOpen,
+                        args: vec![at],
+                        link: Some(link),
+                    },
+                    Type::Bool,
+                    span,
+                )
+            }
+            "business_time_between" => {
+                let from = self.expr(&args[0], Some(&Type::DateTime));
+                let from = self.coerce(from, &Type::DateTime, args[0].span);
+                let to = self.expr(&args[1], Some(&Type::DateTime));
+                let to = self.coerce(to, &Type::DateTime, args[1].span);
+                let Some(link) = self.calendar_argument(&args[2]) else {
+                    return self.poisoned(span);
+                };
+                self.push(
+                    Node::Builtin {
+                        builtin: Builtin::BusinessTimeBetween,
+                        args: vec![from, to],
+                        link: Some(link),
+                    },
+                    Type::Duration,
+                    span,
+                )
+            }
+            _ => self.poisoned(span),
+        }
+    }
+
+    fn calendar_argument(&mut self, arg: &Expr) -> Option<Link> {
+        match &arg.kind {
+            ExprKind::Name(name) => self.calendar_link(&Name {
+                text: name.clone(),
+                span: arg.span,
+            }),
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::UnknownCalendar,
+                        arg.span,
+                        "expected the name of a calendar",
+                    )
+                    .with_help("name a calendar, such as `cbsa_business_hours`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `convert(amount, EUR, rates)`: money in any currency to money in `EUR`, with rates given
+    /// in the data as records with fields `from`, `to` (currency codes) and `rate` (Decimal).
+    fn convert(&mut self, args: &[Expr], span: Span) -> NodeId {
+        let money = self.expr(&args[0], None);
+        let money_type = self.ty(money);
+        if !matches!(money_type.base(), Type::Money(_) | Type::Error) {
+            self.report_mismatch(&money_type, &Type::Money(None), args[0].span);
+            return self.poisoned(span);
+        }
+        let ExprKind::Name(target) = &args[1].kind else {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::NotConstant,
+                    args[1].span,
+                    "the target currency must be written as a code, such as `EUR`",
+                )
+                .with_help("the result's currency must be known when the rules are checked"),
+            );
+            return self.poisoned(span);
+        };
+        let Some(currency) = currency_index(self.db, target) else {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::UnknownCode,
+                    args[1].span,
+                    format!("`{target}` is not an ISO 4217 currency code"),
+                )
+                .with_primary_label("unknown currency")
+                .with_optional_help(did_you_mean(
+                    target,
+                    crate::resolve::currency_names(self.db)
+                        .iter()
+                        .map(String::as_str),
+                )),
+            );
+            return self.poisoned(span);
+        };
+        let rates = self.expr(&args[2], None);
+        let rates_type = self.ty(rates);
+        if !self.is_rate_list(&rates_type) {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::TypeMismatch,
+                    args[2].span,
+                    format!("expected a list of exchange rates, found `{rates_type}`"),
+                )
+                .with_help("rates are records with fields `from: Currency`, `to: Currency` and `rate: Decimal`, such as `stdlib.money.ExchangeRate`"),
+            );
+            return self.poisoned(span);
+        }
+        let currency_type = Type::Code(DefPath::new(CURRENCY_MODULE, CURRENCY_CODELIST));
+        let target_index = self.push(
+            Node::Const(crate::ir::Constant::Code(currency)),
+            currency_type.clone(),
+            args[1].span,
+        );
+        let Some(columns) = self.rate_columns(rates, &rates_type, args[2].span) else {
+            return self.poisoned(span);
+        };
+        let mut convert_args = vec![money, target_index];
+        convert_args.extend(columns);
+        self.push(
+            Node::Builtin {
+                builtin: Builtin::Convert,
+                args: convert_args,
+                link: None,
+            },
+            Type::Money(Some(Arc::from(target.as_str()))),
+            span,
+        )
+    }
+
+    /// The `from`, `to` and `rate` columns of a list of rates, as three lists.
+    fn rate_columns(&mut self, rates: NodeId, ty: &Type, span: Span) -> Option<Vec<NodeId>> {
+        let Some(Type::Record(path)) = ty.element().map(|element| element.base().clone()) else {
+            return None;
+        };
+        let fields = self.record_fields(&path)?;
+        let mut columns = Vec::new();
+        for name in ["from", "to", "rate"] {
+            let (index, (_, field_type)) = fields
+                .iter()
+                .enumerate()
+                .find(|(_, (field, _))| field == name)?;
+            let index = u32::try_from(index).ok()?;
+            columns.push(self.push(
+                Node::Project {
+                    base: rates,
+                    index,
+                    name: Arc::from(name),
+                },
+                Type::List(Box::new(field_type.clone())),
+                span,
+            ));
+        }
+        Some(columns)
+    }
+
+    fn is_rate_list(&self, ty: &Type) -> bool {
+        let Some(Type::Record(path)) = ty.element().map(|element| element.base().clone()) else {
+            return ty.is_error();
+        };
+        let Some(fields) = self.record_fields(&path) else {
+            return false;
+        };
+        let currency = Type::Code(DefPath::new(CURRENCY_MODULE, CURRENCY_CODELIST));
+        let has = |name: &str, expected: &Type| {
+            fields
+                .iter()
+                .any(|(field, ty)| field == name && ty.base() == expected)
+        };
+        has("from", &currency) && has("to", &currency) && has("rate", &Type::Decimal)
+    }
+}
+
+fn wrong_arity(function: &Name, expected: usize, found: usize, span: Span) -> Diagnostic {
+    let plural = |count: usize| if count == 1 { "argument" } else { "arguments" };
+    Diagnostic::new(
+        DiagnosticId::WrongArgumentCount,
+        span,
+        format!(
+            "`{}` takes {expected} {}, but {found} {} given",
+            function.text,
+            plural(expected),
+            if found == 1 { "was" } else { "were" }
+        ),
+    )
+    .with_primary_label(format!("{found} {}", plural(found)))
+}

@@ -1,0 +1,1938 @@
+//! Checking expressions: one method per form, each emitting typed IR.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::{Checker, PlaceStep, compatible, maybe_absent};
+use crate::defs::{codelist_by_path, codelist_def, record_by_path};
+use crate::diagnostics::{Diagnostic, DiagnosticId, did_you_mean};
+use crate::ir::{BinaryOp, Constant, Domain, LoopKind, Node, NodeId, UnaryOp};
+use crate::resolve::{CURRENCY_CODELIST, CURRENCY_MODULE, currency_index, currency_names};
+use crate::syntax::ast::{
+    AggregateKind, ArithOp, Binder, CmpOp, Expr, ExprKind, Name, PresenceTest, Quantifier, Span,
+    TemporalOp,
+};
+use crate::time::{parse_date, parse_date_time};
+use crate::types::{DefPath, Type, UNIT_WORDS, UnitKind, days_per_unit, unit_kind};
+
+impl Checker<'_> {
+    /// Checks an expression. `expected` guides literals and bare codes; the caller still
+    /// coerces the result to what it needs.
+    pub fn expr(&mut self, expr: &Expr, expected: Option<&Type>) -> NodeId {
+        let span = expr.span;
+        match &expr.kind {
+            ExprKind::Name(name) => self.name(name, span, expected),
+            ExprKind::Field(base, field) => self.field(base, field, span),
+            ExprKind::Number(text) => self.number(text, span, expected),
+            ExprKind::Quantity { amount, unit } => self.quantity(amount, unit, span),
+            ExprKind::Text(text) => self.push(
+                Node::Const(Constant::Text(Arc::from(text.as_str()))),
+                Type::Text,
+                span,
+            ),
+            ExprKind::Bool(value) => {
+                self.push(Node::Const(Constant::Bool(*value)), Type::Bool, span)
+            }
+            ExprKind::Date(text) => match parse_date(text) {
+                Ok(date) => self.push(Node::Const(Constant::Date(date)), Type::Date, span),
+                Err(message) => {
+                    self.error(invalid_literal(span, message));
+                    self.poisoned(span)
+                }
+            },
+            ExprKind::DateTime(text) => match parse_date_time(text) {
+                Ok(value) => self.push(
+                    Node::Const(Constant::DateTime(value, Arc::from(text.as_str()))),
+                    Type::DateTime,
+                    span,
+                ),
+                Err(message) => {
+                    self.error(invalid_literal(span, message).with_help(
+                        "write an offset (`2026-03-10T10:00:00+01:00`) or a zone (`2026-03-10T10:00:00[Europe/Paris]`)",
+                    ));
+                    self.poisoned(span)
+                }
+            },
+            ExprKind::Absent => self.push(Node::Const(Constant::Absent), Type::Absent, span),
+            ExprKind::Negate(operand) => self.negate(operand, span, expected),
+            ExprKind::Not(operand) => {
+                let operand = self.condition(operand);
+                self.push(
+                    Node::Unary {
+                        op: UnaryOp::Not,
+                        operand,
+                    },
+                    Type::Bool,
+                    span,
+                )
+            }
+            ExprKind::And(left, right) => {
+                let left = self.condition(left);
+                let mark = self.narrowing_mark();
+                let places = self.narrowings(left, true);
+                self.narrow(places);
+                let right = self.condition(right);
+                self.unnarrow_to(mark);
+                self.push(Node::And(left, right), Type::Bool, span)
+            }
+            ExprKind::Or(left, right) => {
+                let left = self.condition(left);
+                let mark = self.narrowing_mark();
+                let places = self.narrowings(left, false);
+                self.narrow(places);
+                let right = self.condition(right);
+                self.unnarrow_to(mark);
+                self.push(Node::Or(left, right), Type::Bool, span)
+            }
+            ExprKind::Arith(op, left, right) => self.arith(*op, left, right, span, expected),
+            ExprKind::Compare(op, left, right) => self.compare(*op, left, right, span),
+            ExprKind::Temporal(op, left, right) => self.temporal(*op, left, right, span),
+            ExprKind::Otherwise(value, default) => self.otherwise(value, default, span, expected),
+            ExprKind::Is {
+                negated,
+                test,
+                operand,
+            } => self.presence(*negated, *test, operand, span),
+            ExprKind::In {
+                negated,
+                element,
+                collection,
+            } => self.membership(*negated, element, collection, span),
+            ExprKind::Call { function, args } => self.call(function, args, span, expected),
+            ExprKind::Quantified {
+                quantifier,
+                binder,
+                body,
+            } => {
+                let kind = match quantifier {
+                    Quantifier::Every => LoopKind::Every,
+                    Quantifier::Some => LoopKind::Some,
+                    Quantifier::No => LoopKind::No,
+                };
+                self.quantified(kind, binder, body, span)
+            }
+            ExprKind::Count { binder, filter } => self.count(binder, filter.as_deref(), span),
+            ExprKind::Aggregate {
+                kind,
+                value,
+                binder,
+                filter,
+            } => self.aggregate(*kind, value, binder, filter.as_deref(), span),
+            ExprKind::Comprehension {
+                value,
+                binder,
+                filter,
+            } => self.comprehension(value, binder, filter.as_deref(), span),
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => self.if_expr(condition, then, otherwise, span, expected),
+            ExprKind::List(elements) => self.list(elements, span, expected, false),
+            ExprKind::Set(elements) => {
+                if let Some(expected) = expected
+                    && elements.is_empty()
+                    && matches!(expected.unwrap_optional().base(), Type::Record(_))
+                {
+                    return self.record_literal(&[], span, Some(expected));
+                }
+                self.list(elements, span, expected, true)
+            }
+            ExprKind::Record(fields) => self.record_literal(fields, span, expected),
+            ExprKind::BusinessOffset { .. } => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        span,
+                        "business time can only be added to a date-time",
+                    )
+                    .with_help("write `start + 24 business hours on calendar_name`"),
+                );
+                self.poisoned(span)
+            }
+        }
+    }
+
+    fn name(&mut self, name: &str, span: Span, expected: Option<&Type>) -> NodeId {
+        if let Some(position) = self
+            .bindings
+            .iter()
+            .rposition(|binding| binding.name == name)
+        {
+            let binding = &mut self.bindings[position];
+            binding.used = true;
+            let local = binding.local;
+            let ty = binding.ty.clone();
+            let ty = self.narrowed_type(vec![PlaceStep::Local(local)], ty);
+            return self.push(Node::Local(local), ty, span);
+        }
+        // A bare code, when the context expects a code list.
+        if let Some(expected) = expected
+            && let Some(node) = self.bare_code(name, span, expected)
+        {
+            return node;
+        }
+        if let Some(def) = self.scope.get(name).cloned() {
+            match def.kind() {
+                crate::syntax::ast::ItemKind::Const => {
+                    let signature =
+                        crate::check::items::const_signature(self.db, def.item(self.db));
+                    if signature.cyclic {
+                        self.error(
+                            Diagnostic::new(
+                                DiagnosticId::RecursiveDefinition,
+                                span,
+                                format!("constant `{name}` depends on itself"),
+                            )
+                            .with_help(
+                                "constants must be computable without referring back to themselves",
+                            ),
+                        );
+                        return self.poisoned(span);
+                    }
+                    let path = crate::resolve::def_path(self.db, &def);
+                    return self.push(
+                        Node::ConstRef(crate::ir::Link::unresolved(path)),
+                        signature.ty.clone(),
+                        span,
+                    );
+                }
+                crate::syntax::ast::ItemKind::Fixture => {
+                    let path = crate::resolve::def_path(self.db, &def);
+                    let ty = self
+                        .inputs_record
+                        .as_ref()
+                        .map_or(Type::Error, |(path, _)| Type::Record(path.clone()));
+                    return self.push(Node::ConstRef(crate::ir::Link::unresolved(path)), ty, span);
+                }
+                kind => {
+                    self.error(
+                        Diagnostic::new(
+                            DiagnosticId::UnknownName,
+                            span,
+                            format!("`{name}` is a {}, not a value", kind.keyword()),
+                        )
+                        .with_primary_label("not a value")
+                        .with_help(match kind {
+                            crate::syntax::ast::ItemKind::Table
+                            | crate::syntax::ast::ItemKind::Function => {
+                                format!("call it: `{name}(...)`")
+                            }
+                            crate::syntax::ast::ItemKind::Codelist => {
+                                format!("name one of its codes: `{name}.CODE`")
+                            }
+                            _ => "use a value here".to_string(),
+                        }),
+                    );
+                    return self.poisoned(span);
+                }
+            }
+        }
+        let mut candidates: Vec<String> = self
+            .bindings
+            .iter()
+            .map(|binding| binding.name.clone())
+            .collect();
+        candidates.extend(
+            self.scope
+                .names_of(&[crate::syntax::ast::ItemKind::Const])
+                .map(str::to_string),
+        );
+        if let Some(Type::Code(path)) = expected.map(|ty| ty.unwrap_optional().base().clone())
+            && let Some(codelist) = codelist_by_path(self.db, &path)
+        {
+            candidates.extend(codelist.codes.iter().map(|code| code.name.clone()));
+        }
+        self.error(
+            Diagnostic::new(
+                DiagnosticId::UnknownName,
+                span,
+                format!("there is no `{name}` here"),
+            )
+            .with_primary_label("unknown name")
+            .with_optional_help(did_you_mean(name, candidates.iter().map(String::as_str))),
+        );
+        self.poisoned(span)
+    }
+
+    /// A code written alone where a code of a known list is expected: `mode == sea`.
+    fn bare_code(&mut self, name: &str, span: Span, expected: &Type) -> Option<NodeId> {
+        let element = match expected.unwrap_optional().base() {
+            Type::Set(element) | Type::List(element) => element.unwrap_optional().base().clone(),
+            other => other.clone(),
+        };
+        let Type::Code(path) = element else {
+            return None;
+        };
+        let codelist = codelist_by_path(self.db, &path)?;
+        match codelist.index(name) {
+            Some(index) => Some(self.push(
+                Node::Const(Constant::Code(index)),
+                Type::Code(path.clone()),
+                span,
+            )),
+            None => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::UnknownCode,
+                        span,
+                        format!("`{name}` is not a code of `{}`", path.name),
+                    )
+                    .with_primary_label("unknown code")
+                    .with_optional_help(did_you_mean(
+                        name,
+                        codelist.codes.iter().map(|code| code.name.as_str()),
+                    )),
+                );
+                Some(self.poisoned(span))
+            }
+        }
+    }
+
+    fn narrowed_type(&self, place: Vec<PlaceStep>, ty: Type) -> Type {
+        match ty {
+            Type::Optional(inner) if self.is_narrowed(&place) => *inner,
+            other => other,
+        }
+    }
+
+    fn field(&mut self, base: &Expr, field: &Name, span: Span) -> NodeId {
+        // `Codelist.CODE`: a qualified code.
+        if let ExprKind::Name(list_name) = &base.kind
+            && !self
+                .bindings
+                .iter()
+                .any(|binding| &binding.name == list_name)
+            && let Some(def) = self.scope.get(list_name).cloned()
+            && def.kind() == crate::syntax::ast::ItemKind::Codelist
+        {
+            let codelist = codelist_def(self.db, def.item(self.db));
+            return match codelist.index(&field.text) {
+                Some(index) => self.push(
+                    Node::Const(Constant::Code(index)),
+                    Type::Code(codelist.path.clone()),
+                    span,
+                ),
+                None => {
+                    self.error(
+                        Diagnostic::new(
+                            DiagnosticId::UnknownCode,
+                            field.span,
+                            format!("`{}` is not a code of `{list_name}`", field.text),
+                        )
+                        .with_primary_label("unknown code")
+                        .with_optional_help(did_you_mean(
+                            &field.text,
+                            codelist.codes.iter().map(|code| code.name.as_str()),
+                        )),
+                    );
+                    self.poisoned(span)
+                }
+            };
+        }
+        let base_node = self.expr(base, None);
+        let base_type = self.ty(base_node);
+        match base_type.base() {
+            Type::Error => self.poisoned(span),
+            Type::Record(path) => {
+                let path = path.clone();
+                self.record_field(base_node, &path, field, span, false)
+            }
+            Type::List(element) | Type::Set(element)
+                if matches!(element.base(), Type::Record(_)) =>
+            {
+                let Type::Record(path) = element.base().clone() else {
+                    return self.poisoned(span);
+                };
+                self.record_field(base_node, &path, field, span, true)
+            }
+            Type::Money(currency) => match field.text.as_str() {
+                "amount" => self.push(
+                    Node::Builtin {
+                        builtin: crate::ir::Builtin::Amount,
+                        args: vec![base_node],
+                        link: None,
+                    },
+                    Type::Decimal,
+                    span,
+                ),
+                "currency" => {
+                    let _ = currency;
+                    self.push(
+                        Node::Builtin {
+                            builtin: crate::ir::Builtin::CurrencyOf,
+                            args: vec![base_node],
+                            link: None,
+                        },
+                        Type::Code(DefPath::new(CURRENCY_MODULE, CURRENCY_CODELIST)),
+                        span,
+                    )
+                }
+                _ => {
+                    self.error(unknown_field(
+                        field,
+                        &base_type,
+                        ["amount", "currency"].into_iter(),
+                    ));
+                    self.poisoned(span)
+                }
+            },
+            Type::Optional(inner) if matches!(inner.base(), Type::Record(_) | Type::Money(_)) => {
+                self.error(maybe_absent(base.span, &base_type));
+                self.poisoned(span)
+            }
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::NotARecord,
+                        field.span,
+                        format!("a `{base_type}` has no fields"),
+                    )
+                    .with_primary_label(format!("`{}` is not a field of it", field.text)),
+                );
+                self.poisoned(span)
+            }
+        }
+    }
+
+    fn record_field(
+        &mut self,
+        base: NodeId,
+        path: &DefPath,
+        field: &Name,
+        span: Span,
+        project: bool,
+    ) -> NodeId {
+        let fields = self.record_fields(path);
+        let Some(fields) = fields else {
+            return self.poisoned(span);
+        };
+        let Some((index, (_, field_type))) = fields
+            .iter()
+            .enumerate()
+            .find(|(_, (name, _))| name == &field.text)
+        else {
+            let record_type = Type::Record(path.clone());
+            self.error(unknown_field(
+                field,
+                &record_type,
+                fields.iter().map(|(name, _)| name.as_str()),
+            ));
+            return self.poisoned(span);
+        };
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        let name: Arc<str> = Arc::from(field.text.as_str());
+        if project {
+            let element = field_type.unwrap_optional().clone();
+            let ty = match element {
+                Type::List(inner) | Type::Set(inner) => Type::List(inner),
+                other => Type::List(Box::new(other)),
+            };
+            return self.push(Node::Project { base, index, name }, ty, span);
+        }
+        let ty = match self.place_of(base) {
+            Some(mut place) => {
+                place.push(PlaceStep::Field(index));
+                self.narrowed_type(place, field_type.clone())
+            }
+            None => field_type.clone(),
+        };
+        self.push(Node::Field { base, index, name }, ty, span)
+    }
+
+    /// The fields of a record type, including the synthetic record of a rule set's inputs.
+    pub(crate) fn record_fields(&self, path: &DefPath) -> Option<Vec<(String, Type)>> {
+        if let Some((inputs_path, fields)) = &self.inputs_record
+            && inputs_path == path
+        {
+            return Some(fields.clone());
+        }
+        record_by_path(self.db, path).map(|record| {
+            record
+                .fields
+                .iter()
+                .map(|field| (field.name.clone(), field.ty.clone()))
+                .collect()
+        })
+    }
+
+    fn number(&mut self, text: &str, span: Span, expected: Option<&Type>) -> NodeId {
+        let wants_decimal =
+            expected.is_some_and(|ty| matches!(ty.unwrap_optional().base(), Type::Decimal));
+        if text.contains('.') || wants_decimal {
+            match text.parse::<Decimal>() {
+                Ok(value) => self.push(Node::Const(Constant::Decimal(value)), Type::Decimal, span),
+                Err(_) => {
+                    self.error(invalid_literal(
+                        span,
+                        format!("`{text}` is too large a number"),
+                    ));
+                    self.poisoned(span)
+                }
+            }
+        } else {
+            match text.parse::<i64>() {
+                Ok(value) => self.push(Node::Const(Constant::Int(value)), Type::Int, span),
+                Err(_) => {
+                    self.error(invalid_literal(
+                        span,
+                        format!("`{text}` is too large a whole number"),
+                    ));
+                    self.poisoned(span)
+                }
+            }
+        }
+    }
+
+    fn quantity(&mut self, amount: &str, unit: &Name, span: Span) -> NodeId {
+        let Ok(value) = amount.parse::<Decimal>() else {
+            self.error(invalid_literal(
+                span,
+                format!("`{amount}` is too large a number"),
+            ));
+            return self.poisoned(span);
+        };
+        if let Some(currency) = currency_index(self.db, &unit.text) {
+            return self.push(
+                Node::Const(Constant::Money(value, currency)),
+                Type::Money(Some(Arc::from(unit.text.as_str()))),
+                span,
+            );
+        }
+        match unit_kind(&unit.text) {
+            Some(UnitKind::Quantity(dimension, factor)) => match value.checked_mul(factor) {
+                Some(base) => self.push(
+                    Node::Const(Constant::Quantity(base.normalize())),
+                    Type::Quantity(dimension),
+                    span,
+                ),
+                None => {
+                    self.error(invalid_literal(
+                        span,
+                        "this quantity is too large".to_string(),
+                    ));
+                    self.poisoned(span)
+                }
+            },
+            Some(UnitKind::Duration(seconds_per_unit)) => {
+                let seconds = value.checked_mul(Decimal::from(seconds_per_unit));
+                match seconds
+                    .filter(|seconds| seconds.fract().is_zero())
+                    .and_then(|s| i64::try_from(s).ok())
+                {
+                    Some(seconds) => self.push(
+                        Node::Const(Constant::Duration(jiff::SignedDuration::from_secs(seconds))),
+                        Type::Duration,
+                        span,
+                    ),
+                    None => {
+                        self.error(invalid_literal(
+                            span,
+                            "a duration must be a whole number of seconds".to_string(),
+                        ));
+                        self.poisoned(span)
+                    }
+                }
+            }
+            Some(kind @ (UnitKind::Days | UnitKind::Months)) => {
+                let whole = if value.fract().is_zero() {
+                    i32::try_from(value).ok()
+                } else {
+                    None
+                };
+                let Some(count) = whole else {
+                    self.error(
+                        invalid_literal(
+                            span,
+                            "calendar days and months are whole numbers".to_string(),
+                        )
+                        .with_help("for a part of a day, write hours: `36 hours`"),
+                    );
+                    return self.poisoned(span);
+                };
+                let constant = if kind == UnitKind::Days {
+                    Constant::Period {
+                        months: 0,
+                        days: count
+                            .saturating_mul(i32::try_from(days_per_unit(&unit.text)).unwrap_or(1)),
+                    }
+                } else {
+                    Constant::Period {
+                        months: count,
+                        days: 0,
+                    }
+                };
+                self.push(Node::Const(constant), Type::Period, span)
+            }
+            None => {
+                let currencies = currency_names(self.db);
+                let candidates = UNIT_WORDS
+                    .iter()
+                    .copied()
+                    .chain(currencies.iter().map(String::as_str));
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::UnknownUnit,
+                        unit.span,
+                        format!("`{}` is not a unit or a currency", unit.text),
+                    )
+                    .with_primary_label("unknown unit")
+                    .with_optional_help(did_you_mean(&unit.text, candidates).or_else(|| {
+                        Some("units are kg, g, t, l, m3, packages, hours, minutes, seconds, days, weeks, months, or an ISO 4217 currency".to_string())
+                    })),
+                );
+                self.poisoned(span)
+            }
+        }
+    }
+
+    fn negate(&mut self, operand: &Expr, span: Span, expected: Option<&Type>) -> NodeId {
+        let node = self.expr(operand, expected);
+        let ty = self.ty(node);
+        let op = match ty.base() {
+            Type::Int => UnaryOp::NegateInt,
+            Type::Decimal => UnaryOp::NegateDecimal,
+            Type::Money(_) => UnaryOp::NegateMoney,
+            Type::Quantity(_) => UnaryOp::NegateQuantity,
+            Type::Duration => UnaryOp::NegateDuration,
+            Type::Error => return self.poisoned(span),
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        operand.span,
+                        format!("a `{ty}` cannot be negated"),
+                    )
+                    .with_primary_label(format!("this is a `{ty}`")),
+                );
+                return self.poisoned(span);
+            }
+        };
+        self.push(Node::Unary { op, operand: node }, ty.base().clone(), span)
+    }
+
+    /// Checks two operands where either may be a bare code that needs the other's type.
+    fn operands(&mut self, left: &Expr, right: &Expr) -> (NodeId, NodeId) {
+        if self.is_unbound_name(left) && !self.is_unbound_name(right) {
+            let right_node = self.expr(right, None);
+            let right_type = self.ty(right_node);
+            let left_node = self.expr(left, Some(&right_type));
+            (left_node, right_node)
+        } else {
+            let left_node = self.expr(left, None);
+            let left_type = self.ty(left_node);
+            let right_node = self.expr(right, Some(&left_type));
+            (left_node, right_node)
+        }
+    }
+
+    fn is_unbound_name(&self, expr: &Expr) -> bool {
+        match &expr.kind {
+            ExprKind::Name(name) => {
+                !self.bindings.iter().any(|binding| &binding.name == name)
+                    && self.scope.get(name).is_none()
+            }
+            ExprKind::Set(_) | ExprKind::List(_) | ExprKind::Absent => true,
+            _ => false,
+        }
+    }
+
+    fn require_present(&mut self, node: NodeId, span: Span) -> Option<Type> {
+        let ty = self.ty(node);
+        match ty {
+            Type::Error => None,
+            Type::Optional(_) | Type::Absent => {
+                self.error(maybe_absent(span, &ty));
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn arith(
+        &mut self,
+        op: ArithOp,
+        left: &Expr,
+        right: &Expr,
+        span: Span,
+        expected: Option<&Type>,
+    ) -> NodeId {
+        if let ExprKind::BusinessOffset {
+            amount,
+            unit,
+            calendar,
+        } = &right.kind
+        {
+            return self.business_add(op, left, amount, *unit, calendar, span, right.span);
+        }
+        let (left_node, right_node) = if matches!(op, ArithOp::Add | ArithOp::Sub) {
+            let left_node = self.expr(left, expected);
+            let left_type = self.ty(left_node);
+            let right_node = self.expr(right, Some(&left_type));
+            (left_node, right_node)
+        } else {
+            (self.expr(left, None), self.expr(right, None))
+        };
+        let (Some(lt), Some(rt)) = (
+            self.require_present(left_node, left.span),
+            self.require_present(right_node, right.span),
+        ) else {
+            return self.poisoned(span);
+        };
+        let (lt, rt) = (lt.base().clone(), rt.base().clone());
+        use ArithOp::*;
+        use Type as T;
+        let to_decimal = |checker: &mut Self, node: NodeId, ty: &Type, span: Span| {
+            if matches!(ty, T::Int) {
+                checker.push(
+                    Node::Unary {
+                        op: UnaryOp::IntToDecimal,
+                        operand: node,
+                    },
+                    T::Decimal,
+                    span,
+                )
+            } else {
+                node
+            }
+        };
+        let binary = |checker: &mut Self, op: BinaryOp, lhs: NodeId, rhs: NodeId, ty: Type| {
+            checker.push(Node::Binary { op, lhs, rhs }, ty, span)
+        };
+        match (op, &lt, &rt) {
+            (Add | Sub | Mul | Mod | Pow, T::Int, T::Int) => {
+                let op = match op {
+                    Add => BinaryOp::AddInt,
+                    Sub => BinaryOp::SubInt,
+                    Mul => BinaryOp::MulInt,
+                    Mod => BinaryOp::ModInt,
+                    _ => BinaryOp::PowInt,
+                };
+                binary(self, op, left_node, right_node, T::Int)
+            }
+            (Div, T::Int, T::Int) => {
+                binary(self, BinaryOp::DivInt, left_node, right_node, T::Decimal)
+            }
+            (Pow, T::Decimal, T::Int) => binary(
+                self,
+                BinaryOp::PowDecimal,
+                left_node,
+                right_node,
+                T::Decimal,
+            ),
+            (Add | Sub | Mul | Div | Mod, T::Int | T::Decimal, T::Int | T::Decimal) => {
+                let lhs = to_decimal(self, left_node, &lt, left.span);
+                let rhs = to_decimal(self, right_node, &rt, right.span);
+                let op = match op {
+                    Add => BinaryOp::AddDecimal,
+                    Sub => BinaryOp::SubDecimal,
+                    Mul => BinaryOp::MulDecimal,
+                    Div => BinaryOp::DivDecimal,
+                    _ => BinaryOp::ModDecimal,
+                };
+                binary(self, op, lhs, rhs, T::Decimal)
+            }
+            (Add | Sub | Div, T::Money(a), T::Money(b)) => {
+                let Some(currency) = self.same_currency(a, b, left, right, span) else {
+                    return self.poisoned(span);
+                };
+                match op {
+                    Add => binary(
+                        self,
+                        BinaryOp::AddMoney,
+                        left_node,
+                        right_node,
+                        T::Money(Some(currency)),
+                    ),
+                    Sub => binary(
+                        self,
+                        BinaryOp::SubMoney,
+                        left_node,
+                        right_node,
+                        T::Money(Some(currency)),
+                    ),
+                    _ => binary(
+                        self,
+                        BinaryOp::RatioMoney,
+                        left_node,
+                        right_node,
+                        T::Decimal,
+                    ),
+                }
+            }
+            (Mul | Div, T::Money(currency), T::Int | T::Decimal) => {
+                let rhs = to_decimal(self, right_node, &rt, right.span);
+                let op = if op == Mul {
+                    BinaryOp::ScaleMoney
+                } else {
+                    BinaryOp::DivideMoney
+                };
+                binary(self, op, left_node, rhs, T::Money(currency.clone()))
+            }
+            (Mul, T::Int | T::Decimal, T::Money(currency)) => {
+                let lhs = to_decimal(self, left_node, &lt, left.span);
+                binary(
+                    self,
+                    BinaryOp::ScaleMoney,
+                    right_node,
+                    lhs,
+                    T::Money(currency.clone()),
+                )
+            }
+            (Add | Sub | Div, T::Quantity(a), T::Quantity(b)) if a == b => match op {
+                Add => binary(
+                    self,
+                    BinaryOp::AddQuantity,
+                    left_node,
+                    right_node,
+                    T::Quantity(*a),
+                ),
+                Sub => binary(
+                    self,
+                    BinaryOp::SubQuantity,
+                    left_node,
+                    right_node,
+                    T::Quantity(*a),
+                ),
+                _ => binary(
+                    self,
+                    BinaryOp::RatioQuantity,
+                    left_node,
+                    right_node,
+                    T::Decimal,
+                ),
+            },
+            (Mul | Div, T::Quantity(dimension), T::Int | T::Decimal) => {
+                let rhs = to_decimal(self, right_node, &rt, right.span);
+                let op = if op == Mul {
+                    BinaryOp::ScaleQuantity
+                } else {
+                    BinaryOp::DivideQuantity
+                };
+                binary(self, op, left_node, rhs, T::Quantity(*dimension))
+            }
+            (Mul, T::Int | T::Decimal, T::Quantity(dimension)) => {
+                let lhs = to_decimal(self, left_node, &lt, left.span);
+                binary(
+                    self,
+                    BinaryOp::ScaleQuantity,
+                    right_node,
+                    lhs,
+                    T::Quantity(*dimension),
+                )
+            }
+            (Add, T::Duration, T::Duration) => binary(
+                self,
+                BinaryOp::AddDuration,
+                left_node,
+                right_node,
+                T::Duration,
+            ),
+            (Sub, T::Duration, T::Duration) => binary(
+                self,
+                BinaryOp::SubDuration,
+                left_node,
+                right_node,
+                T::Duration,
+            ),
+            (Mul, T::Duration, T::Int | T::Decimal) => {
+                let rhs = to_decimal(self, right_node, &rt, right.span);
+                binary(self, BinaryOp::ScaleDuration, left_node, rhs, T::Duration)
+            }
+            (Mul, T::Int | T::Decimal, T::Duration) => {
+                let lhs = to_decimal(self, left_node, &lt, left.span);
+                binary(self, BinaryOp::ScaleDuration, right_node, lhs, T::Duration)
+            }
+            (Add, T::DateTime, T::Duration) => binary(
+                self,
+                BinaryOp::AddElapsed,
+                left_node,
+                right_node,
+                T::DateTime,
+            ),
+            (Sub, T::DateTime, T::Duration) => binary(
+                self,
+                BinaryOp::SubElapsed,
+                left_node,
+                right_node,
+                T::DateTime,
+            ),
+            (Sub, T::DateTime, T::DateTime) => {
+                binary(self, BinaryOp::Elapsed, left_node, right_node, T::Duration)
+            }
+            (Add, T::DateTime, T::Period) => binary(
+                self,
+                BinaryOp::AddPeriodToDateTime,
+                left_node,
+                right_node,
+                T::DateTime,
+            ),
+            (Sub, T::DateTime, T::Period) => binary(
+                self,
+                BinaryOp::SubPeriodFromDateTime,
+                left_node,
+                right_node,
+                T::DateTime,
+            ),
+            (Add, T::Date, T::Period) => binary(
+                self,
+                BinaryOp::AddPeriodToDate,
+                left_node,
+                right_node,
+                T::Date,
+            ),
+            (Sub, T::Date, T::Period) => binary(
+                self,
+                BinaryOp::SubPeriodFromDate,
+                left_node,
+                right_node,
+                T::Date,
+            ),
+            (Add, T::Period, T::Period) => {
+                binary(self, BinaryOp::AddPeriods, left_node, right_node, T::Period)
+            }
+            (Add, T::Text, T::Text) => {
+                binary(self, BinaryOp::ConcatText, left_node, right_node, T::Text)
+            }
+            (Add | Sub, T::Date, T::Duration) => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        span,
+                        "hours cannot be added to a date, which has no time of day",
+                    )
+                    .with_primary_label("`Date` and `Duration`")
+                    .with_help("add calendar days to a date (`+ 1 day`), or hours to a date-time"),
+                );
+                self.poisoned(span)
+            }
+            (Add | Sub, T::Duration, T::Period) | (Add | Sub, T::Period, T::Duration) => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::UnitMismatch,
+                        span,
+                        "elapsed time and calendar days do not add up",
+                    )
+                    .with_primary_label("`Duration` and `Period`")
+                    .with_help(
+                        "a calendar day is not always 24 hours (daylight saving); write both in hours, or both in days",
+                    ),
+                );
+                self.poisoned(span)
+            }
+            (_, T::Quantity(_) | T::Money(_), T::Quantity(_) | T::Money(_)) => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::UnitMismatch,
+                        span,
+                        format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
+                    )
+                    .with_label(left.span, format!("this is a `{lt}`"))
+                    .with_label(right.span, format!("this is a `{rt}`"))
+                    .with_help("quantities of different kinds never convert into each other"),
+                );
+                self.poisoned(span)
+            }
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        span,
+                        format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
+                    )
+                    .with_label(left.span, format!("this is a `{lt}`"))
+                    .with_label(right.span, format!("this is a `{rt}`")),
+                );
+                self.poisoned(span)
+            }
+        }
+    }
+
+    fn same_currency(
+        &mut self,
+        left_currency: &Option<Arc<str>>,
+        right_currency: &Option<Arc<str>>,
+        left: &Expr,
+        right: &Expr,
+        span: Span,
+    ) -> Option<Arc<str>> {
+        match (left_currency, right_currency) {
+            (Some(a), Some(b)) if a == b => Some(a.clone()),
+            (Some(a), Some(b)) => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::CurrencyMismatch,
+                        span,
+                        format!("money in `{a}` and money in `{b}` do not combine"),
+                    )
+                    .with_label(left.span, format!("in `{a}`"))
+                    .with_label(right.span, format!("in `{b}`"))
+                    .with_help(format!(
+                        "convert one side explicitly: `convert(value, {a}, rates)`"
+                    )),
+                );
+                None
+            }
+            (None, _) | (_, None) => {
+                let unknown_span = if left_currency.is_none() {
+                    left.span
+                } else {
+                    right.span
+                };
+                self.error(currency_not_known(unknown_span));
+                None
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn business_add(
+        &mut self,
+        op: ArithOp,
+        left: &Expr,
+        amount: &str,
+        unit: crate::syntax::ast::BusinessUnit,
+        calendar: &Name,
+        span: Span,
+        offset_span: Span,
+    ) -> NodeId {
+        let start = self.expr(left, None);
+        let Some(start_type) = self.require_present(start, left.span) else {
+            return self.poisoned(span);
+        };
+        if op != ArithOp::Add || start_type.base() != &Type::DateTime {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::TypeMismatch,
+                    span,
+                    "business time can only be added to a date-time",
+                )
+                .with_label(left.span, format!("this is a `{start_type}`"))
+                .with_help("write `start + 24 business hours on calendar_name`, where `start` is a `DateTime`"),
+            );
+            return self.poisoned(span);
+        }
+        let Ok(amount) = amount.parse::<i64>() else {
+            self.error(
+                invalid_literal(
+                    offset_span,
+                    format!("`{amount}` business hours: use a whole number"),
+                )
+                .with_help("business time counts whole hours or whole days"),
+            );
+            return self.poisoned(span);
+        };
+        let Some(link) = self.calendar_link(calendar) else {
+            return self.poisoned(span);
+        };
+        self.push(
+            Node::BusinessAdd {
+                start,
+                amount,
+                unit,
+                calendar: link,
+            },
+            Type::DateTime,
+            span,
+        )
+    }
+
+    pub(crate) fn calendar_link(&mut self, calendar: &Name) -> Option<crate::ir::Link> {
+        match self.scope.get(&calendar.text).cloned() {
+            Some(def) if def.kind() == crate::syntax::ast::ItemKind::Calendar => Some(
+                crate::ir::Link::unresolved(crate::resolve::def_path(self.db, &def)),
+            ),
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::UnknownCalendar,
+                        calendar.span,
+                        format!("there is no calendar `{}`", calendar.text),
+                    )
+                    .with_primary_label("unknown calendar")
+                    .with_optional_help(
+                        did_you_mean(
+                            &calendar.text,
+                            self.scope
+                                .names_of(&[crate::syntax::ast::ItemKind::Calendar]),
+                        )
+                        .or_else(|| {
+                            Some("import one, for example `use stdlib.calendars.*`".to_string())
+                        }),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Unifies the types of two operands that must agree, coercing Int to Decimal.
+    fn unify_operands(
+        &mut self,
+        left_node: NodeId,
+        right_node: NodeId,
+        left: &Expr,
+        right: &Expr,
+        span: Span,
+    ) -> Option<(NodeId, NodeId, Type)> {
+        let lt = self.ty(left_node);
+        let rt = self.ty(right_node);
+        if lt.is_error() || rt.is_error() {
+            return None;
+        }
+        match (lt.base(), rt.base()) {
+            (Type::Int, Type::Decimal) => {
+                let lhs = self.coerce(left_node, &Type::Decimal, left.span);
+                return Some((lhs, right_node, Type::Decimal));
+            }
+            (Type::Decimal, Type::Int) => {
+                let rhs = self.coerce(right_node, &Type::Decimal, right.span);
+                return Some((left_node, rhs, Type::Decimal));
+            }
+            (Type::Money(a), Type::Money(b)) => {
+                let currency = self.same_currency(a, b, left, right, span)?;
+                return Some((left_node, right_node, Type::Money(Some(currency))));
+            }
+            _ => {}
+        }
+        if compatible(&lt, &rt) || compatible(&rt, &lt) {
+            return Some((left_node, right_node, lt.base().clone()));
+        }
+        match (&lt, &rt) {
+            (Type::Optional(inner), other) | (other, Type::Optional(inner))
+                if compatible(inner, other) || compatible(other, inner) =>
+            {
+                let optional_span = if lt.is_optional() {
+                    left.span
+                } else {
+                    right.span
+                };
+                let optional_type = if lt.is_optional() { &lt } else { &rt };
+                self.error(maybe_absent(optional_span, optional_type));
+                return None;
+            }
+            _ => {}
+        }
+        let id = match (lt.base(), rt.base()) {
+            (Type::Quantity(_) | Type::Money(_), Type::Quantity(_) | Type::Money(_)) => {
+                DiagnosticId::UnitMismatch
+            }
+            _ => DiagnosticId::TypeMismatch,
+        };
+        let help = match id {
+            DiagnosticId::UnitMismatch => "quantities of different kinds never compare",
+            _ => "both sides must have the same type",
+        };
+        self.error(
+            Diagnostic::new(id, span, format!("`{lt}` and `{rt}` cannot be compared"))
+                .with_label(left.span, format!("this is a `{lt}`"))
+                .with_label(right.span, format!("this is a `{rt}`"))
+                .with_help(help),
+        );
+        None
+    }
+
+    fn compare(&mut self, op: CmpOp, left: &Expr, right: &Expr, span: Span) -> NodeId {
+        let (left_node, right_node) = self.operands(left, right);
+        let Some((lhs, rhs, ty)) = self.unify_operands(left_node, right_node, left, right, span)
+        else {
+            return self.poisoned(span);
+        };
+        let ordering = !matches!(op, CmpOp::Eq | CmpOp::NotEq);
+        let domain = match domain_of(&ty) {
+            Some(Domain::Date | Domain::DateTime) if ordering => {
+                let word = match op {
+                    CmpOp::Lt => "before",
+                    CmpOp::LtEq => "on or before",
+                    CmpOp::Gt => "after",
+                    _ => "on or after",
+                };
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::AmbiguousDeadline,
+                        span,
+                        format!("`{}` on dates leaves unsaid whether the deadline itself is on time", op.symbol()),
+                    )
+                    .with_primary_label("write the comparison in words")
+                    .with_help(format!(
+                        "write `{word}`: `before` excludes the instant itself, `on or before` includes it"
+                    )),
+                );
+                return self.poisoned(span);
+            }
+            Some(Domain::Text | Domain::Code | Domain::Bool | Domain::Structural) if ordering => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        span,
+                        format!("values of type `{ty}` have no order"),
+                    )
+                    .with_help("compare them with `==` or `!=`"),
+                );
+                return self.poisoned(span);
+            }
+            Some(domain) => domain,
+            None => {
+                self.error(Diagnostic::new(
+                    DiagnosticId::TypeMismatch,
+                    span,
+                    format!("values of type `{ty}` cannot be compared"),
+                ));
+                return self.poisoned(span);
+            }
+        };
+        self.push(
+            Node::Binary {
+                op: BinaryOp::Compare(op, domain),
+                lhs,
+                rhs,
+            },
+            Type::Bool,
+            span,
+        )
+    }
+
+    fn temporal(&mut self, op: TemporalOp, left: &Expr, right: &Expr, span: Span) -> NodeId {
+        let left_node = self.expr(left, None);
+        let right_node = self.expr(right, None);
+        let (Some(lt), Some(rt)) = (
+            self.require_present(left_node, left.span),
+            self.require_present(right_node, right.span),
+        ) else {
+            return self.poisoned(span);
+        };
+        let domain = match (lt.base(), rt.base()) {
+            (Type::Date, Type::Date) => Domain::Date,
+            (Type::DateTime, Type::DateTime) => Domain::DateTime,
+            (Type::Date, Type::DateTime) | (Type::DateTime, Type::Date) => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        span,
+                        format!("`{}` compares a date with a date-time", op.words()),
+                    )
+                    .with_label(left.span, format!("this is a `{lt}`"))
+                    .with_label(right.span, format!("this is a `{rt}`"))
+                    .with_help("take the calendar date of the date-time: `date(value)`"),
+                );
+                return self.poisoned(span);
+            }
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        span,
+                        format!(
+                            "`{}` compares dates or date-times, not `{lt}` and `{rt}`",
+                            op.words()
+                        ),
+                    )
+                    .with_label(left.span, format!("this is a `{lt}`"))
+                    .with_label(right.span, format!("this is a `{rt}`"))
+                    .with_help("compare numbers, money and quantities with `<`, `<=`, `>` or `>=`"),
+                );
+                return self.poisoned(span);
+            }
+        };
+        self.push(
+            Node::Binary {
+                op: BinaryOp::Temporal(op, domain),
+                lhs: left_node,
+                rhs: right_node,
+            },
+            Type::Bool,
+            span,
+        )
+    }
+
+    fn otherwise(
+        &mut self,
+        value: &Expr,
+        default: &Expr,
+        span: Span,
+        expected: Option<&Type>,
+    ) -> NodeId {
+        let value_node = self.expr(value, expected);
+        let value_type = self.ty(value_node);
+        let inner = match &value_type {
+            Type::Error => return self.poisoned(span),
+            Type::Optional(inner) => (**inner).clone(),
+            other => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::NotOptional,
+                        value.span,
+                        format!("this value is never absent (its type is `{other}`), so `otherwise` never applies"),
+                    )
+                    .with_help("remove `otherwise` and its default"),
+                );
+                other.clone()
+            }
+        };
+        let default_node = self.expr(default, Some(&inner));
+        let default_type = self.ty(default_node);
+        let default_node = if default_type.is_optional() {
+            self.coerce(default_node, &inner.clone().optional(), default.span)
+        } else {
+            self.coerce(default_node, &inner, default.span)
+        };
+        let result = if default_type.is_optional() {
+            inner.optional()
+        } else {
+            inner
+        };
+        self.push(
+            Node::Otherwise {
+                value: value_node,
+                default: default_node,
+            },
+            result,
+            span,
+        )
+    }
+
+    fn presence(
+        &mut self,
+        negated: bool,
+        test: PresenceTest,
+        operand: &Expr,
+        span: Span,
+    ) -> NodeId {
+        // `x is present` must see `x` as optional even where it was narrowed.
+        let saved = std::mem::take(&mut self.narrowed);
+        let node = self.expr(operand, None);
+        self.narrowed = saved;
+        let ty = self.ty(node);
+        let tested = match test {
+            PresenceTest::Present | PresenceTest::Absent => {
+                if !ty.is_optional() && !ty.is_error() {
+                    self.error(
+                        Diagnostic::new(
+                            DiagnosticId::NotOptional,
+                            operand.span,
+                            format!("this value is never absent (its type is `{ty}`)"),
+                        )
+                        .with_help(match ty.base() {
+                            Type::List(_) | Type::Set(_) => {
+                                "a list is never absent; test `is empty` instead"
+                            }
+                            _ => "declare the field optional (`Type?`) if data may omit it",
+                        }),
+                    );
+                }
+                let present = self.push(Node::IsPresent(node), Type::Bool, span);
+                if test == PresenceTest::Absent {
+                    self.push(
+                        Node::Unary {
+                            op: UnaryOp::Not,
+                            operand: present,
+                        },
+                        Type::Bool,
+                        span,
+                    )
+                } else {
+                    present
+                }
+            }
+            PresenceTest::Empty => {
+                if ty.is_optional() {
+                    self.error(maybe_absent(operand.span, &ty));
+                } else if !matches!(
+                    ty.base(),
+                    Type::List(_) | Type::Set(_) | Type::Text | Type::Error
+                ) {
+                    self.error(Diagnostic::new(
+                        DiagnosticId::NotACollection,
+                        operand.span,
+                        format!("`is empty` tests lists, sets and texts, not `{ty}`"),
+                    ));
+                }
+                self.push(Node::IsEmpty(node), Type::Bool, span)
+            }
+        };
+        if negated {
+            self.push(
+                Node::Unary {
+                    op: UnaryOp::Not,
+                    operand: tested,
+                },
+                Type::Bool,
+                span,
+            )
+        } else {
+            tested
+        }
+    }
+
+    fn membership(
+        &mut self,
+        negated: bool,
+        element: &Expr,
+        collection: &Expr,
+        span: Span,
+    ) -> NodeId {
+        let collection_node = self.expr(collection, None);
+        let collection_type = self.ty(collection_node);
+        let element_type = match collection_type.base() {
+            Type::Error => None,
+            Type::List(element) | Type::Set(element) => Some((**element).clone()),
+            _ => {
+                self.error(not_a_collection(collection.span, &collection_type));
+                None
+            }
+        };
+        let element_node = self.expr(element, element_type.as_ref());
+        let element_node = match &element_type {
+            Some(expected) => self.coerce(element_node, expected, element.span),
+            None => element_node,
+        };
+        let contains = self.push(
+            Node::Contains {
+                collection: collection_node,
+                element: element_node,
+            },
+            Type::Bool,
+            span,
+        );
+        if negated {
+            self.push(
+                Node::Unary {
+                    op: UnaryOp::Not,
+                    operand: contains,
+                },
+                Type::Bool,
+                span,
+            )
+        } else {
+            contains
+        }
+    }
+
+    /// Checks a binder and brings its variables into scope. The caller checks the body and
+    /// then calls `unbind_to(mark)`.
+    fn binder(&mut self, binder: &Binder) -> Option<BinderInfo> {
+        let collection = self.expr(&binder.collection, None);
+        let collection_type = self.ty(collection);
+        let element = match collection_type.base() {
+            Type::Error => Type::Error,
+            Type::List(element) | Type::Set(element) => (**element).clone(),
+            Type::Optional(inner) if matches!(inner.base(), Type::List(_) | Type::Set(_)) => {
+                self.error(maybe_absent(binder.collection.span, &collection_type));
+                return None;
+            }
+            _ => {
+                self.error(not_a_collection(binder.collection.span, &collection_type));
+                return None;
+            }
+        };
+        let collection_place = self.place_of(collection);
+        let skip = match &binder.other_than {
+            None => None,
+            Some(other) => {
+                let outer = self
+                    .bindings
+                    .iter()
+                    .rev()
+                    .find(|binding| binding.name == other.text)
+                    .map(|binding| (binding.collection.clone(), binding.local));
+                match outer {
+                    Some((Some((place, index)), _))
+                        if Some(&place) == collection_place.as_ref() =>
+                    {
+                        if let Some(binding) = self
+                            .bindings
+                            .iter_mut()
+                            .rev()
+                            .find(|binding| binding.name == other.text)
+                        {
+                            binding.used = true;
+                        }
+                        Some(index)
+                    }
+                    _ => {
+                        self.error(
+                            Diagnostic::new(
+                                DiagnosticId::OtherThanMismatch,
+                                other.span,
+                                format!("`other than {}` needs `{}` to range over the same collection", other.text, other.text),
+                            )
+                            .with_label(binder.collection.span, "this collection")
+                            .with_help(format!(
+                                "`other than` skips the element `{}` stands for; bind `{}` with `for every {} in` the same collection",
+                                other.text, other.text, other.text
+                            )),
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let mark = self.binding_mark();
+        let var = self.bind(&binder.var.text, element.clone(), binder.var.span, false);
+        let index = match &binder.index_var {
+            Some(index_var) => self.bind(&index_var.text, Type::Int, index_var.span, false),
+            None => self.hidden_local(&format!("{}#position", binder.var.text)),
+        };
+        if let (Some(place), Some(binding)) = (
+            collection_place,
+            self.bindings.iter_mut().rev().find(|b| b.local == var),
+        ) {
+            binding.collection = Some((place, index));
+        }
+        Some(BinderInfo {
+            mark,
+            var,
+            index,
+            collection,
+            skip,
+        })
+    }
+
+    /// A `for every` binder at the top of a rule: the variable stays in scope.
+    pub(crate) fn rule_binder(
+        &mut self,
+        var: &Name,
+        collection: &Expr,
+    ) -> Option<(u32, u32, NodeId)> {
+        let binder = Binder {
+            var: var.clone(),
+            index_var: None,
+            collection: Box::new(collection.clone()),
+            other_than: None,
+        };
+        self.binder(&binder)
+            .map(|info| (info.var, info.index, info.collection))
+    }
+
+    fn filter(&mut self, filter: Option<&Expr>) -> (Option<NodeId>, usize) {
+        let mark = self.narrowing_mark();
+        let node = filter.map(|filter| {
+            let node = self.condition(filter);
+            let places = self.narrowings(node, true);
+            self.narrow(places);
+            node
+        });
+        (node, mark)
+    }
+
+    fn quantified(&mut self, kind: LoopKind, binder: &Binder, body: &Expr, span: Span) -> NodeId {
+        let Some(info) = self.binder(binder) else {
+            return self.poisoned(span);
+        };
+        let body_node = self.condition(body);
+        self.unbind_to(info.mark);
+        self.push(
+            Node::Loop {
+                kind,
+                var: info.var,
+                index: info.index,
+                collection: info.collection,
+                skip: info.skip,
+                filter: None,
+                body: Some(body_node),
+            },
+            Type::Bool,
+            span,
+        )
+    }
+
+    fn count(&mut self, binder: &Binder, filter: Option<&Expr>, span: Span) -> NodeId {
+        let Some(info) = self.binder(binder) else {
+            return self.poisoned(span);
+        };
+        let (filter, narrow_mark) = self.filter(filter);
+        self.unnarrow_to(narrow_mark);
+        self.unbind_to(info.mark);
+        self.push(
+            Node::Loop {
+                kind: LoopKind::Count,
+                var: info.var,
+                index: info.index,
+                collection: info.collection,
+                skip: info.skip,
+                filter,
+                body: None,
+            },
+            Type::Int,
+            span,
+        )
+    }
+
+    fn aggregate(
+        &mut self,
+        kind: AggregateKind,
+        value: &Expr,
+        binder: &Binder,
+        filter: Option<&Expr>,
+        span: Span,
+    ) -> NodeId {
+        let Some(info) = self.binder(binder) else {
+            return self.poisoned(span);
+        };
+        let (filter, narrow_mark) = self.filter(filter);
+        let value_node = self.expr(value, None);
+        let value_type = self.require_present(value_node, value.span);
+        self.unnarrow_to(narrow_mark);
+        self.unbind_to(info.mark);
+        let Some(value_type) = value_type else {
+            return self.poisoned(span);
+        };
+        let value_type = value_type.base().clone();
+        let domain = match (&value_type, kind) {
+            (Type::Int, _) => Domain::Int,
+            (Type::Decimal, _) => Domain::Decimal,
+            (Type::Money(Some(_)), _) => Domain::Money,
+            (Type::Money(None), _) => {
+                self.error(currency_not_known(value.span));
+                return self.poisoned(span);
+            }
+            (Type::Quantity(_), _) => Domain::Quantity,
+            (Type::Duration, _) => Domain::Duration,
+            (Type::Date, AggregateKind::Min | AggregateKind::Max) => Domain::Date,
+            (Type::DateTime, AggregateKind::Min | AggregateKind::Max) => Domain::DateTime,
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        value.span,
+                        format!(
+                            "`{}` cannot add up values of type `{value_type}`",
+                            match kind {
+                                AggregateKind::Sum => "sum",
+                                AggregateKind::Min => "min",
+                                AggregateKind::Max => "max",
+                            }
+                        ),
+                    )
+                    .with_help("sums take numbers, money, quantities or durations"),
+                );
+                return self.poisoned(span);
+            }
+        };
+        let (loop_kind, result) = match kind {
+            AggregateKind::Sum => (LoopKind::Sum(domain), value_type.clone()),
+            AggregateKind::Min => (LoopKind::Min(domain), value_type.clone().optional()),
+            AggregateKind::Max => (LoopKind::Max(domain), value_type.clone().optional()),
+        };
+        self.push(
+            Node::Loop {
+                kind: loop_kind,
+                var: info.var,
+                index: info.index,
+                collection: info.collection,
+                skip: info.skip,
+                filter,
+                body: Some(value_node),
+            },
+            result,
+            span,
+        )
+    }
+
+    fn comprehension(
+        &mut self,
+        value: &Expr,
+        binder: &Binder,
+        filter: Option<&Expr>,
+        span: Span,
+    ) -> NodeId {
+        let Some(info) = self.binder(binder) else {
+            return self.poisoned(span);
+        };
+        let (filter, narrow_mark) = self.filter(filter);
+        let value_node = self.expr(value, None);
+        let value_type = self.ty(value_node);
+        self.unnarrow_to(narrow_mark);
+        self.unbind_to(info.mark);
+        self.push(
+            Node::Loop {
+                kind: LoopKind::Collect,
+                var: info.var,
+                index: info.index,
+                collection: info.collection,
+                skip: info.skip,
+                filter,
+                body: Some(value_node),
+            },
+            Type::List(Box::new(value_type)),
+            span,
+        )
+    }
+
+    fn if_expr(
+        &mut self,
+        condition: &Expr,
+        then: &Expr,
+        otherwise: &Expr,
+        span: Span,
+        expected: Option<&Type>,
+    ) -> NodeId {
+        let condition_node = self.condition(condition);
+        let mark = self.narrowing_mark();
+        let places = self.narrowings(condition_node, true);
+        self.narrow(places);
+        let then_node = self.expr(then, expected);
+        self.unnarrow_to(mark);
+        let places = self.narrowings(condition_node, false);
+        self.narrow(places);
+        let then_type = self.ty(then_node);
+        let otherwise_node = self.expr(otherwise, Some(expected.unwrap_or(&then_type)));
+        self.unnarrow_to(mark);
+        let otherwise_type = self.ty(otherwise_node);
+        let Some(result) = unify(&then_type, &otherwise_type) else {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::TypeMismatch,
+                    span,
+                    format!(
+                        "the branches have different types, `{then_type}` and `{otherwise_type}`"
+                    ),
+                )
+                .with_label(then.span, format!("this is a `{then_type}`"))
+                .with_label(otherwise.span, format!("this is a `{otherwise_type}`")),
+            );
+            return self.poisoned(span);
+        };
+        let then_node = self.coerce(then_node, &result, then.span);
+        let otherwise_node = self.coerce(otherwise_node, &result, otherwise.span);
+        self.push(
+            Node::If {
+                condition: condition_node,
+                then: then_node,
+                otherwise: otherwise_node,
+            },
+            result,
+            span,
+        )
+    }
+
+    fn list(
+        &mut self,
+        elements: &[Expr],
+        span: Span,
+        expected: Option<&Type>,
+        is_set: bool,
+    ) -> NodeId {
+        let expected_element = expected.and_then(|ty| ty.unwrap_optional().element().cloned());
+        if elements.is_empty() {
+            let element = expected_element.unwrap_or(Type::Error);
+            let ty = if is_set {
+                Type::Set(Box::new(element))
+            } else {
+                Type::List(Box::new(element))
+            };
+            return self.push(Node::Const(Constant::EmptyList), ty, span);
+        }
+        let mut nodes = Vec::with_capacity(elements.len());
+        let mut element_type = expected_element.clone();
+        for element in elements {
+            let node = self.expr(element, element_type.as_ref());
+            let ty = self.ty(node);
+            element_type = match element_type {
+                None => Some(ty),
+                Some(current) => Some(unify(&current, &ty).unwrap_or_else(|| {
+                    self.report_mismatch(&ty, &current, element.span);
+                    current
+                })),
+            };
+            nodes.push((node, element.span));
+        }
+        let element_type = element_type.unwrap_or(Type::Error);
+        let nodes = nodes
+            .into_iter()
+            .map(|(node, span)| self.coerce(node, &element_type, span))
+            .collect();
+        if is_set {
+            self.push(
+                Node::MakeSet(nodes),
+                Type::Set(Box::new(element_type)),
+                span,
+            )
+        } else {
+            self.push(
+                Node::MakeList(nodes),
+                Type::List(Box::new(element_type)),
+                span,
+            )
+        }
+    }
+
+    pub(crate) fn record_literal(
+        &mut self,
+        fields: &[(Name, Expr)],
+        span: Span,
+        expected: Option<&Type>,
+    ) -> NodeId {
+        let Some(Type::Record(path)) = expected.map(|ty| ty.unwrap_optional().base().clone())
+        else {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::TypeMismatch,
+                    span,
+                    "a record literal needs a known record type here",
+                )
+                .with_help("record literals are written where a record is expected, such as an example's `given`"),
+            );
+            return self.poisoned(span);
+        };
+        let Some(declared) = self.record_fields(&path) else {
+            return self.poisoned(span);
+        };
+        let mut values: Vec<Option<NodeId>> = vec![None; declared.len()];
+        for (name, value) in fields {
+            let Some(position) = declared.iter().position(|(field, _)| field == &name.text) else {
+                self.error(unknown_field(
+                    name,
+                    &Type::Record(path.clone()),
+                    declared.iter().map(|(field, _)| field.as_str()),
+                ));
+                continue;
+            };
+            if values[position].is_some() {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::DuplicateField,
+                        name.span,
+                        format!("field `{}` is given twice", name.text),
+                    )
+                    .with_help("remove one of the two"),
+                );
+                continue;
+            }
+            let field_type = declared[position].1.clone();
+            let node = self.expr(value, Some(&field_type));
+            values[position] = Some(self.coerce(node, &field_type, value.span));
+        }
+        let mut missing = Vec::new();
+        let mut nodes = Vec::with_capacity(declared.len());
+        for ((name, ty), value) in declared.iter().zip(values) {
+            let node = match value {
+                Some(node) => node,
+                None => match ty.base() {
+                    Type::Optional(_) => self.push(Node::Const(Constant::Absent), ty.clone(), span),
+                    Type::List(_) | Type::Set(_) => {
+                        self.push(Node::Const(Constant::EmptyList), ty.clone(), span)
+                    }
+                    _ => {
+                        missing.push(name.clone());
+                        self.poisoned(span)
+                    }
+                },
+            };
+            nodes.push(node);
+        }
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::MissingField,
+                    span,
+                    format!("this `{}` lacks required fields: {list}", path.name),
+                )
+                .with_help("give them a value, or declare them optional (`Type?`) in the record"),
+            );
+        }
+        self.push(Node::MakeRecord(nodes), Type::Record(path), span)
+    }
+}
+
+pub(crate) struct BinderInfo {
+    mark: usize,
+    var: u32,
+    index: u32,
+    collection: NodeId,
+    skip: Option<u32>,
+}
+
+/// The common type of two branches or elements, if they have one.
+pub fn unify(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        (Type::Error, other) | (other, Type::Error) => Some(other.clone()),
+        (Type::Absent, Type::Absent) => Some(Type::Absent),
+        (Type::Absent, other) | (other, Type::Absent) => Some(other.clone().optional()),
+        (Type::Optional(x), Type::Optional(y)) => unify(x, y).map(Type::optional),
+        (Type::Optional(x), other) | (other, Type::Optional(x)) => {
+            unify(x, other).map(Type::optional)
+        }
+        (Type::Int, Type::Decimal) | (Type::Decimal, Type::Int) => Some(Type::Decimal),
+        (Type::List(x), Type::List(y)) => unify(x, y).map(|t| Type::List(Box::new(t))),
+        (Type::Set(x), Type::Set(y)) => unify(x, y).map(|t| Type::Set(Box::new(t))),
+        (x, y) if compatible(x, y) => Some(y.base().clone()),
+        (x, y) if compatible(y, x) => Some(x.base().clone()),
+        _ => None,
+    }
+}
+
+pub fn domain_of(ty: &Type) -> Option<Domain> {
+    Some(match ty.base() {
+        Type::Bool => Domain::Bool,
+        Type::Int => Domain::Int,
+        Type::Decimal => Domain::Decimal,
+        Type::Money(_) => Domain::Money,
+        Type::Quantity(_) => Domain::Quantity,
+        Type::Duration => Domain::Duration,
+        Type::Text => Domain::Text,
+        Type::Code(_) => Domain::Code,
+        Type::Date => Domain::Date,
+        Type::DateTime => Domain::DateTime,
+        Type::List(_) | Type::Set(_) | Type::Record(_) | Type::Period => Domain::Structural,
+        _ => return None,
+    })
+}
+
+pub fn invalid_literal(span: Span, message: String) -> Diagnostic {
+    Diagnostic::new(DiagnosticId::InvalidLiteral, span, message)
+        .with_primary_label("invalid literal")
+}
+
+pub fn currency_not_known(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticId::CurrencyNotKnown,
+        span,
+        "the currency of this money is only known at run time",
+    )
+    .with_primary_label("`Money` of any currency")
+    .with_help("convert it to a currency first: `convert(value, EUR, rates)`, or declare the field `Money[EUR]`")
+}
+
+pub fn not_a_collection(span: Span, ty: &Type) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticId::NotACollection,
+        span,
+        format!("expected a list or a set, found `{ty}`"),
+    )
+    .with_primary_label(format!("this is a `{ty}`"))
+}
+
+pub fn unknown_field<'a>(
+    field: &Name,
+    ty: &Type,
+    fields: impl Iterator<Item = &'a str> + Clone,
+) -> Diagnostic {
+    let listed: Vec<&str> = fields.clone().take(12).collect();
+    Diagnostic::new(
+        DiagnosticId::UnknownField,
+        field.span,
+        format!("`{ty}` has no field `{}`", field.text),
+    )
+    .with_primary_label("unknown field")
+    .with_optional_help(did_you_mean(&field.text, fields).or_else(|| {
+        if listed.is_empty() {
+            None
+        } else {
+            Some(format!(
+                "its fields are {}",
+                listed
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }
+    }))
+}

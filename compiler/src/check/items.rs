@@ -1,0 +1,784 @@
+//! Checking the other items: constants, functions, fixtures, examples, calendars, holidays,
+//! requirements, records, code lists, aliases and headers; and the per-item diagnostics query.
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use super::{Checked, Checker};
+use crate::db::{Db, ItemId, SourceFile};
+use crate::defs::{codelist_def, function_signature, lang_texts, record_def, ruleset_inputs};
+use crate::diagnostics::{Diagnostic, DiagnosticId, did_you_mean};
+use crate::ir::{
+    CalendarIr, ConstIr, ExampleIr, ExpectationIr, FunctionIr, Node, NodeId, OpeningIr, PathStep,
+};
+use crate::items::{file_header, file_items, item_syntax};
+use crate::resolve::{DefRef, alias_type, def_path, file_scope, module_index, resolve_type};
+use crate::syntax::ast::{DataPath, GivenValue, ItemData, ItemKind, Override, PathSegment, Span};
+use crate::time::{parse_clock_time, parse_date, time_zone};
+use crate::types::{DefPath, Type};
+
+/// The type of a constant, and whether computing it ran into itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstSignature {
+    pub ty: Type,
+    pub cyclic: bool,
+}
+
+fn const_cycle(_db: &dyn Db, _id: salsa::Id, _item: ItemId<'_>) -> Arc<ConstSignature> {
+    Arc::new(ConstSignature {
+        ty: Type::Error,
+        cyclic: true,
+    })
+}
+
+#[salsa::tracked(returns(clone), cycle_result = const_cycle)]
+pub fn const_signature<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<ConstSignature> {
+    let syntax = item_syntax(db, item);
+    let Some(ItemData::Const(constant)) = syntax.as_deref().map(|syntax| &syntax.data) else {
+        return Arc::new(ConstSignature {
+            ty: Type::Error,
+            cyclic: false,
+        });
+    };
+    if let Some(ty) = &constant.ty {
+        let ty = resolve_type(db, file_scope(db, item.file(db)), ty, &mut Vec::new());
+        return Arc::new(ConstSignature { ty, cyclic: false });
+    }
+    let checked = check_const(db, item);
+    Arc::new(ConstSignature {
+        ty: checked.ir.body.ty(checked.ir.root).clone(),
+        cyclic: false,
+    })
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn check_const<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<ConstIr>> {
+    let file = item.file(db);
+    let mut checker = Checker::new(db, file);
+    let path = def_path(
+        db,
+        &DefRef {
+            file,
+            key: item.key(db).clone(),
+        },
+    );
+    let syntax = item_syntax(db, item);
+    let root = match syntax.as_deref().map(|syntax| &syntax.data) {
+        Some(ItemData::Const(constant)) => {
+            let declared = constant
+                .ty
+                .as_ref()
+                .map(|ty| resolve_type(db, checker.scope, ty, &mut checker.diagnostics));
+            let node = checker.expr(&constant.value, declared.as_ref());
+            match &declared {
+                Some(declared) => checker.coerce(node, declared, constant.value.span),
+                None => node,
+            }
+        }
+        _ => checker.poisoned(Span::default()),
+    };
+    let calls = std::mem::take(&mut checker.calls);
+    Arc::new(Checked {
+        ir: ConstIr {
+            path,
+            body: checker.body,
+            root,
+        },
+        spans: checker.spans,
+        diagnostics: checker.diagnostics,
+        calls,
+    })
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn check_function<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<FunctionIr>> {
+    let file = item.file(db);
+    let signature = function_signature(db, item);
+    let mut checker = Checker::new(db, file);
+    checker
+        .diagnostics
+        .extend(signature.diagnostics.iter().cloned());
+    let syntax = item_syntax(db, item);
+    let root = match syntax.as_deref().map(|syntax| &syntax.data) {
+        Some(ItemData::Function(function)) => {
+            for ((name, ty), param) in signature.params.iter().zip(&function.params) {
+                checker.bind(name, ty.clone(), param.name.span, false);
+            }
+            let mut lets = Vec::new();
+            for binding in &function.lets {
+                let value = checker.expr(&binding.value, None);
+                let ty = checker.ty(value);
+                let local = checker.bind(&binding.name.text, ty, binding.name.span, true);
+                lets.push((local, value, binding.name.span));
+            }
+            let body = checker.expr(&function.body, Some(&signature.result));
+            let mut root = checker.coerce(body, &signature.result, function.body.span);
+            checker.unbind_to(0);
+            for (local, value, span) in lets.into_iter().rev() {
+                root = checker.push(
+                    Node::Let {
+                        local,
+                        value,
+                        body: root,
+                    },
+                    signature.result.clone(),
+                    span,
+                );
+            }
+            root
+        }
+        _ => checker.poisoned(Span::default()),
+    };
+    let calls = std::mem::take(&mut checker.calls);
+    Arc::new(Checked {
+        ir: FunctionIr {
+            path: signature.path.clone(),
+            params: signature.params.iter().map(|(_, ty)| ty.clone()).collect(),
+            result: signature.result.clone(),
+            body: checker.body,
+            root,
+        },
+        spans: checker.spans,
+        diagnostics: checker.diagnostics,
+        calls,
+    })
+}
+
+/// The synthetic record type of a rule set's inputs: what an example's `given` builds.
+pub fn inputs_record(db: &dyn Db, file: SourceFile) -> (DefPath, Vec<(String, Type)>) {
+    let module = module_index(db).module_key(file).unwrap_or("").to_string();
+    (
+        DefPath::new(&module, "inputs"),
+        ruleset_inputs(db, file).inputs.clone(),
+    )
+}
+
+impl Checker<'_> {
+    /// Checks `given` and `with` of an example or fixture: a record of the rule set's inputs.
+    fn given(&mut self, given: Option<&GivenValue>, overrides: &[Override], span: Span) -> NodeId {
+        let Some((path, fields)) = self.inputs_record.clone() else {
+            return self.poisoned(span);
+        };
+        let record_type = Type::Record(path.clone());
+        let mut node = match given {
+            Some(GivenValue::Literal(expr)) => {
+                let node = self.expr(expr, Some(&record_type));
+                self.coerce(node, &record_type, expr.span)
+            }
+            Some(GivenValue::Fixture(name)) => match self.scope.get(&name.text).cloned() {
+                Some(def) if def.kind() == ItemKind::Fixture && def.file == self.file => {
+                    let path = def_path(self.db, &def);
+                    self.push(
+                        Node::ConstRef(crate::ir::Link::unresolved(path)),
+                        record_type.clone(),
+                        name.span,
+                    )
+                }
+                _ => {
+                    let fixtures: Vec<String> = file_items(self.db, self.file)
+                        .iter()
+                        .filter(|key| key.kind == ItemKind::Fixture)
+                        .map(|key| key.name.clone())
+                        .collect();
+                    self.error(
+                        Diagnostic::new(
+                            DiagnosticId::UnknownFixture,
+                            name.span,
+                            format!("this rule set has no fixture `{}`", name.text),
+                        )
+                        .with_primary_label("unknown fixture")
+                        .with_optional_help(
+                            did_you_mean(&name.text, fixtures.iter().map(String::as_str)).or_else(
+                                || Some(format!("define it: `fixture {} = {{ ... }}`", name.text)),
+                            ),
+                        ),
+                    );
+                    self.poisoned(name.span)
+                }
+            },
+            None => self.record_literal(&[], span, Some(&record_type)),
+        };
+        let _ = fields;
+        for override_clause in overrides {
+            let Some((steps, target)) = self.data_path(&override_clause.path, &record_type) else {
+                continue;
+            };
+            let value = self.expr(&override_clause.value, Some(&target));
+            let value = self.coerce(value, &target, override_clause.value.span);
+            node = self.push(
+                Node::Update {
+                    base: node,
+                    path: steps,
+                    value,
+                },
+                record_type.clone(),
+                override_clause.span,
+            );
+        }
+        node
+    }
+
+    fn data_path(&mut self, path: &DataPath, root: &Type) -> Option<(Vec<PathStep>, Type)> {
+        let mut steps = Vec::new();
+        let mut current = root.clone();
+        for segment in &path.segments {
+            match segment {
+                PathSegment::Field(name) => {
+                    let record = match current.base() {
+                        Type::Record(record) => record.clone(),
+                        Type::Optional(inner) => match inner.base() {
+                            Type::Record(record) => {
+                                steps.push(PathStep::Present);
+                                record.clone()
+                            }
+                            _ => return self.bad_path(name.span, &current),
+                        },
+                        _ => return self.bad_path(name.span, &current),
+                    };
+                    let fields = self.record_fields(&record)?;
+                    let Some(index) = fields.iter().position(|(field, _)| field == &name.text)
+                    else {
+                        self.error(super::expr::unknown_field(
+                            name,
+                            &Type::Record(record.clone()),
+                            fields.iter().map(|(field, _)| field.as_str()),
+                        ));
+                        return None;
+                    };
+                    steps.push(PathStep::Field(u32::try_from(index).ok()?));
+                    current = fields[index].1.clone();
+                }
+                PathSegment::Index(index, span) => match current.base() {
+                    Type::List(element) | Type::Set(element) => {
+                        steps.push(PathStep::Index(*index));
+                        current = (**element).clone();
+                    }
+                    _ => return self.bad_path(*span, &current),
+                },
+            }
+        }
+        Some((steps, current))
+    }
+
+    fn bad_path<T>(&mut self, span: Span, ty: &Type) -> Option<T> {
+        self.error(
+            Diagnostic::new(
+                DiagnosticId::InvalidDataPath,
+                span,
+                format!("a `{ty}` has no such part"),
+            )
+            .with_help(
+                "a data path names fields (`.name`) of records and positions (`[0]`) of lists",
+            ),
+        );
+        None
+    }
+}
+
+fn ruleset_only(db: &dyn Db, file: SourceFile, span: Span, what: &str) -> Option<Diagnostic> {
+    let in_ruleset = file_header(db, file).is_some_and(|header| header.is_ruleset);
+    (!in_ruleset).then(|| {
+        Diagnostic::new(
+            DiagnosticId::ExampleOutsideRuleset,
+            span,
+            format!("{what} belong in a rule set file"),
+        )
+        .with_help("examples and fixtures build the inputs that a `ruleset` declares")
+    })
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn check_fixture<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<ConstIr>> {
+    let file = item.file(db);
+    let mut checker = Checker::new(db, file);
+    let (path, fields) = inputs_record(db, file);
+    checker.set_inputs_record(path, fields);
+    let own_path = def_path(
+        db,
+        &DefRef {
+            file,
+            key: item.key(db).clone(),
+        },
+    );
+    let syntax = item_syntax(db, item);
+    let root = match syntax.as_deref().map(|syntax| &syntax.data) {
+        Some(ItemData::Fixture(fixture)) => {
+            if let Some(diagnostic) = ruleset_only(db, file, fixture.name.span, "fixtures") {
+                checker.error(diagnostic);
+            }
+            if let GivenValue::Fixture(name) = &fixture.given
+                && name.text == fixture.name.text
+            {
+                checker.error(
+                    Diagnostic::new(
+                        DiagnosticId::RecursiveDefinition,
+                        name.span,
+                        format!("fixture `{}` is built from itself", name.text),
+                    )
+                    .with_help("start from a record literal or another fixture"),
+                );
+                checker.poisoned(name.span)
+            } else {
+                checker.given(Some(&fixture.given), &fixture.overrides, fixture.name.span)
+            }
+        }
+        _ => checker.poisoned(Span::default()),
+    };
+    let calls = std::mem::take(&mut checker.calls);
+    Arc::new(Checked {
+        ir: ConstIr {
+            path: own_path,
+            body: checker.body,
+            root,
+        },
+        spans: checker.spans,
+        diagnostics: checker.diagnostics,
+        calls,
+    })
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<ExampleIr>> {
+    let file = item.file(db);
+    let mut checker = Checker::new(db, file);
+    let (path, fields) = inputs_record(db, file);
+    checker.set_inputs_record(path, fields);
+    let syntax = item_syntax(db, item);
+    let mut ir = ExampleIr {
+        description: item.key(db).name.clone(),
+        as_of: None,
+        body: Default::default(),
+        given: 0,
+        expectations: Vec::new(),
+        line: 0,
+    };
+    if let Some(ItemData::Example(example)) = syntax.as_deref().map(|syntax| &syntax.data) {
+        if let Some(diagnostic) = ruleset_only(db, file, example.description.span, "examples") {
+            checker.error(diagnostic);
+        }
+        ir.given = checker.given(
+            example.given.as_ref(),
+            &example.overrides,
+            example.description.span,
+        );
+        if let Some(as_of) = &example.as_of {
+            let text = as_of.text.get(..10).unwrap_or(&as_of.text);
+            match parse_date(text) {
+                Ok(date) => ir.as_of = Some(date),
+                Err(message) => checker.error(
+                    Diagnostic::new(DiagnosticId::InvalidLiteral, as_of.span, message)
+                        .with_primary_label("invalid date"),
+                ),
+            }
+        }
+        let rules: Vec<String> = file_items(db, file)
+            .iter()
+            .filter(|key| key.kind == ItemKind::Rule)
+            .map(|key| key.name.clone())
+            .collect();
+        for expectation in &example.expects {
+            if let Some(rule) = &expectation.rule
+                && !rules.contains(&rule.text)
+            {
+                checker.error(
+                    Diagnostic::new(
+                        DiagnosticId::UnknownRule,
+                        rule.span,
+                        format!("this rule set has no rule `{}`", rule.text),
+                    )
+                    .with_primary_label("unknown rule")
+                    .with_optional_help(did_you_mean(&rule.text, rules.iter().map(String::as_str))),
+                );
+                continue;
+            }
+            ir.expectations.push(ExpectationIr {
+                rule: expectation.rule.as_ref().map(|rule| rule.text.clone()),
+                outcome: expectation.outcome,
+            });
+        }
+        if example.expects.is_empty() {
+            checker.error(
+                Diagnostic::new(
+                    DiagnosticId::ExampleWithoutExpectation,
+                    example.description.span,
+                    "this example expects nothing, so it can never fail",
+                )
+                .with_help(
+                    "add `expect RULE-ID fails`, `expect RULE-ID passes` or `expect no findings`",
+                ),
+            );
+        }
+    }
+    ir.body = std::mem::take(&mut checker.body);
+    let calls = std::mem::take(&mut checker.calls);
+    Arc::new(Checked {
+        ir,
+        spans: checker.spans,
+        diagnostics: checker.diagnostics,
+        calls,
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HolidaysDef {
+    pub dates: Vec<Date>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn holidays_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<HolidaysDef> {
+    let mut def = HolidaysDef {
+        dates: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let syntax = item_syntax(db, item);
+    if let Some(ItemData::Holidays(holidays)) = syntax.as_deref().map(|syntax| &syntax.data) {
+        if let Some(title) = &holidays.title {
+            super::rule::check_languages(title, &mut def.diagnostics);
+        }
+        for entry in &holidays.entries {
+            match parse_date(&entry.date.text) {
+                Ok(date) if def.dates.contains(&date) => def.diagnostics.push(
+                    Diagnostic::new(
+                        DiagnosticId::DuplicateDefinition,
+                        entry.date.span,
+                        format!("{date} is listed twice"),
+                    )
+                    .with_help("remove one of the two entries"),
+                ),
+                Ok(date) => def.dates.push(date),
+                Err(message) => def.diagnostics.push(
+                    Diagnostic::new(DiagnosticId::InvalidLiteral, entry.date.span, message)
+                        .with_primary_label("invalid date"),
+                ),
+            }
+            super::rule::check_languages(&entry.labels, &mut def.diagnostics);
+        }
+        def.dates.sort();
+    }
+    Arc::new(def)
+}
+
+fn weekday_number(name: &str) -> Option<i8> {
+    Some(match name {
+        "monday" => 1,
+        "tuesday" => 2,
+        "wednesday" => 3,
+        "thursday" => 4,
+        "friday" => 5,
+        "saturday" => 6,
+        "sunday" => 7,
+        _ => return None,
+    })
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<CalendarIr>> {
+    let file = item.file(db);
+    let mut diagnostics = Vec::new();
+    let path = def_path(
+        db,
+        &DefRef {
+            file,
+            key: item.key(db).clone(),
+        },
+    );
+    let mut ir = CalendarIr {
+        path,
+        title: Default::default(),
+        zone: String::from("UTC"),
+        opening: Vec::new(),
+        holidays: Vec::new(),
+    };
+    let syntax = item_syntax(db, item);
+    if let Some(ItemData::Calendar(calendar)) = syntax.as_deref().map(|syntax| &syntax.data) {
+        ir.title = lang_texts(calendar.title.as_ref());
+        match &calendar.zone {
+            Some(zone) => match time_zone(&zone.value) {
+                Ok(_) => ir.zone = zone.value.clone(),
+                Err(message) => diagnostics.push(
+                    Diagnostic::new(DiagnosticId::UnknownTimeZone, zone.span, message)
+                        .with_primary_label("unknown time zone")
+                        .with_help(
+                            "name an IANA time zone, such as `Europe/Paris` or `America/Toronto`",
+                        ),
+                ),
+            },
+            None => diagnostics.push(super::rule::missing_clause(
+                calendar.name.span,
+                "zone",
+                "zone \"America/Toronto\"",
+                "calendar",
+            )),
+        }
+        for open in &calendar.open {
+            let first = weekday_number(&open.first_day.text);
+            let last = weekday_number(&open.last_day.text);
+            let from = parse_clock_time(&open.from.text);
+            let to = parse_clock_time(&open.to.text);
+            for (time, raw) in [(&from, &open.from), (&to, &open.to)] {
+                if let Err(message) = time {
+                    diagnostics.push(
+                        Diagnostic::new(DiagnosticId::InvalidLiteral, raw.span, message.clone())
+                            .with_primary_label("invalid time"),
+                    );
+                }
+            }
+            let (Some(first), Some(last), Ok(from), Ok(to)) = (first, last, from, to) else {
+                continue;
+            };
+            if last < first || to <= from {
+                diagnostics.push(
+                    Diagnostic::new(
+                        DiagnosticId::InvalidPeriod,
+                        open.span,
+                        "these opening hours end before they start",
+                    )
+                    .with_help(
+                        "write days from Monday towards Sunday, and hours from opening to closing",
+                    ),
+                );
+                continue;
+            }
+            ir.opening.push(OpeningIr {
+                first_weekday: first,
+                last_weekday: last,
+                from,
+                to,
+            });
+        }
+        if calendar.open.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticId::EmptyCalendar,
+                    calendar.name.span,
+                    "this calendar is never open, so business time never passes",
+                )
+                .with_help("add opening hours: `open monday to friday from 08:00 to 17:00`"),
+            );
+        }
+        let scope = file_scope(db, file);
+        for name in &calendar.closed_on {
+            match scope.get(&name.text).cloned() {
+                Some(def) if def.kind() == ItemKind::Holidays => {
+                    let holidays = holidays_def(db, def.item(db));
+                    ir.holidays.extend(holidays.dates.iter().copied());
+                }
+                _ => diagnostics.push(
+                    Diagnostic::new(
+                        DiagnosticId::UnknownHolidays,
+                        name.span,
+                        format!("there is no list of holidays `{}`", name.text),
+                    )
+                    .with_primary_label("unknown holidays")
+                    .with_optional_help(did_you_mean(
+                        &name.text,
+                        scope.names_of(&[ItemKind::Holidays]),
+                    )),
+                ),
+            }
+        }
+        ir.holidays.sort();
+        ir.holidays.dedup();
+    }
+    Arc::new(Checked {
+        ir,
+        spans: Vec::new(),
+        diagnostics,
+        calls: Vec::new(),
+    })
+}
+
+/// Everything wrong with one item, relative to the item. The per-file diagnostics query
+/// shifts these by the item's offset.
+#[salsa::tracked(returns(ref))]
+pub fn item_diagnostics<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<Diagnostic> {
+    let file = item.file(db);
+    let key = item.key(db);
+    let mut diagnostics = Vec::new();
+    let Some(syntax) = item_syntax(db, item) else {
+        return diagnostics;
+    };
+    if matches!(syntax.data, ItemData::Broken(_)) {
+        return diagnostics;
+    }
+    match key.kind {
+        ItemKind::Rule => diagnostics.extend(
+            super::rule::check_rule(db, item)
+                .diagnostics
+                .iter()
+                .cloned(),
+        ),
+        ItemKind::Table => diagnostics.extend(
+            super::table::check_table(db, item)
+                .diagnostics
+                .iter()
+                .cloned(),
+        ),
+        ItemKind::Function => {
+            diagnostics.extend(check_function(db, item).diagnostics.iter().cloned())
+        }
+        ItemKind::Const => diagnostics.extend(check_const(db, item).diagnostics.iter().cloned()),
+        ItemKind::Fixture => {
+            diagnostics.extend(check_fixture(db, item).diagnostics.iter().cloned())
+        }
+        ItemKind::Example => {
+            diagnostics.extend(check_example(db, item).diagnostics.iter().cloned())
+        }
+        ItemKind::Calendar => {
+            diagnostics.extend(check_calendar(db, item).diagnostics.iter().cloned())
+        }
+        ItemKind::Holidays => {
+            diagnostics.extend(holidays_def(db, item).diagnostics.iter().cloned())
+        }
+        ItemKind::Record => diagnostics.extend(record_def(db, item).diagnostics.iter().cloned()),
+        ItemKind::Codelist => {
+            let codelist = codelist_def(db, item);
+            diagnostics.extend(codelist.diagnostics.iter().cloned());
+        }
+        ItemKind::TypeAlias => {
+            let def = DefRef {
+                file,
+                key: key.clone(),
+            };
+            alias_type(db, &def, &mut vec![def.clone()], &mut diagnostics);
+        }
+        ItemKind::Requirement => {
+            if let ItemData::Requirement(requirement) = &syntax.data {
+                let header = file_header(db, file);
+                match &requirement.title {
+                    Some(title) => super::rule::check_languages(title, &mut diagnostics),
+                    None => diagnostics.push(super::rule::missing_clause(
+                        requirement.id.span,
+                        "title",
+                        "title en \"...\" fr \"...\"",
+                        "requirement",
+                    )),
+                }
+                for cite in &requirement.cites {
+                    let declared = header.as_ref().is_some_and(|header| {
+                        header
+                            .sources
+                            .iter()
+                            .any(|source| source.id.text == cite.source.text)
+                    });
+                    if !declared {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                DiagnosticId::UnknownSource,
+                                cite.source.span,
+                                format!("this file declares no source `{}`", cite.source.text),
+                            )
+                            .with_primary_label("unknown source")
+                            .with_optional_help(
+                                header.as_ref().and_then(|header| {
+                                    did_you_mean(
+                                        &cite.source.text,
+                                        header.sources.iter().map(|s| s.id.text.as_str()),
+                                    )
+                                }),
+                            ),
+                        );
+                    }
+                }
+                if requirement.cites.is_empty() && requirement.not_checkable.is_none() {
+                    diagnostics.push(super::rule::missing_clause(
+                        requirement.id.span,
+                        "cites",
+                        "cites CAS \"La masse brute indiquée est inférieure à la masse nette\"",
+                        "requirement",
+                    ));
+                }
+            }
+        }
+        ItemKind::Ruleset | ItemKind::Module => {
+            if let ItemData::Header(header) = &syntax.data {
+                diagnostics.extend(header_diagnostics(db, file, header));
+            }
+        }
+        ItemKind::Use => {}
+    }
+    // Scope problems (bad imports, duplicate names) belong to the item they were found in.
+    for (scope_key, diagnostic) in &file_scope(db, file).diagnostics {
+        if scope_key == key {
+            diagnostics.push(diagnostic.clone());
+        }
+    }
+    diagnostics
+}
+
+fn header_diagnostics(
+    db: &dyn Db,
+    file: SourceFile,
+    header: &crate::syntax::ast::HeaderItem,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    if let Some(title) = &header.title {
+        super::rule::check_languages(title, &mut diagnostics);
+    }
+    if let Some(effective) = &header.effective {
+        super::rule::validity_of(effective, &mut diagnostics);
+    }
+    for (position, source) in header.sources.iter().enumerate() {
+        if header.sources[..position]
+            .iter()
+            .any(|earlier| earlier.id.text == source.id.text)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticId::DuplicateDefinition,
+                    source.id.span,
+                    format!("source `{}` is declared twice", source.id.text),
+                )
+                .with_help("remove one of the two declarations"),
+            );
+        }
+    }
+    if header.is_ruleset {
+        if header.version.is_none() {
+            diagnostics.push(super::rule::missing_clause(
+                header.name.span,
+                "version",
+                "version \"2021.06\"",
+                "rule set",
+            ));
+        }
+        if header.title.is_none() {
+            diagnostics.push(super::rule::missing_clause(
+                header.name.span,
+                "title",
+                "title en \"...\" fr \"...\"",
+                "rule set",
+            ));
+        }
+        diagnostics.extend(ruleset_inputs(db, file).diagnostics.iter().cloned());
+    }
+    if module_index(db)
+        .duplicate_modules
+        .iter()
+        .any(|(duplicate, _)| *duplicate == file)
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                DiagnosticId::DuplicateModule,
+                header.name.span,
+                format!(
+                    "another file already {} `{}`",
+                    if header.is_ruleset {
+                        "is the rule set"
+                    } else {
+                        "is the module"
+                    },
+                    header.name.text
+                ),
+            )
+            .with_help(if header.is_ruleset {
+                "give each version of a rule set its own `version`"
+            } else {
+                "module names must be unique; rename one of the two"
+            }),
+        );
+    }
+    diagnostics
+}

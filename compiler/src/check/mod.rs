@@ -1,0 +1,327 @@
+//! Type checking: from syntax trees to typed IR, with diagnostics.
+//!
+//! The [`Checker`] checks one body (a rule, a function, a table, a constant, an example) and
+//! emits IR nodes as it goes, with a source map of spans beside them. The item-level queries
+//! that drive it live in the submodules; each is keyed by one item.
+
+mod builtins;
+mod expr;
+pub mod items;
+pub mod rule;
+pub mod table;
+
+use std::sync::Arc;
+
+use crate::db::{Db, SourceFile};
+use crate::diagnostics::{Diagnostic, DiagnosticId};
+use crate::ir::{Body, Constant, LocalId, Node, NodeId, UnaryOp};
+use crate::resolve::Scope;
+use crate::syntax::ast::Span;
+use crate::types::Type;
+
+pub use items::*;
+pub use rule::*;
+pub use table::*;
+
+/// One step of an access path from a local: what narrowing and `other than` compare.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PlaceStep {
+    Local(LocalId),
+    Field(u32),
+}
+
+pub type Place = Vec<PlaceStep>;
+
+#[derive(Clone, Debug)]
+struct Binding {
+    name: String,
+    local: LocalId,
+    ty: Type,
+    span: Span,
+    used: bool,
+    /// For loop variables: the place of the collection they range over, and the slot of their
+    /// position in it, for `other than`.
+    collection: Option<(Place, LocalId)>,
+    /// Whether an unused binding deserves a warning (lets do; inputs and loop variables not).
+    warn_unused: bool,
+}
+
+pub struct Checker<'db> {
+    db: &'db dyn Db,
+    file: SourceFile,
+    scope: &'db Scope,
+    pub body: Body,
+    /// The span of every node, by node id: the source map of the body.
+    pub spans: Vec<Span>,
+    pub diagnostics: Vec<Diagnostic>,
+    bindings: Vec<Binding>,
+    narrowed: Vec<Place>,
+    /// Definitions this body calls (functions and tables), for the totality check.
+    pub calls: Vec<crate::types::DefPath>,
+    /// Fields of the rule set's inputs, when checking an example or a fixture.
+    inputs_record: Option<(crate::types::DefPath, Vec<(String, Type)>)>,
+}
+
+impl<'db> Checker<'db> {
+    pub fn new(db: &'db dyn Db, file: SourceFile) -> Checker<'db> {
+        Checker {
+            db,
+            file,
+            scope: crate::resolve::file_scope(db, file),
+            body: Body::default(),
+            spans: Vec::new(),
+            diagnostics: Vec::new(),
+            bindings: Vec::new(),
+            narrowed: Vec::new(),
+            calls: Vec::new(),
+            inputs_record: None,
+        }
+    }
+
+    pub fn push(&mut self, node: Node, ty: Type, span: Span) -> NodeId {
+        self.spans.push(span);
+        self.body.push(node, ty)
+    }
+
+    pub fn ty(&self, node: NodeId) -> Type {
+        self.body.ty(node).clone()
+    }
+
+    pub fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// A node standing for an expression that already failed to check.
+    pub fn poisoned(&mut self, span: Span) -> NodeId {
+        self.push(Node::Const(Constant::Absent), Type::Error, span)
+    }
+
+    /// Declares a local slot and brings it into scope.
+    pub fn bind(&mut self, name: &str, ty: Type, span: Span, warn_unused: bool) -> LocalId {
+        let local = self.body.new_local(name);
+        self.bindings.push(Binding {
+            name: name.to_string(),
+            local,
+            ty,
+            span,
+            used: false,
+            collection: None,
+            warn_unused,
+        });
+        local
+    }
+
+    /// A slot that no name refers to (a loop position nobody named).
+    pub fn hidden_local(&mut self, name: &str) -> LocalId {
+        self.body.new_local(name)
+    }
+
+    /// Ends the scope of the bindings made since `mark`, warning about unused lets.
+    pub fn unbind_to(&mut self, mark: usize) {
+        while self.bindings.len() > mark {
+            if let Some(binding) = self.bindings.pop()
+                && binding.warn_unused
+                && !binding.used
+                && !binding.name.starts_with('_')
+            {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        DiagnosticId::UnusedLet,
+                        binding.span,
+                        format!("`{}` is never used", binding.name),
+                    )
+                    .with_help("remove it, or start its name with `_`"),
+                );
+            }
+        }
+    }
+
+    pub fn binding_mark(&self) -> usize {
+        self.bindings.len()
+    }
+
+    pub fn narrowing_mark(&self) -> usize {
+        self.narrowed.len()
+    }
+
+    pub fn narrow(&mut self, places: Vec<Place>) {
+        self.narrowed.extend(places);
+    }
+
+    pub fn unnarrow_to(&mut self, mark: usize) {
+        self.narrowed.truncate(mark);
+    }
+
+    /// The access path a node reads, if it reads one (a local and fields of it).
+    pub fn place_of(&self, node: NodeId) -> Option<Place> {
+        match self.body.node(node)? {
+            Node::Local(local) => Some(vec![PlaceStep::Local(*local)]),
+            Node::Field { base, index, .. } => {
+                let mut place = self.place_of(*base)?;
+                place.push(PlaceStep::Field(*index));
+                Some(place)
+            }
+            _ => None,
+        }
+    }
+
+    /// The places a condition proves present when it is true (`positive`) or false.
+    pub fn narrowings(&self, node: NodeId, positive: bool) -> Vec<Place> {
+        match self.body.node(node) {
+            Some(Node::IsPresent(operand)) if positive => {
+                self.place_of(*operand).into_iter().collect()
+            }
+            Some(Node::Unary {
+                op: UnaryOp::Not,
+                operand,
+            }) => self.narrowings(*operand, !positive),
+            Some(Node::And(left, right)) if positive => {
+                let mut places = self.narrowings(*left, true);
+                places.extend(self.narrowings(*right, true));
+                places
+            }
+            Some(Node::Or(left, right)) if !positive => {
+                let mut places = self.narrowings(*left, false);
+                places.extend(self.narrowings(*right, false));
+                places
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn is_narrowed(&self, place: &Place) -> bool {
+        self.narrowed.iter().any(|narrowed| narrowed == place)
+    }
+
+    /// Declares the inputs of the rule set `file` as locals, in order; returns their slots.
+    pub fn bind_inputs(&mut self, inputs: &[(String, Type)]) -> Vec<LocalId> {
+        inputs
+            .iter()
+            .map(|(name, ty)| self.bind(name, ty.clone(), Span::default(), false))
+            .collect()
+    }
+
+    pub fn set_inputs_record(&mut self, path: crate::types::DefPath, fields: Vec<(String, Type)>) {
+        self.inputs_record = Some((path, fields));
+    }
+
+    /// Converts `node` to the `expected` type where the language allows it silently (an Int
+    /// where a Decimal is expected, a value where an optional is expected), or reports why not.
+    pub fn coerce(&mut self, node: NodeId, expected: &Type, span: Span) -> NodeId {
+        let actual = self.ty(node);
+        if let Some(converted) = self.try_coerce(node, &actual, expected, span) {
+            return converted;
+        }
+        self.report_mismatch(&actual, expected, span);
+        node
+    }
+
+    pub fn try_coerce(
+        &mut self,
+        node: NodeId,
+        actual: &Type,
+        expected: &Type,
+        span: Span,
+    ) -> Option<NodeId> {
+        if actual.is_error() || expected.is_error() || compatible(actual, expected) {
+            return Some(node);
+        }
+        match (actual.base(), expected.base()) {
+            (Type::Int, Type::Decimal) => Some(self.push(
+                Node::Unary {
+                    op: UnaryOp::IntToDecimal,
+                    operand: node,
+                },
+                Type::Decimal,
+                span,
+            )),
+            (Type::Absent, Type::Optional(_)) => Some(node),
+            (_, Type::Optional(inner)) => {
+                let inner = (**inner).clone();
+                self.try_coerce(node, actual, &inner, span)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn report_mismatch(&mut self, actual: &Type, expected: &Type, span: Span) {
+        if let Type::Optional(inner) = actual
+            && compatible(inner, expected)
+        {
+            self.error(maybe_absent(span, actual));
+            return;
+        }
+        let diagnostic = match (actual.base(), expected.base()) {
+            (Type::Money(Some(have)), Type::Money(Some(want))) => Diagnostic::new(
+                DiagnosticId::CurrencyMismatch,
+                span,
+                format!("expected money in `{want}`, found money in `{have}`"),
+            )
+            .with_primary_label(format!("this is in `{have}`"))
+            .with_help(format!(
+                "convert it explicitly: `convert(value, {want}, rates)`"
+            )),
+            (Type::Quantity(_) | Type::Money(_), Type::Quantity(_) | Type::Money(_)) => {
+                Diagnostic::new(
+                    DiagnosticId::UnitMismatch,
+                    span,
+                    format!("expected `{expected}`, found `{actual}`"),
+                )
+                .with_primary_label(format!("this is a `{actual}`"))
+                .with_help("quantities of different kinds never convert into each other")
+            }
+            _ => Diagnostic::new(
+                DiagnosticId::TypeMismatch,
+                span,
+                format!("expected `{expected}`, found `{actual}`"),
+            )
+            .with_primary_label(format!("this is a `{actual}`")),
+        };
+        self.error(diagnostic);
+    }
+
+    /// Checks `expr` and requires a Bool.
+    pub fn condition(&mut self, expr: &crate::syntax::ast::Expr) -> NodeId {
+        let node = self.expr(expr, Some(&Type::Bool));
+        self.coerce(node, &Type::Bool, expr.span)
+    }
+}
+
+/// Whether a value of type `actual` can stand where `expected` is required, unchanged.
+pub fn compatible(actual: &Type, expected: &Type) -> bool {
+    match (actual, expected) {
+        (Type::Error, _) | (_, Type::Error) => true,
+        (Type::Refined(refined), other) => {
+            refined.base == *other || compatible(&refined.base, other)
+        }
+        (other, Type::Refined(refined)) => compatible(other, &refined.base),
+        (Type::List(a), Type::List(b)) | (Type::Set(a), Type::Set(b)) => compatible(a, b),
+        (Type::Optional(a), Type::Optional(b)) => compatible(a, b),
+        (Type::Absent, Type::Optional(_)) => true,
+        (a, Type::Optional(b)) => compatible(a, b),
+        (a, b) => a == b,
+    }
+}
+
+pub fn maybe_absent(span: Span, ty: &Type) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticId::MaybeAbsent,
+        span,
+        format!("this value may be absent (its type is `{ty}`)"),
+    )
+    .with_primary_label("may be absent")
+    .with_help(
+        "test `is present` first (in `when`, or with `and`), or write `value otherwise default`",
+    )
+}
+
+/// The checked form of something whose IR and source map go together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked<T> {
+    pub ir: T,
+    pub spans: Vec<Span>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub calls: Vec<crate::types::DefPath>,
+}
+
+pub type SharedChecked<T> = Arc<Checked<T>>;

@@ -1,0 +1,421 @@
+//! Assembling the whole program: every file's diagnostics, the totality check across
+//! definitions, and the linked [`Program`] the runtime loads.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::check::{
+    check_calendar, check_const, check_example, check_fixture, check_function, check_table,
+    item_diagnostics, rule_ir,
+};
+use crate::db::{Db, ItemId, SourceFile, workspace};
+use crate::defs::{codelist_def, lang_texts, record_def, ruleset_inputs};
+use crate::diagnostics::{Diagnostic, DiagnosticId};
+use crate::ir::{
+    Body, Citation, CodeIr, CodelistIr, FieldIr, InputIr, Link, Node, Program, RecordIr,
+    RequirementIr, RulesetIr, SourceIr,
+};
+use crate::items::{file_header, file_syntax_diagnostics, item_syntax, parsed_file};
+use crate::resolve::{CURRENCY_CODELIST, CURRENCY_MODULE, DefRef, def_path, item_name_span};
+use crate::syntax::ast::{ItemData, ItemKind};
+use crate::types::DefPath;
+
+/// Every diagnostic of one file, with file-absolute spans, in the order of the text.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let mut diagnostics = file_syntax_diagnostics(db, file).clone();
+    let parsed = parsed_file(db, file);
+    let cycles = recursion_cycles(db);
+    for parsed_item in &parsed.items {
+        let item = ItemId::new(db, file, parsed_item.key.clone());
+        for diagnostic in item_diagnostics(db, item) {
+            diagnostics.push(diagnostic.clone().shifted(parsed_item.offset));
+        }
+        if let Some((_, cycle)) = cycles
+            .iter()
+            .find(|(def, _)| def.file == file && def.key == parsed_item.key)
+        {
+            let span = item_name_span(db, file, &parsed_item.key);
+            diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticId::RecursiveDefinition,
+                    span,
+                    format!("`{}` calls itself: {cycle}", parsed_item.key.name),
+                )
+                .with_primary_label("recursive")
+                .with_help("functions and tables may not call themselves, so that every rule's cost stays bounded by its input")
+                .shifted(parsed_item.offset),
+            );
+        }
+    }
+    for (conflict_file, diagnostic) in input_conflicts(db) {
+        if *conflict_file == file {
+            diagnostics.push(diagnostic.clone());
+        }
+    }
+    diagnostics.sort_by_key(|diagnostic| {
+        let span = diagnostic.primary_span();
+        (span.start, span.end)
+    });
+    diagnostics
+}
+
+/// Functions and tables that call themselves, directly or not, with the cycle spelled out.
+#[salsa::tracked(returns(ref))]
+pub fn recursion_cycles(db: &dyn Db) -> Vec<(DefRef, String)> {
+    let mut calls: BTreeMap<DefPath, (DefRef, Vec<DefPath>)> = BTreeMap::new();
+    let Some(workspace) = workspace(db) else {
+        return Vec::new();
+    };
+    for file in workspace.files(db) {
+        for key in crate::items::file_items(db, *file) {
+            let def = DefRef {
+                file: *file,
+                key: key.clone(),
+            };
+            let item = def.item(db);
+            let callees = match key.kind {
+                ItemKind::Function => check_function(db, item).calls.clone(),
+                ItemKind::Table => check_table(db, item).calls.clone(),
+                _ => continue,
+            };
+            calls.insert(def_path(db, &def), (def, callees));
+        }
+    }
+    let mut cycles = Vec::new();
+    for (start, (def, _)) in &calls {
+        // A depth-first search for a path back to `start`.
+        let mut stack: Vec<(DefPath, Vec<DefPath>)> = vec![(start.clone(), vec![start.clone()])];
+        let mut visited: Vec<DefPath> = Vec::new();
+        let mut found = None;
+        while let Some((current, path)) = stack.pop() {
+            let Some((_, callees)) = calls.get(&current) else {
+                continue;
+            };
+            for callee in callees {
+                if callee == start {
+                    let mut cycle = path.clone();
+                    cycle.push(callee.clone());
+                    found = Some(cycle);
+                    break;
+                }
+                if !visited.contains(callee) {
+                    visited.push(callee.clone());
+                    let mut next = path.clone();
+                    next.push(callee.clone());
+                    stack.push((callee.clone(), next));
+                }
+            }
+            if found.is_some() {
+                break;
+            }
+        }
+        if let Some(cycle) = found {
+            let described = cycle
+                .iter()
+                .map(|path| format!("`{}`", path.name))
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            cycles.push((def.clone(), described));
+        }
+    }
+    cycles
+}
+
+/// The union of every rule set's inputs; a name declared with two types is a conflict,
+/// reported on the later rule set's header.
+#[salsa::tracked(returns(ref))]
+pub fn program_inputs(db: &dyn Db) -> Vec<InputIr> {
+    input_union(db).0
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn input_conflicts(db: &dyn Db) -> Vec<(SourceFile, Diagnostic)> {
+    input_union(db).1
+}
+
+fn input_union(db: &dyn Db) -> (Vec<InputIr>, Vec<(SourceFile, Diagnostic)>) {
+    let mut inputs: Vec<InputIr> = Vec::new();
+    let mut conflicts = Vec::new();
+    let Some(workspace) = workspace(db) else {
+        return (inputs, conflicts);
+    };
+    for file in workspace.files(db) {
+        let Some(header) = file_header(db, *file).filter(|header| header.is_ruleset) else {
+            continue;
+        };
+        let offset = parsed_file(db, *file)
+            .items
+            .first()
+            .map_or(0, |item| item.offset);
+        for (name, ty) in &ruleset_inputs(db, *file).inputs {
+            match inputs.iter().find(|input| &input.name == name) {
+                Some(existing)
+                    if !crate::check::compatible(ty, &existing.ty)
+                        || !crate::check::compatible(&existing.ty, ty) =>
+                {
+                    let span = header
+                        .inputs
+                        .iter()
+                        .find(|input| &input.name.text == name)
+                        .map(|input| input.name.span)
+                        .unwrap_or_default();
+                    conflicts.push((
+                        *file,
+                        Diagnostic::new(
+                            DiagnosticId::ConflictingInputs,
+                            span,
+                            format!(
+                                "input `{name}` is a `{ty}` here but a `{}` in another rule set",
+                                existing.ty
+                            ),
+                        )
+                        .with_help("rule sets that run together read the same data; give the input the same type, or another name")
+                        .shifted(offset),
+                    ));
+                }
+                Some(_) => {}
+                None => inputs.push(InputIr {
+                    name: name.clone(),
+                    ty: ty.clone(),
+                }),
+            }
+        }
+    }
+    (inputs, conflicts)
+}
+
+/// The checked, linked program of the whole workspace.
+#[salsa::tracked(returns(clone))]
+pub fn program(db: &dyn Db) -> Arc<Program> {
+    let mut program = Program::default();
+    let Some(workspace) = workspace(db) else {
+        return Arc::new(program);
+    };
+    program.inputs = program_inputs(db).clone();
+    let mut sources: Vec<(&String, &String)> = Vec::new();
+    for file in workspace.files(db) {
+        sources.push((file.path(db), file.text(db)));
+        let parsed = parsed_file(db, *file);
+        let header = file_header(db, *file);
+        let mut ruleset = header
+            .as_ref()
+            .filter(|header| header.is_ruleset)
+            .map(|header| {
+                let validity = header
+                    .effective
+                    .as_ref()
+                    .map(|effective| crate::check::validity_of(effective, &mut Vec::new()))
+                    .unwrap_or_default();
+                RulesetIr {
+                    name: header.name.text.clone(),
+                    version: header
+                        .version
+                        .as_ref()
+                        .map(|version| version.value.clone())
+                        .unwrap_or_default(),
+                    title: lang_texts(header.title.as_ref()),
+                    path: file.path(db).clone(),
+                    validity,
+                    sources: header
+                        .sources
+                        .iter()
+                        .map(|source| SourceIr {
+                            id: source.id.text.clone(),
+                            title: source.title.value.clone(),
+                            url: source.url.as_ref().map(|url| url.value.clone()),
+                        })
+                        .collect(),
+                    inputs: ruleset_inputs(db, *file)
+                        .inputs
+                        .iter()
+                        .filter_map(|(name, _)| {
+                            program
+                                .inputs
+                                .iter()
+                                .position(|input| &input.name == name)
+                                .and_then(|index| u32::try_from(index).ok())
+                        })
+                        .collect(),
+                    rules: Vec::new(),
+                    examples: Vec::new(),
+                }
+            });
+        for parsed_item in &parsed.items {
+            let item = ItemId::new(db, *file, parsed_item.key.clone());
+            match parsed_item.key.kind {
+                ItemKind::Rule => {
+                    if let Some(ruleset) = &mut ruleset
+                        && !matches!(parsed_item.item.data, ItemData::Broken(_))
+                    {
+                        ruleset.rules.push((*rule_ir(db, item)).clone());
+                    }
+                }
+                ItemKind::Example => {
+                    if let Some(ruleset) = &mut ruleset
+                        && !matches!(parsed_item.item.data, ItemData::Broken(_))
+                    {
+                        let mut example = check_example(db, item).ir.clone();
+                        let (line, _) = crate::diagnostics::render::line_column(
+                            file.text(db),
+                            parsed_item.offset as usize,
+                        );
+                        example.line = u32::try_from(line).unwrap_or(0);
+                        ruleset.examples.push(example);
+                    }
+                }
+                ItemKind::Function => program.functions.push(check_function(db, item).ir.clone()),
+                ItemKind::Table => program.tables.push(check_table(db, item).ir.clone()),
+                ItemKind::Const => program.consts.push(check_const(db, item).ir.clone()),
+                ItemKind::Fixture => program.consts.push(check_fixture(db, item).ir.clone()),
+                ItemKind::Calendar => program.calendars.push(check_calendar(db, item).ir.clone()),
+                ItemKind::Codelist => {
+                    let codelist = codelist_def(db, item);
+                    program.codelists.push(CodelistIr {
+                        path: codelist.path.clone(),
+                        codes: codelist
+                            .codes
+                            .iter()
+                            .map(|code| CodeIr {
+                                name: code.name.clone(),
+                                external: code.external.clone(),
+                                label: code.label.clone(),
+                            })
+                            .collect(),
+                    });
+                }
+                ItemKind::Record => {
+                    let record = record_def(db, item);
+                    program.records.push(RecordIr {
+                        path: record.path.clone(),
+                        fields: record
+                            .fields
+                            .iter()
+                            .map(|field| FieldIr {
+                                name: field.name.clone(),
+                                ty: field.ty.clone(),
+                            })
+                            .collect(),
+                    });
+                }
+                ItemKind::Requirement => {
+                    if let Some(syntax) = item_syntax(db, item)
+                        && let ItemData::Requirement(requirement) = &syntax.data
+                    {
+                        let source_titles: HashMap<&str, &str> = header
+                            .as_ref()
+                            .map(|header| {
+                                header
+                                    .sources
+                                    .iter()
+                                    .map(|source| {
+                                        (source.id.text.as_str(), source.title.value.as_str())
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        program.requirements.push(RequirementIr {
+                            id: requirement.id.text.clone(),
+                            title: lang_texts(requirement.title.as_ref()),
+                            starred: requirement.starred,
+                            not_checkable: requirement
+                                .not_checkable
+                                .as_ref()
+                                .map(|reason| reason.value.clone()),
+                            citations: requirement
+                                .cites
+                                .iter()
+                                .map(|cite| Citation {
+                                    source: cite.source.text.clone(),
+                                    source_title: source_titles
+                                        .get(cite.source.text.as_str())
+                                        .map(|title| title.to_string())
+                                        .unwrap_or_default(),
+                                    quote: cite.quote.value.clone(),
+                                })
+                                .collect(),
+                            path: file.path(db).clone(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(ruleset) = ruleset {
+            program.rulesets.push(ruleset);
+        }
+    }
+    let currency = DefPath::new(CURRENCY_MODULE, CURRENCY_CODELIST);
+    program.currency_codelist = program
+        .codelists
+        .iter()
+        .position(|codelist| codelist.path == currency)
+        .and_then(|index| u32::try_from(index).ok());
+    sources.sort();
+    let mut hasher = Sha256::new();
+    for (path, text) in sources {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    program.content_hash = format!("{:x}", hasher.finalize());
+    link(&mut program);
+    Arc::new(program)
+}
+
+/// Resolves every [`Link`] to its index in the program's tables.
+fn link(program: &mut Program) {
+    let index_of = |paths: Vec<&DefPath>| -> HashMap<DefPath, u32> {
+        paths
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, path)| {
+                u32::try_from(index).ok().map(|index| (path.clone(), index))
+            })
+            .collect()
+    };
+    let functions = index_of(program.functions.iter().map(|f| &f.path).collect());
+    let tables = index_of(program.tables.iter().map(|t| &t.path).collect());
+    let consts = index_of(program.consts.iter().map(|c| &c.path).collect());
+    let calendars = index_of(program.calendars.iter().map(|c| &c.path).collect());
+    let resolve = |link: &mut Link, table: &HashMap<DefPath, u32>| {
+        if let Some(index) = table.get(&link.path) {
+            link.index = *index;
+        }
+    };
+    let link_body = |body: &mut Body| {
+        for node in &mut body.nodes {
+            match node {
+                Node::Call { function, .. } => resolve(function, &functions),
+                Node::TableCall { table, .. } => resolve(table, &tables),
+                Node::ConstRef(constant) => resolve(constant, &consts),
+                Node::BusinessAdd { calendar, .. } => resolve(calendar, &calendars),
+                Node::Builtin {
+                    link: Some(calendar),
+                    ..
+                } => resolve(calendar, &calendars),
+                _ => {}
+            }
+        }
+    };
+    for function in &mut program.functions {
+        link_body(&mut function.body);
+    }
+    for table in &mut program.tables {
+        link_body(&mut table.body);
+    }
+    for constant in &mut program.consts {
+        link_body(&mut constant.body);
+    }
+    for ruleset in &mut program.rulesets {
+        for rule in &mut ruleset.rules {
+            link_body(&mut rule.body);
+        }
+        for example in &mut ruleset.examples {
+            link_body(&mut example.body);
+        }
+    }
+}
