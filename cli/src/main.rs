@@ -1,37 +1,51 @@
 //! `clearance`: check, run, test and trace customs rule sets.
 
 mod load;
+mod run;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use clearance_compiler::diagnostics::FileDiagnostic;
 use clearance_compiler::diagnostics::render::{render_human, render_json};
+use clearance_runtime::RuleSet;
+use jiff::civil::Date;
 
 #[derive(Parser)]
 #[command(
     name = "clearance",
     version,
-    about = "A rule language for customs compliance"
+    about = "A rule language for customs compliance",
+    after_help = "Exit status, for every command: 0 success; 1 the rules or the records have \
+errors (see each command); 2 usage error (bad arguments, unreadable files)."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum CheckFormat {
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Ndjson,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Check rule files and report every problem found.
-    ///
-    /// Exit status: 0 when no error was found (warnings allowed), 1 when errors were found,
-    /// 2 on a usage error (such as a path that does not exist).
+    #[command(
+        after_help = "Exit status: 0 when no error was found (warnings allowed); 1 when \
+errors were found; 2 on a usage error, such as a path that does not exist."
+    )]
     Check {
         /// Files or directories of `.clr` files.
         #[arg(required = true)]
@@ -39,12 +53,50 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
     },
+    /// Evaluate records (JSON or NDJSON) against rule sets and report findings.
+    #[command(
+        after_help = "Input: a JSON array of records, or NDJSON (one record per line). \
+Each record is an object whose keys are the rule sets' inputs, plus an optional \"id\" and \
+\"as_of\". Every record gives exactly one result, in input order.\n\nExit status: 0 when every \
+record passed (warnings allowed); 1 when a record failed or was invalid, or when the rules do \
+not check; 2 on a usage error."
+    )]
+    Run {
+        /// Rule files or directories.
+        #[arg(long = "rules", required = true)]
+        rules: Vec<PathBuf>,
+        /// The records: a file, or `-` for standard input.
+        #[arg(long)]
+        input: PathBuf,
+        /// Evaluate with the rules in force on this date (YYYY-MM-DD). Default: today (UTC).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+    },
+    /// Run the examples written in rule files.
+    #[command(
+        after_help = "Prints one line per failed example and ends with `N passed, M \
+failed`.\n\nExit status: 0 when every example passed; 1 when one failed or the rules do not \
+check; 2 on a usage error."
+    )]
+    Test {
+        /// Files or directories of `.clr` files (default: `rules`).
+        paths: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { paths, format } => check(&paths, format),
+        Command::Run {
+            rules,
+            input,
+            as_of,
+            format,
+        } => run_command(&rules, input, as_of.as_deref(), format),
+        Command::Test { paths } => test(&paths),
     }
 }
 
@@ -53,13 +105,20 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+fn print_diagnostics(diagnostics: &[FileDiagnostic], loaded: &load::Loaded) {
+    let color = std::io::stderr().is_terminal();
+    eprint!(
+        "{}",
+        render_human(diagnostics, &loaded.project.sources(), color)
+    );
+}
+
 fn check(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     let loaded = match load::load(paths) {
         Ok(loaded) => loaded,
         Err(message) => return usage_error(&message),
     };
     let diagnostics = loaded.project.diagnostics(|path| loaded.is_selected(path));
-    let sources = loaded.project.sources();
     let errors = diagnostics
         .iter()
         .filter(|d| d.diagnostic.is_error())
@@ -67,8 +126,7 @@ fn check(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     let warnings = diagnostics.len() - errors;
     match format {
         CheckFormat::Human => {
-            let color = std::io::stderr().is_terminal();
-            eprint!("{}", render_human(&diagnostics, &sources, color));
+            print_diagnostics(&diagnostics, &loaded);
             eprintln!(
                 "checked {} file{}: {errors} error{}, {warnings} warning{}",
                 loaded.selected.len(),
@@ -78,7 +136,7 @@ fn check(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
             );
         }
         CheckFormat::Json => {
-            let json = render_json(&diagnostics, &sources);
+            let json = render_json(&diagnostics, &loaded.project.sources());
             println!(
                 "{}",
                 serde_json::to_string_pretty(&json).unwrap_or_default()
@@ -86,6 +144,112 @@ fn check(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
         }
     }
     if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Loads rule files and refuses them when they do not check.
+fn load_checked(paths: &[PathBuf]) -> Result<(load::Loaded, RuleSet), ExitCode> {
+    let loaded = load::load(paths).map_err(|message| usage_error(&message))?;
+    let errors: Vec<FileDiagnostic> = loaded
+        .project
+        .diagnostics(|_| true)
+        .into_iter()
+        .filter(|diagnostic| diagnostic.diagnostic.is_error())
+        .collect();
+    if !errors.is_empty() {
+        print_diagnostics(&errors, &loaded);
+        eprintln!(
+            "error: the rules have {} error{}; fix them first (`clearance check`)",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+        return Err(ExitCode::from(1));
+    }
+    let rule_set = RuleSet::from_program(loaded.project.program());
+    for problem in rule_set.machine().load_errors() {
+        eprintln!("warning: {problem}");
+    }
+    Ok((loaded, rule_set))
+}
+
+fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+fn run_command(
+    rules: &[PathBuf],
+    input: PathBuf,
+    as_of: Option<&str>,
+    format: OutputFormat,
+) -> ExitCode {
+    let as_of = match as_of {
+        Some(text) => match clearance_compiler::time::parse_date(text) {
+            Ok(date) => date,
+            Err(message) => return usage_error(&format!("--as-of: {message}")),
+        },
+        None => today(),
+    };
+    if input != std::path::Path::new("-") && !input.is_file() {
+        return usage_error(&format!("`{}` is not a readable file", input.display()));
+    }
+    let (_loaded, rule_set) = match load_checked(rules) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let options = run::RunOptions {
+        input,
+        as_of,
+        format,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match run::run(&rule_set, &options, &mut out) {
+        Ok(summary) => {
+            eprintln!("{}", run::summary_line(&summary));
+            if summary.fail + summary.invalid > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => usage_error(&format!("cannot read the input: {error}")),
+    }
+}
+
+fn test(paths: &[PathBuf]) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        paths.to_vec()
+    };
+    let (loaded, rule_set) = match load_checked(&paths) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let results =
+        clearance_runtime::testing::run_examples(&rule_set, |path| loaded.is_selected(path));
+    let mut failed = 0;
+    for result in &results {
+        if result.passed() {
+            continue;
+        }
+        failed += 1;
+        println!(
+            "FAILED {}:{} example \"{}\"",
+            result.path, result.line, result.description
+        );
+        for failure in &result.failures {
+            println!("  {failure}");
+        }
+    }
+    let passed = results.len() - failed;
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -516,7 +516,8 @@ pub struct OpeningIr {
     pub first_weekday: i8,
     pub last_weekday: i8,
     pub from: Time,
-    pub to: Time,
+    /// `None` for `24:00`, the end of the day.
+    pub to: Option<Time>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -604,6 +605,7 @@ pub struct RequirementIr {
     pub title: LangTexts,
     pub starred: bool,
     pub not_checkable: Option<String>,
+    pub built_in: Option<String>,
     pub citations: Vec<Citation>,
     pub path: String,
 }

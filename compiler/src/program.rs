@@ -324,6 +324,10 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                                 .not_checkable
                                 .as_ref()
                                 .map(|reason| reason.value.clone()),
+                            built_in: requirement
+                                .built_in
+                                .as_ref()
+                                .map(|reason| reason.value.clone()),
                             citations: requirement
                                 .cites
                                 .iter()

@@ -14,10 +14,29 @@ use crate::ir::Program;
 use crate::program::{file_diagnostics, program};
 
 /// The standard library, compiled into the binary so that it is the same everywhere.
-pub const STDLIB: &[(&str, &str)] = &[(
-    "stdlib/currency.clr",
-    include_str!("../../stdlib/currency.clr"),
-)];
+pub const STDLIB: &[(&str, &str)] = &[
+    (
+        "stdlib/currency.clr",
+        include_str!("../../stdlib/currency.clr"),
+    ),
+    (
+        "stdlib/countries.clr",
+        include_str!("../../stdlib/countries.clr"),
+    ),
+    (
+        "stdlib/holidays.clr",
+        include_str!("../../stdlib/holidays.clr"),
+    ),
+    (
+        "stdlib/calendars.clr",
+        include_str!("../../stdlib/calendars.clr"),
+    ),
+    ("stdlib/codes.clr", include_str!("../../stdlib/codes.clr")),
+    (
+        "stdlib/customs.clr",
+        include_str!("../../stdlib/customs.clr"),
+    ),
+];
 
 pub struct Project {
     db: Database,

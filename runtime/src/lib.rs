@@ -1,1 +1,15 @@
-//! The Clearance runtime.
+//! The Clearance runtime: values, the reference interpreter, data binding and findings.
+//!
+//! [`RuleSet`] is the embedding API: compile rule files once, share the result between
+//! threads, and evaluate records one by one or in batches. See `examples/embed.rs`.
+
+pub mod bind;
+pub mod calendar;
+pub mod engine;
+pub mod findings;
+pub mod interp;
+pub mod testing;
+pub mod value;
+
+pub use engine::{CompileErrors, RuleReport, RuleSet, RuleStatus};
+pub use findings::{Finding, RecordResult, Summary, Verdict};

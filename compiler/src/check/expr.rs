@@ -1075,11 +1075,28 @@ impl Checker<'_> {
         left: &Expr,
         right: &Expr,
         span: Span,
+        equality: bool,
     ) -> Option<(NodeId, NodeId, Type)> {
-        let lt = self.ty(left_node);
-        let rt = self.ty(right_node);
+        let mut lt = self.ty(left_node);
+        let mut rt = self.ty(right_node);
         if lt.is_error() || rt.is_error() {
             return None;
+        }
+        // Equality allows an optional operand: an absent value equals no present value.
+        if equality {
+            if matches!(lt, Type::Absent) || matches!(rt, Type::Absent) {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::TypeMismatch,
+                        span,
+                        "`absent` is tested with `is absent`, not compared",
+                    )
+                    .with_help("write `value is absent` or `value is present`"),
+                );
+                return None;
+            }
+            lt = lt.unwrap_optional().clone();
+            rt = rt.unwrap_optional().clone();
         }
         match (lt.base(), rt.base()) {
             (Type::Int, Type::Decimal) => {
@@ -1135,11 +1152,12 @@ impl Checker<'_> {
 
     fn compare(&mut self, op: CmpOp, left: &Expr, right: &Expr, span: Span) -> NodeId {
         let (left_node, right_node) = self.operands(left, right);
-        let Some((lhs, rhs, ty)) = self.unify_operands(left_node, right_node, left, right, span)
+        let ordering = !matches!(op, CmpOp::Eq | CmpOp::NotEq);
+        let Some((lhs, rhs, ty)) =
+            self.unify_operands(left_node, right_node, left, right, span, !ordering)
         else {
             return self.poisoned(span);
         };
-        let ordering = !matches!(op, CmpOp::Eq | CmpOp::NotEq);
         let domain = match domain_of(&ty) {
             Some(Domain::Date | Domain::DateTime) if ordering => {
                 let word = match op {
@@ -1300,9 +1318,14 @@ impl Checker<'_> {
         span: Span,
     ) -> NodeId {
         // `x is present` must see `x` as optional even where it was narrowed.
-        let saved = std::mem::take(&mut self.narrowed);
-        let node = self.expr(operand, None);
-        self.narrowed = saved;
+        let node = if test == PresenceTest::Empty {
+            self.expr(operand, None)
+        } else {
+            let saved = std::mem::take(&mut self.narrowed);
+            let node = self.expr(operand, None);
+            self.narrowed = saved;
+            node
+        };
         let ty = self.ty(node);
         let tested = match test {
             PresenceTest::Present | PresenceTest::Absent => {

@@ -516,19 +516,27 @@ pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Ca
             let first = weekday_number(&open.first_day.text);
             let last = weekday_number(&open.last_day.text);
             let from = parse_clock_time(&open.from.text);
-            let to = parse_clock_time(&open.to.text);
-            for (time, raw) in [(&from, &open.from), (&to, &open.to)] {
-                if let Err(message) = time {
+            let to = if open.to.text == "24:00" {
+                Ok(None)
+            } else {
+                parse_clock_time(&open.to.text).map(Some)
+            };
+            for (error, raw) in [
+                (from.as_ref().err(), &open.from),
+                (to.as_ref().err(), &open.to),
+            ] {
+                if let Some(message) = error {
                     diagnostics.push(
                         Diagnostic::new(DiagnosticId::InvalidLiteral, raw.span, message.clone())
-                            .with_primary_label("invalid time"),
+                            .with_primary_label("invalid time")
+                            .with_help("write hours as `08:00`; `24:00` is the end of the day"),
                     );
                 }
             }
             let (Some(first), Some(last), Ok(from), Ok(to)) = (first, last, from, to) else {
                 continue;
             };
-            if last < first || to <= from {
+            if last < first || to.is_some_and(|to| to <= from) {
                 diagnostics.push(
                     Diagnostic::new(
                         DiagnosticId::InvalidPeriod,
@@ -682,7 +690,7 @@ pub fn item_diagnostics<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<Diagnost
                         );
                     }
                 }
-                if requirement.cites.is_empty() && requirement.not_checkable.is_none() {
+                if requirement.cites.is_empty() {
                     diagnostics.push(super::rule::missing_clause(
                         requirement.id.span,
                         "cites",

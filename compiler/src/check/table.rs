@@ -225,7 +225,7 @@ impl Checker<'_> {
                 if let ExprKind::Text(text) = &expr.kind
                     && let Some(prefix) = text.strip_suffix('*')
                 {
-                    if !matches!(param.base(), Type::Text) {
+                    if !matches!(param.unwrap_optional().base(), Type::Text) {
                         self.error(
                             Diagnostic::new(
                                 DiagnosticId::InvalidPattern,
@@ -330,7 +330,7 @@ impl Checker<'_> {
 
 fn orderable(ty: &Type) -> bool {
     matches!(
-        ty.base(),
+        ty.unwrap_optional().base(),
         Type::Int | Type::Decimal | Type::Money(Some(_)) | Type::Quantity(_) | Type::Duration
     )
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{FileDiagnostic, Severity};
 
 /// The texts diagnostics point into, by path.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     texts: HashMap<String, String>,
 }

@@ -262,6 +262,8 @@ pub struct RequirementItem {
     pub title: Option<Texts>,
     pub cites: Vec<Cite>,
     pub not_checkable: Option<StrLit>,
+    /// Met by the language itself (for example: every rule declares a category).
+    pub built_in: Option<StrLit>,
     pub starred: bool,
 }
 

@@ -133,6 +133,7 @@ const KEYWORD_RULES: &[Rule] = &[
     Rule::k_machine,
     Rule::k_checkable,
     Rule::k_because,
+    Rule::k_built,
     Rule::k_and,
     Rule::k_or,
     Rule::k_not,
@@ -491,6 +492,7 @@ impl<'t> Builder<'t> {
             title: None,
             cites: Vec::new(),
             not_checkable: None,
+            built_in: None,
             starred: false,
         };
         for clause in parts {
@@ -504,6 +506,11 @@ impl<'t> Builder<'t> {
                 Rule::not_checkable_clause => {
                     let mut inner = children(clause).into_iter();
                     requirement.not_checkable =
+                        Some(self.string(&next_child!(self, inner, clause_span)));
+                }
+                Rule::built_in_clause => {
+                    let mut inner = children(clause).into_iter();
+                    requirement.built_in =
                         Some(self.string(&next_child!(self, inner, clause_span)));
                 }
                 Rule::starred => requirement.starred = true,
@@ -1652,6 +1659,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::closed_clause => "`closed on`",
         Rule::refinement => "`matching` or `between`",
         Rule::not_checkable_clause => "`not machine checkable because`",
+        Rule::built_in_clause => "`built in`",
         Rule::starred => "`starred`",
         Rule::holiday_entry => "a holiday such as `2026-01-01 en \"New Year\"`",
         Rule::optional_mark => "`?`",

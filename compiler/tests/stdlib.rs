@@ -1,0 +1,12 @@
+//! The standard library checks clean: no error and no warning.
+
+use clearance_compiler::diagnostics::render::render_human;
+use clearance_compiler::project::Project;
+
+#[test]
+fn the_standard_library_has_no_diagnostics() {
+    let project = Project::default();
+    let diagnostics = project.diagnostics(|_| true);
+    let rendered = render_human(&diagnostics, &project.sources(), false);
+    assert!(diagnostics.is_empty(), "{rendered}");
+}

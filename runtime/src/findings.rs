@@ -1,0 +1,180 @@
+//! Findings and results: what a run says about each record, in a form that operators act on
+//! and auditors keep.
+
+use clearance_compiler::diagnostics::Severity;
+use clearance_compiler::ir::Citation;
+use serde::Serialize;
+
+use crate::bind::{BindError, BindErrorKind};
+
+/// A text in English and French.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Texts {
+    pub en: String,
+    pub fr: String,
+}
+
+/// A value that the failed condition read: the "why" of a verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Observation {
+    /// The expression as the rule names it, such as `item.gross_mass`.
+    pub expression: String,
+    /// Where the value is in the input, such as `declaration.items[2].gross_mass`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub value: String,
+}
+
+/// Which rules, in which version, gave a finding, and as of which date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    pub ruleset: String,
+    pub version: String,
+    /// SHA-256 of every source file the rules were compiled from.
+    pub rules_hash: String,
+    pub as_of: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub title: Texts,
+    pub severity: Severity,
+    pub category: &'static str,
+    pub requirements: Vec<String>,
+    pub message: Texts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Texts>,
+    /// The JSON paths of the values involved.
+    pub paths: Vec<String>,
+    /// The values that made the condition fail.
+    pub values: Vec<Observation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assertion: Option<String>,
+    pub citations: Vec<Citation>,
+    pub provenance: Provenance,
+}
+
+/// The rule id under which data problems are reported.
+pub const TECHNICAL_VALIDATION_RULE: &str = "technical-validation";
+
+impl Finding {
+    /// A finding for data that did not bind (CAS alert category "technical validation").
+    pub fn technical(error: &BindError, provenance: Provenance) -> Finding {
+        let french = match error.kind {
+            BindErrorKind::Malformed => "enregistrement illisible",
+            BindErrorKind::WrongType => "type de donnée incorrect",
+            BindErrorKind::MissingField => "champ obligatoire absent",
+            BindErrorKind::UnknownField => "champ inconnu",
+            BindErrorKind::UnknownCode => "code inconnu",
+            BindErrorKind::OutOfRange => "valeur hors limites",
+            BindErrorKind::InvalidValue => "valeur invalide",
+        };
+        let at = if error.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", error.path)
+        };
+        Finding {
+            rule: TECHNICAL_VALIDATION_RULE.to_string(),
+            title: Texts {
+                en: "The record does not match the rule set's schema".to_string(),
+                fr: "L'enregistrement n'est pas conforme au schéma du jeu de règles".to_string(),
+            },
+            severity: Severity::Error,
+            category: "technical-validation",
+            requirements: vec!["CAS-CAT-01".to_string()],
+            message: Texts {
+                en: format!("{at}{}", error.message),
+                fr: format!("{at}{french} ({})", error.message),
+            },
+            fix: None,
+            paths: if error.path.is_empty() {
+                Vec::new()
+            } else {
+                vec![error.path.clone()]
+            },
+            values: Vec::new(),
+            assertion: None,
+            citations: Vec::new(),
+            provenance,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every rule in force passed or did not apply.
+    Pass,
+    /// Only warnings or information.
+    Warn,
+    /// At least one error finding.
+    Fail,
+    /// The record did not bind to the schema: no rule was evaluated.
+    Invalid,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RuleCounts {
+    pub evaluated: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub not_applicable: usize,
+    pub errors: usize,
+}
+
+/// The one result of one input record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordResult {
+    /// The record's position in the input, from 1.
+    pub record: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub verdict: Verdict,
+    pub as_of: String,
+    pub rules: RuleCounts,
+    pub findings: Vec<Finding>,
+}
+
+impl RecordResult {
+    pub fn verdict_of(findings: &[Finding]) -> Verdict {
+        if findings
+            .iter()
+            .any(|finding| finding.severity == Severity::Error)
+        {
+            Verdict::Fail
+        } else if findings.is_empty() {
+            Verdict::Pass
+        } else {
+            Verdict::Warn
+        }
+    }
+}
+
+/// Totals of a run: records in, results out, and verdicts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub records_in: usize,
+    pub results_out: usize,
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub invalid: usize,
+    pub findings: usize,
+    pub rules_hash: String,
+    pub as_of: String,
+}
+
+impl Summary {
+    pub fn add(&mut self, result: &RecordResult) {
+        self.results_out += 1;
+        self.findings += result.findings.len();
+        match result.verdict {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Warn => self.warn += 1,
+            Verdict::Fail => self.fail += 1,
+            Verdict::Invalid => self.invalid += 1,
+        }
+    }
+}

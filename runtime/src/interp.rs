@@ -1,0 +1,1242 @@
+//! The interpreter: the reference semantics of the IR. Every later backend must give the same
+//! results, error for error.
+//!
+//! Evaluation never panics: an impossible state (a type the checker should have ruled out) and
+//! a run-time failure (an overflow, a missing exchange rate) both become an [`EvalError`],
+//! which the engine reports as a finding on the record.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use clearance_compiler::ir::{
+    BinaryOp, Body, Builtin, Domain, HitPolicy, LocalId, LoopKind, Node, NodeId, PathStep,
+    PatternTest, Program, UnaryOp,
+};
+use clearance_compiler::syntax::ast::{BusinessUnit, CmpOp, TemporalOp};
+use clearance_compiler::types::Type;
+use jiff::{SignedDuration, Span as CalendarSpan};
+use regex::Regex;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::calendar::Calendar;
+use crate::value::{Value, display};
+
+/// A failure while evaluating: reported on the record, never a crash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+}
+
+impl EvalError {
+    pub fn new(message: impl Into<String>) -> EvalError {
+        EvalError {
+            message: message.into(),
+        }
+    }
+}
+
+pub type Eval<T> = Result<T, EvalError>;
+
+fn internal(what: &str) -> EvalError {
+    EvalError::new(format!(
+        "internal error: {what}; please report this rule set and record to the Clearance maintainers"
+    ))
+}
+
+/// Sees what evaluation reads, to explain a verdict. The interpreter is generic over it, so
+/// that the fast path ([`NoObserver`]) pays nothing. Only reads in the body being explained
+/// are seen, not those inside the functions and tables it calls.
+pub trait Observer {
+    const ACTIVE: bool;
+    /// A loop variable now stands for element `index` of `collection`.
+    fn element(&mut self, _body: &Body, _var: LocalId, _collection: NodeId, _index: usize) {}
+    /// A local or a field was read.
+    fn read(&mut self, _body: &Body, _node: NodeId, _value: &Value) {}
+}
+
+pub struct NoObserver;
+
+impl Observer for NoObserver {
+    const ACTIVE: bool = false;
+}
+
+#[derive(Clone, Debug)]
+enum CompiledTest {
+    Any,
+    Equals(Value),
+    Prefix(Arc<str>),
+    Compare(CmpOp, Value),
+    Between(Value, Value),
+    OneOf(Vec<Value>),
+}
+
+#[derive(Clone, Debug)]
+struct CompiledTable {
+    rows: Vec<Vec<CompiledTest>>,
+}
+
+/// A loaded program: the IR plus what is computed once at load (constants, calendars, regular
+/// expressions, table patterns). Immutable and shared by every thread.
+pub struct Machine {
+    pub program: Arc<Program>,
+    consts: Vec<OnceLock<Eval<Value>>>,
+    calendars: Vec<Result<Calendar, String>>,
+    regexes: HashMap<Arc<str>, Regex>,
+    tables: Vec<Result<CompiledTable, EvalError>>,
+}
+
+const MAX_DEPTH: u32 = 256;
+
+impl Machine {
+    pub fn new(program: Arc<Program>) -> Machine {
+        let mut regexes = HashMap::new();
+        let mut collect = |body: &Body| {
+            for node in &body.nodes {
+                if let Node::Matches { pattern, .. } = node
+                    && !regexes.contains_key(pattern)
+                    && let Ok(regex) = Regex::new(pattern)
+                {
+                    regexes.insert(Arc::clone(pattern), regex);
+                }
+            }
+        };
+        for function in &program.functions {
+            collect(&function.body);
+        }
+        for table in &program.tables {
+            collect(&table.body);
+        }
+        for constant in &program.consts {
+            collect(&constant.body);
+        }
+        for ruleset in &program.rulesets {
+            for rule in &ruleset.rules {
+                collect(&rule.body);
+            }
+            for example in &ruleset.examples {
+                collect(&example.body);
+            }
+        }
+        let calendars = program.calendars.iter().map(Calendar::new).collect();
+        let consts = program.consts.iter().map(|_| OnceLock::new()).collect();
+        let mut machine = Machine {
+            program,
+            consts,
+            calendars,
+            regexes,
+            tables: Vec::new(),
+        };
+        let tables = machine
+            .program
+            .tables
+            .iter()
+            .map(|table| machine.compile_table(table))
+            .collect();
+        machine.tables = tables;
+        machine
+    }
+
+    fn compile_table(&self, table: &clearance_compiler::ir::TableIr) -> Eval<CompiledTable> {
+        let mut evaluator = Evaluator::new(self, NoObserver);
+        let mut frame = vec![Value::Absent; table.body.locals.len()];
+        let mut constant = |node: NodeId| evaluator.eval(&table.body, node, &mut frame);
+        let mut rows = Vec::with_capacity(table.rows.len());
+        for row in &table.rows {
+            let mut tests = Vec::with_capacity(row.tests.len());
+            for test in &row.tests {
+                tests.push(match test {
+                    PatternTest::Any => CompiledTest::Any,
+                    PatternTest::Equals(node) => CompiledTest::Equals(constant(*node)?),
+                    PatternTest::Prefix(prefix) => CompiledTest::Prefix(Arc::clone(prefix)),
+                    PatternTest::Compare(op, node) => CompiledTest::Compare(*op, constant(*node)?),
+                    PatternTest::Between(low, high) => {
+                        CompiledTest::Between(constant(*low)?, constant(*high)?)
+                    }
+                    PatternTest::OneOf(nodes) => CompiledTest::OneOf(
+                        nodes
+                            .iter()
+                            .map(|node| constant(*node))
+                            .collect::<Eval<Vec<_>>>()?,
+                    ),
+                });
+            }
+            rows.push(tests);
+        }
+        Ok(CompiledTable { rows })
+    }
+
+    /// Problems found at load time: calendars whose zone is unknown, tables whose patterns
+    /// failed to evaluate. The compiler reports these too; this is the runtime's own guard.
+    pub fn load_errors(&self) -> Vec<String> {
+        let mut errors = Vec::new();
+        for calendar in &self.calendars {
+            if let Err(message) = calendar {
+                errors.push(message.clone());
+            }
+        }
+        for (table, compiled) in self.program.tables.iter().zip(&self.tables) {
+            if let Err(error) = compiled {
+                errors.push(format!("table `{}`: {}", table.path.name, error.message));
+            }
+        }
+        errors
+    }
+
+    pub fn calendar(&self, index: u32) -> Eval<&Calendar> {
+        match self.calendars.get(index as usize) {
+            Some(Ok(calendar)) => Ok(calendar),
+            Some(Err(message)) => Err(EvalError::new(message.clone())),
+            None => Err(internal("unknown calendar")),
+        }
+    }
+}
+
+/// One evaluation: the machine, the observer and the call depth.
+pub struct Evaluator<'m, O: Observer> {
+    machine: &'m Machine,
+    pub observer: O,
+    depth: u32,
+}
+
+fn as_bool(value: &Value) -> Eval<bool> {
+    match value {
+        Value::Bool(value) => Ok(*value),
+        Value::Absent => Err(EvalError::new("a condition read an absent value")),
+        _ => Err(internal("a condition is not a boolean")),
+    }
+}
+
+fn as_int(value: &Value) -> Eval<i64> {
+    match value {
+        Value::Int(value) => Ok(*value),
+        Value::Absent => Err(EvalError::new("a computation read an absent value")),
+        _ => Err(internal("expected a whole number")),
+    }
+}
+
+fn as_decimal(value: &Value) -> Eval<Decimal> {
+    match value {
+        Value::Decimal(value) => Ok(*value),
+        Value::Int(value) => Ok(Decimal::from(*value)),
+        Value::Absent => Err(EvalError::new("a computation read an absent value")),
+        _ => Err(internal("expected a number")),
+    }
+}
+
+fn as_text(value: &Value) -> Eval<&Arc<str>> {
+    match value {
+        Value::Text(text) => Ok(text),
+        Value::Absent => Err(EvalError::new("a computation read an absent text")),
+        _ => Err(internal("expected a text")),
+    }
+}
+
+fn as_list(value: &Value) -> Eval<&Arc<[Value]>> {
+    match value {
+        Value::List(items) => Ok(items),
+        Value::Absent => Err(EvalError::new("a loop read an absent list")),
+        _ => Err(internal("expected a list")),
+    }
+}
+
+fn overflow() -> EvalError {
+    EvalError::new("a computation overflowed: the numbers are too large")
+}
+
+fn division_by_zero() -> EvalError {
+    EvalError::new("division by zero")
+}
+
+/// The order of two values of the same domain.
+pub fn order(a: &Value, b: &Value) -> Eval<Ordering> {
+    Ok(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Decimal(x), Value::Decimal(y)) => x.cmp(y),
+        (Value::Int(x), Value::Decimal(y)) => Decimal::from(*x).cmp(y),
+        (Value::Decimal(x), Value::Int(y)) => x.cmp(&Decimal::from(*y)),
+        (Value::Money(x, c), Value::Money(y, d)) => {
+            if c != d {
+                return Err(EvalError::new("money in two currencies was compared"));
+            }
+            x.cmp(y)
+        }
+        (Value::Quantity(x), Value::Quantity(y)) => x.cmp(y),
+        (Value::Duration(x), Value::Duration(y)) => x.cmp(y),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::DateTime(x), Value::DateTime(y)) => x.timestamp().cmp(&y.timestamp()),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        (Value::Absent, _) | (_, Value::Absent) => {
+            return Err(EvalError::new("an absent value was compared"));
+        }
+        _ => return Err(internal("values of different kinds were compared")),
+    })
+}
+
+fn compare(op: CmpOp, a: &Value, b: &Value, domain: Domain) -> Eval<bool> {
+    let by_identity = matches!(
+        domain,
+        Domain::Structural | Domain::Text | Domain::Code | Domain::Bool
+    );
+    if matches!(op, CmpOp::Eq | CmpOp::NotEq) && (by_identity || a.is_absent() || b.is_absent()) {
+        let equal = a.same(b);
+        return Ok(if op == CmpOp::Eq { equal } else { !equal });
+    }
+    let ordering = order(a, b)?;
+    Ok(match op {
+        CmpOp::Eq => ordering == Ordering::Equal,
+        CmpOp::NotEq => ordering != Ordering::Equal,
+        CmpOp::Lt => ordering == Ordering::Less,
+        CmpOp::LtEq => ordering != Ordering::Greater,
+        CmpOp::Gt => ordering == Ordering::Greater,
+        CmpOp::GtEq => ordering != Ordering::Less,
+    })
+}
+
+fn pow_decimal(base: Decimal, exponent: i64) -> Eval<Decimal> {
+    if exponent.unsigned_abs() > 64 {
+        return Err(EvalError::new("an exponent above 64 is not supported"));
+    }
+    let mut result = Decimal::ONE;
+    for _ in 0..exponent.unsigned_abs() {
+        result = result.checked_mul(base).ok_or_else(overflow)?;
+    }
+    if exponent < 0 {
+        result = Decimal::ONE
+            .checked_div(result)
+            .ok_or_else(division_by_zero)?;
+    }
+    Ok(result)
+}
+
+fn scale_duration(duration: SignedDuration, factor: Decimal) -> Eval<SignedDuration> {
+    let nanos = Decimal::from_i128_with_scale(duration.as_nanos(), 0);
+    let scaled = nanos
+        .checked_mul(factor)
+        .ok_or_else(overflow)?
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointNearestEven);
+    let nanos = i128::try_from(scaled).map_err(|_| overflow())?;
+    let seconds = i64::try_from(nanos / 1_000_000_000).map_err(|_| overflow())?;
+    let rest = i32::try_from(nanos % 1_000_000_000).map_err(|_| overflow())?;
+    Ok(SignedDuration::new(seconds, rest))
+}
+
+fn period_span(months: i32, days: i32) -> Eval<CalendarSpan> {
+    CalendarSpan::new()
+        .try_months(months)
+        .and_then(|span| span.try_days(days))
+        .map_err(|_| overflow())
+}
+
+impl<'m, O: Observer> Evaluator<'m, O> {
+    pub fn new(machine: &'m Machine, observer: O) -> Evaluator<'m, O> {
+        Evaluator {
+            machine,
+            observer,
+            depth: 0,
+        }
+    }
+
+    pub fn eval_bool(&mut self, body: &Body, node: NodeId, frame: &mut [Value]) -> Eval<bool> {
+        let value = self.eval(body, node, frame)?;
+        as_bool(&value)
+    }
+
+    fn constant(&mut self, index: u32) -> Eval<Value> {
+        let machine = self.machine;
+        let Some(cell) = machine.consts.get(index as usize) else {
+            return Err(internal("unknown constant"));
+        };
+        if let Some(value) = cell.get() {
+            return value.clone();
+        }
+        let constant = &machine.program.consts[index as usize];
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(EvalError::new("constants refer to each other in a cycle"));
+        }
+        let mut frame = vec![Value::Absent; constant.body.locals.len()];
+        let mut evaluator = Evaluator::new(machine, NoObserver);
+        evaluator.depth = self.depth;
+        let value = evaluator.eval(&constant.body, constant.root, &mut frame);
+        self.depth -= 1;
+        cell.get_or_init(|| value).clone()
+    }
+
+    pub fn eval(&mut self, body: &Body, node: NodeId, frame: &mut [Value]) -> Eval<Value> {
+        let Some(current) = body.node(node) else {
+            return Err(internal("a node is missing"));
+        };
+        match current {
+            Node::Const(constant) => Ok(Value::from_constant(constant)),
+            Node::Local(local) => {
+                let value = frame
+                    .get(*local as usize)
+                    .cloned()
+                    .ok_or_else(|| internal("a local slot is missing"))?;
+                if O::ACTIVE && self.depth == 0 {
+                    self.observer.read(body, node, &value);
+                }
+                Ok(value)
+            }
+            Node::ConstRef(link) => self.constant(link.index),
+            Node::Field { base, index, .. } => {
+                let record = self.eval(body, *base, frame)?;
+                let value = match &record {
+                    Value::Record(fields) => fields
+                        .get(*index as usize)
+                        .cloned()
+                        .ok_or_else(|| internal("a record field is missing"))?,
+                    Value::Absent => {
+                        return Err(EvalError::new("a field of an absent record was read"));
+                    }
+                    _ => {
+                        return Err(internal(
+                            "a field was read from a value that is not a record",
+                        ));
+                    }
+                };
+                if O::ACTIVE && self.depth == 0 {
+                    self.observer.read(body, node, &value);
+                }
+                Ok(value)
+            }
+            Node::Project { base, index, .. } => {
+                let list = self.eval(body, *base, frame)?;
+                let mut values = Vec::new();
+                for item in as_list(&list)?.iter() {
+                    let Value::Record(fields) = item else {
+                        return Err(internal("a projection read a value that is not a record"));
+                    };
+                    match fields.get(*index as usize) {
+                        Some(Value::Absent) | None => {}
+                        Some(Value::List(inner)) => values.extend(inner.iter().cloned()),
+                        Some(value) => values.push(value.clone()),
+                    }
+                }
+                Ok(Value::List(Arc::from(values)))
+            }
+            Node::Unary { op, operand } => {
+                let value = self.eval(body, *operand, frame)?;
+                unary(*op, value)
+            }
+            Node::Binary { op, lhs, rhs } => {
+                let left = self.eval(body, *lhs, frame)?;
+                let right = self.eval(body, *rhs, frame)?;
+                binary(*op, &left, &right)
+            }
+            Node::And(left, right) => {
+                if !self.eval_bool(body, *left, frame)? {
+                    return Ok(Value::Bool(false));
+                }
+                Ok(Value::Bool(self.eval_bool(body, *right, frame)?))
+            }
+            Node::Or(left, right) => {
+                if self.eval_bool(body, *left, frame)? {
+                    return Ok(Value::Bool(true));
+                }
+                Ok(Value::Bool(self.eval_bool(body, *right, frame)?))
+            }
+            Node::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                if self.eval_bool(body, *condition, frame)? {
+                    self.eval(body, *then, frame)
+                } else {
+                    self.eval(body, *otherwise, frame)
+                }
+            }
+            Node::Otherwise { value, default } => {
+                let value = self.eval(body, *value, frame)?;
+                if value.is_absent() {
+                    self.eval(body, *default, frame)
+                } else {
+                    Ok(value)
+                }
+            }
+            Node::IsPresent(operand) => {
+                let value = self.eval(body, *operand, frame)?;
+                Ok(Value::Bool(!value.is_absent()))
+            }
+            Node::IsEmpty(operand) => {
+                let value = self.eval(body, *operand, frame)?;
+                Ok(Value::Bool(match &value {
+                    Value::List(items) => items.is_empty(),
+                    Value::Text(text) => text.is_empty(),
+                    Value::Absent => return Err(EvalError::new("`is empty` read an absent value")),
+                    _ => return Err(internal("`is empty` on a value that is not a collection")),
+                }))
+            }
+            Node::Contains {
+                collection,
+                element,
+            } => {
+                let collection = self.eval(body, *collection, frame)?;
+                let element = self.eval(body, *element, frame)?;
+                Ok(Value::Bool(
+                    as_list(&collection)?.iter().any(|item| item.same(&element)),
+                ))
+            }
+            Node::Loop {
+                kind,
+                var,
+                index,
+                collection,
+                skip,
+                filter,
+                body: loop_body,
+            } => self.run_loop(
+                body,
+                frame,
+                LoopSpec {
+                    kind: *kind,
+                    var: *var,
+                    index: *index,
+                    collection: *collection,
+                    skip: *skip,
+                    filter: *filter,
+                    body: *loop_body,
+                    result_type: body.ty(node),
+                },
+            ),
+            Node::MakeList(items) => {
+                let values = items
+                    .iter()
+                    .map(|item| self.eval(body, *item, frame))
+                    .collect::<Eval<Vec<_>>>()?;
+                Ok(Value::List(Arc::from(values)))
+            }
+            Node::MakeSet(items) => {
+                let mut values: Vec<Value> = Vec::with_capacity(items.len());
+                for item in items {
+                    let value = self.eval(body, *item, frame)?;
+                    if !values.iter().any(|existing| existing.same(&value)) {
+                        values.push(value);
+                    }
+                }
+                Ok(Value::List(Arc::from(values)))
+            }
+            Node::MakeRecord(fields) => {
+                let values = fields
+                    .iter()
+                    .map(|field| self.eval(body, *field, frame))
+                    .collect::<Eval<Vec<_>>>()?;
+                Ok(Value::Record(Arc::from(values)))
+            }
+            Node::Call { function, args } => {
+                let machine = self.machine;
+                let Some(callee) = machine.program.functions.get(function.index as usize) else {
+                    return Err(internal("unknown function"));
+                };
+                let mut callee_frame =
+                    vec![Value::Absent; callee.body.locals.len().max(args.len())];
+                for (slot, arg) in args.iter().enumerate() {
+                    callee_frame[slot] = self.eval(body, *arg, frame)?;
+                }
+                self.enter()?;
+                let result = self.eval(&callee.body, callee.root, &mut callee_frame);
+                self.depth -= 1;
+                result
+            }
+            Node::TableCall { table, args } => {
+                let mut arguments = Vec::with_capacity(args.len());
+                for arg in args {
+                    arguments.push(self.eval(body, *arg, frame)?);
+                }
+                self.call_table(table.index, arguments)
+            }
+            Node::Builtin {
+                builtin,
+                args,
+                link,
+            } => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(body, *arg, frame)?);
+                }
+                let first_type = args
+                    .first()
+                    .map(|arg| body.ty(*arg))
+                    .unwrap_or(&Type::Error);
+                self.builtin(
+                    *builtin,
+                    values,
+                    link.as_ref().map(|link| link.index),
+                    first_type,
+                )
+            }
+            Node::Matches { text, pattern } => {
+                let value = self.eval(body, *text, frame)?;
+                let Some(regex) = self.machine.regexes.get(pattern) else {
+                    return Err(internal("a pattern was not compiled"));
+                };
+                Ok(Value::Bool(regex.is_match(as_text(&value)?)))
+            }
+            Node::BusinessAdd {
+                start,
+                amount,
+                unit,
+                calendar,
+            } => {
+                let start = self.eval(body, *start, frame)?;
+                let Value::DateTime(start) = &start else {
+                    return Err(EvalError::new(
+                        "business time was added to an absent date-time",
+                    ));
+                };
+                let calendar = self.machine.calendar(calendar.index)?;
+                let deadline = match unit {
+                    BusinessUnit::Hours => {
+                        let hours = amount.checked_mul(3600).ok_or_else(overflow)?;
+                        calendar.add_hours(start, SignedDuration::from_secs(hours))
+                    }
+                    BusinessUnit::Days => calendar.add_days(start, *amount),
+                }
+                .map_err(EvalError::new)?;
+                Ok(Value::DateTime(Arc::new(deadline)))
+            }
+            Node::Let {
+                local,
+                value,
+                body: inner,
+            } => {
+                let value = self.eval(body, *value, frame)?;
+                let slot = frame
+                    .get_mut(*local as usize)
+                    .ok_or_else(|| internal("a local slot is missing"))?;
+                *slot = value;
+                self.eval(body, *inner, frame)
+            }
+            Node::Update { base, path, value } => {
+                let base = self.eval(body, *base, frame)?;
+                let value = self.eval(body, *value, frame)?;
+                update(&base, path, value)
+            }
+        }
+    }
+
+    fn enter(&mut self) -> Eval<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(EvalError::new("calls nest too deeply"));
+        }
+        Ok(())
+    }
+
+    fn run_loop(&mut self, body: &Body, frame: &mut [Value], spec: LoopSpec<'_>) -> Eval<Value> {
+        let collection = self.eval(body, spec.collection, frame)?;
+        let items = Arc::clone(as_list(&collection)?);
+        let skip_at = match spec.skip {
+            Some(slot) => Some(as_int(frame.get(slot as usize).unwrap_or(&Value::Absent))?),
+            None => None,
+        };
+        let mut count: i64 = 0;
+        let mut accumulator: Option<Value> = None;
+        let mut collected = Vec::new();
+        for (position, item) in items.iter().enumerate() {
+            let position_value = i64::try_from(position).map_err(|_| overflow())?;
+            if skip_at == Some(position_value) {
+                continue;
+            }
+            if let Some(slot) = frame.get_mut(spec.var as usize) {
+                *slot = item.clone();
+            }
+            if let Some(slot) = frame.get_mut(spec.index as usize) {
+                *slot = Value::Int(position_value);
+            }
+            if O::ACTIVE && self.depth == 0 {
+                self.observer
+                    .element(body, spec.var, spec.collection, position);
+            }
+            if let Some(filter) = spec.filter
+                && !self.eval_bool(body, filter, frame)?
+            {
+                continue;
+            }
+            let loop_body = spec.body;
+            match spec.kind {
+                LoopKind::Every | LoopKind::Some | LoopKind::No => {
+                    let Some(loop_body) = loop_body else {
+                        return Err(internal("a quantifier has no body"));
+                    };
+                    let holds = self.eval_bool(body, loop_body, frame)?;
+                    match (spec.kind, holds) {
+                        (LoopKind::Every, false) => return Ok(Value::Bool(false)),
+                        (LoopKind::Some, true) => return Ok(Value::Bool(true)),
+                        (LoopKind::No, true) => return Ok(Value::Bool(false)),
+                        _ => {}
+                    }
+                }
+                LoopKind::Count => count = count.checked_add(1).ok_or_else(overflow)?,
+                LoopKind::Sum(_) | LoopKind::Min(_) | LoopKind::Max(_) => {
+                    let Some(loop_body) = loop_body else {
+                        return Err(internal("an aggregate has no value"));
+                    };
+                    let value = self.eval(body, loop_body, frame)?;
+                    accumulator = Some(match (spec.kind, accumulator) {
+                        (_, None) => value,
+                        (LoopKind::Sum(domain), Some(total)) => add(domain, &total, &value)?,
+                        (LoopKind::Min(_), Some(best)) => {
+                            if order(&value, &best)? == Ordering::Less {
+                                value
+                            } else {
+                                best
+                            }
+                        }
+                        (_, Some(best)) => {
+                            if order(&value, &best)? == Ordering::Greater {
+                                value
+                            } else {
+                                best
+                            }
+                        }
+                    });
+                }
+                LoopKind::Collect => {
+                    let Some(loop_body) = loop_body else {
+                        return Err(internal("a comprehension has no value"));
+                    };
+                    collected.push(self.eval(body, loop_body, frame)?);
+                }
+            }
+        }
+        Ok(match spec.kind {
+            LoopKind::Every | LoopKind::No => Value::Bool(true),
+            LoopKind::Some => Value::Bool(false),
+            LoopKind::Count => Value::Int(count),
+            LoopKind::Sum(domain) => match accumulator {
+                Some(total) => total,
+                None => self.zero(domain, spec.result_type)?,
+            },
+            LoopKind::Min(_) | LoopKind::Max(_) => accumulator.unwrap_or(Value::Absent),
+            LoopKind::Collect => Value::List(Arc::from(collected)),
+        })
+    }
+
+    fn zero(&self, domain: Domain, ty: &Type) -> Eval<Value> {
+        Ok(match domain {
+            Domain::Int => Value::Int(0),
+            Domain::Decimal => Value::Decimal(Decimal::ZERO),
+            Domain::Quantity => Value::Quantity(Decimal::ZERO),
+            Domain::Duration => Value::Duration(SignedDuration::ZERO),
+            Domain::Money => {
+                let Type::Money(Some(code)) = ty.base() else {
+                    return Err(internal("a sum of money has no currency"));
+                };
+                let program = &self.machine.program;
+                let index = program
+                    .currency_codelist
+                    .and_then(|list| program.codelists.get(list as usize))
+                    .and_then(|list| list.codes.iter().position(|c| c.name == code.as_ref()))
+                    .and_then(|index| u32::try_from(index).ok())
+                    .ok_or_else(|| internal("unknown currency"))?;
+                Value::Money(Decimal::ZERO, index)
+            }
+            _ => return Err(internal("no zero for this sum")),
+        })
+    }
+
+    fn call_table(&mut self, index: u32, arguments: Vec<Value>) -> Eval<Value> {
+        let machine = self.machine;
+        let (Some(table), Some(compiled)) = (
+            machine.program.tables.get(index as usize),
+            machine.tables.get(index as usize),
+        ) else {
+            return Err(internal("unknown table"));
+        };
+        let compiled = compiled.as_ref().map_err(Clone::clone)?;
+        let mut frame = vec![Value::Absent; table.body.locals.len().max(arguments.len())];
+        for (slot, argument) in arguments.iter().enumerate() {
+            frame[slot] = argument.clone();
+        }
+        let mut matched = Vec::new();
+        for (position, tests) in compiled.rows.iter().enumerate() {
+            let mut all = true;
+            for (test, argument) in tests.iter().zip(&arguments) {
+                if !test_matches(test, argument)? {
+                    all = false;
+                    break;
+                }
+            }
+            if all {
+                matched.push(position);
+                if table.policy == HitPolicy::First {
+                    break;
+                }
+            }
+        }
+        self.enter()?;
+        let result = match table.policy {
+            HitPolicy::First | HitPolicy::Unique => match matched.as_slice() {
+                [] if table.absent_when_no_match => Ok(Value::Absent),
+                [] => Err(EvalError::new(format!(
+                    "no row of table `{}` matches this input",
+                    table.path.name
+                ))),
+                [row] => self.eval(&table.body, table.rows[*row].value, &mut frame),
+                [first, second, ..] => Err(EvalError::new(format!(
+                    "rows {} and {} of table `{}` both match, but its policy is `unique`",
+                    first + 1,
+                    second + 1,
+                    table.path.name
+                ))),
+            },
+            HitPolicy::Collect => {
+                let mut values = Vec::with_capacity(matched.len());
+                for row in matched {
+                    values.push(self.eval(&table.body, table.rows[row].value, &mut frame)?);
+                }
+                Ok(Value::List(Arc::from(values)))
+            }
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn builtin(
+        &mut self,
+        builtin: Builtin,
+        args: Vec<Value>,
+        link: Option<u32>,
+        first_type: &Type,
+    ) -> Eval<Value> {
+        let arg = |position: usize| {
+            args.get(position)
+                .ok_or_else(|| internal("a builtin lacks an argument"))
+        };
+        let date = |position: usize| match arg(position)? {
+            Value::Date(date) => Ok(*date),
+            Value::Absent => Err(EvalError::new("a date function read an absent date")),
+            _ => Err(internal("expected a date")),
+        };
+        Ok(match builtin {
+            Builtin::DateOf => match arg(0)? {
+                Value::DateTime(zoned) => Value::Date(zoned.date()),
+                _ => return Err(internal("expected a date-time")),
+            },
+            Builtin::EndOfMonth => Value::Date(date(0)?.last_of_month()),
+            Builtin::EndOfDecade => {
+                let day = date(0)?;
+                let end = match day.day() {
+                    1..=10 => day.with().day(10).build(),
+                    11..=20 => day.with().day(20).build(),
+                    _ => Ok(day.last_of_month()),
+                }
+                .map_err(|_| internal("invalid date"))?;
+                Value::Date(end)
+            }
+            Builtin::DaysBetween => {
+                let seconds = date(1)?.duration_since(date(0)?).as_secs();
+                Value::Int(seconds / 86_400)
+            }
+            Builtin::Length => Value::Int(
+                i64::try_from(as_text(arg(0)?)?.chars().count()).map_err(|_| overflow())?,
+            ),
+            Builtin::Size => {
+                Value::Int(i64::try_from(as_list(arg(0)?)?.len()).map_err(|_| overflow())?)
+            }
+            Builtin::Substring => {
+                let text = as_text(arg(0)?)?;
+                let start = as_int(arg(1)?)?;
+                let length = as_int(arg(2)?)?;
+                let (Ok(start), Ok(length)) = (usize::try_from(start), usize::try_from(length))
+                else {
+                    return Err(EvalError::new(
+                        "`substring` takes a start and a length that are not negative",
+                    ));
+                };
+                Value::Text(Arc::from(
+                    text.chars().skip(start).take(length).collect::<String>(),
+                ))
+            }
+            Builtin::Chars => {
+                let text = as_text(arg(0)?)?;
+                Value::List(
+                    text.chars()
+                        .map(|ch| Value::Text(Arc::from(ch.to_string())))
+                        .collect(),
+                )
+            }
+            Builtin::Upper => Value::Text(Arc::from(as_text(arg(0)?)?.to_uppercase())),
+            Builtin::Lower => Value::Text(Arc::from(as_text(arg(0)?)?.to_lowercase())),
+            Builtin::StartsWith => {
+                Value::Bool(as_text(arg(0)?)?.starts_with(as_text(arg(1)?)?.as_ref()))
+            }
+            Builtin::ToInt => match as_text(arg(0)?)?.trim().parse::<i64>() {
+                Ok(value) => Value::Int(value),
+                Err(_) => Value::Absent,
+            },
+            Builtin::AbsInt => Value::Int(as_int(arg(0)?)?.checked_abs().ok_or_else(overflow)?),
+            Builtin::AbsDecimal => Value::Decimal(as_decimal(arg(0)?)?.abs()),
+            Builtin::Round => {
+                let places = as_int(arg(1)?)?;
+                let Ok(places) = u32::try_from(places).map(|p| p.min(28)) else {
+                    return Err(EvalError::new(
+                        "`round` takes a number of places that is not negative",
+                    ));
+                };
+                Value::Decimal(
+                    as_decimal(arg(0)?)?
+                        .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero),
+                )
+            }
+            Builtin::Convert => {
+                let Value::Money(amount, currency) = arg(0)? else {
+                    return Err(EvalError::new("`convert` read absent money"));
+                };
+                let Value::Code(target) = arg(1)? else {
+                    return Err(internal("`convert` has no target currency"));
+                };
+                if currency == target {
+                    return Ok(Value::Money(*amount, *target));
+                }
+                let (froms, tos, rates) = (as_list(arg(2)?)?, as_list(arg(3)?)?, as_list(arg(4)?)?);
+                let rate = froms
+                    .iter()
+                    .zip(tos.iter())
+                    .zip(rates.iter())
+                    .find(|((from, to), _)| {
+                        **from == Value::Code(*currency) && **to == Value::Code(*target)
+                    })
+                    .map(|(_, rate)| rate);
+                let program = &self.machine.program;
+                match rate {
+                    Some(rate) => {
+                        let rate = as_decimal(rate)?;
+                        Value::Money(amount.checked_mul(rate).ok_or_else(overflow)?, *target)
+                    }
+                    None => {
+                        return Err(EvalError::new(format!(
+                            "the data gives no exchange rate from {} to {}",
+                            program.currency_code(*currency),
+                            program.currency_code(*target)
+                        )));
+                    }
+                }
+            }
+            Builtin::Amount => match arg(0)? {
+                Value::Money(amount, _) => Value::Decimal(*amount),
+                _ => return Err(EvalError::new("the amount of absent money was read")),
+            },
+            Builtin::CurrencyOf => match arg(0)? {
+                Value::Money(_, currency) => Value::Code(*currency),
+                _ => return Err(EvalError::new("the currency of absent money was read")),
+            },
+            Builtin::HoursOf => match arg(0)? {
+                Value::Duration(duration) => {
+                    let nanos = Decimal::from_i128_with_scale(duration.as_nanos(), 0);
+                    Value::Decimal(
+                        nanos
+                            .checked_div(Decimal::from(3_600_000_000_000_i64))
+                            .ok_or_else(overflow)?
+                            .normalize(),
+                    )
+                }
+                _ => return Err(EvalError::new("`hours` read an absent duration")),
+            },
+            Builtin::TextOf => Value::Text(Arc::from(display(
+                arg(0)?,
+                first_type,
+                &self.machine.program,
+            ))),
+            Builtin::IsOpen => {
+                let calendar = self
+                    .machine
+                    .calendar(link.ok_or_else(|| internal("no calendar"))?)?;
+                match arg(0)? {
+                    Value::DateTime(at) => Value::Bool(calendar.is_open(at.timestamp())),
+                    _ => return Err(EvalError::new("`is_open` read an absent date-time")),
+                }
+            }
+            Builtin::BusinessTimeBetween => {
+                let calendar = self
+                    .machine
+                    .calendar(link.ok_or_else(|| internal("no calendar"))?)?;
+                match (arg(0)?, arg(1)?) {
+                    (Value::DateTime(from), Value::DateTime(to)) => Value::Duration(
+                        calendar
+                            .between(from.timestamp(), to.timestamp())
+                            .map_err(EvalError::new)?,
+                    ),
+                    _ => {
+                        return Err(EvalError::new(
+                            "`business_time_between` read an absent date-time",
+                        ));
+                    }
+                }
+            }
+        })
+    }
+}
+
+struct LoopSpec<'t> {
+    kind: LoopKind,
+    var: LocalId,
+    index: LocalId,
+    collection: NodeId,
+    skip: Option<LocalId>,
+    filter: Option<NodeId>,
+    body: Option<NodeId>,
+    result_type: &'t Type,
+}
+
+fn test_matches(test: &CompiledTest, argument: &Value) -> Eval<bool> {
+    if argument.is_absent() {
+        return Ok(matches!(test, CompiledTest::Any));
+    }
+    Ok(match test {
+        CompiledTest::Any => true,
+        CompiledTest::Equals(value) => argument.same(value),
+        CompiledTest::Prefix(prefix) => {
+            matches!(argument, Value::Text(text) if text.starts_with(prefix.as_ref()))
+        }
+        CompiledTest::Compare(op, value) => compare(*op, argument, value, Domain::Decimal)?,
+        CompiledTest::Between(low, high) => {
+            order(argument, low)? != Ordering::Less && order(argument, high)? != Ordering::Greater
+        }
+        CompiledTest::OneOf(values) => values.iter().any(|value| argument.same(value)),
+    })
+}
+
+fn unary(op: UnaryOp, value: Value) -> Eval<Value> {
+    if value.is_absent() {
+        return Err(EvalError::new("a computation read an absent value"));
+    }
+    Ok(match (op, value) {
+        (UnaryOp::Not, value) => Value::Bool(!as_bool(&value)?),
+        (UnaryOp::NegateInt, Value::Int(x)) => Value::Int(x.checked_neg().ok_or_else(overflow)?),
+        (UnaryOp::NegateDecimal, Value::Decimal(x)) => Value::Decimal(-x),
+        (UnaryOp::NegateMoney, Value::Money(x, c)) => Value::Money(-x, c),
+        (UnaryOp::NegateQuantity, Value::Quantity(x)) => Value::Quantity(-x),
+        (UnaryOp::NegateDuration, Value::Duration(x)) => {
+            Value::Duration(x.checked_neg().ok_or_else(overflow)?)
+        }
+        (UnaryOp::IntToDecimal, Value::Int(x)) => Value::Decimal(Decimal::from(x)),
+        (UnaryOp::IntToDecimal, Value::Decimal(x)) => Value::Decimal(x),
+        _ => return Err(internal("an operator met a value of the wrong kind")),
+    })
+}
+
+/// Addition in a sum's domain.
+fn add(domain: Domain, a: &Value, b: &Value) -> Eval<Value> {
+    let op = match domain {
+        Domain::Int => BinaryOp::AddInt,
+        Domain::Decimal => BinaryOp::AddDecimal,
+        Domain::Money => BinaryOp::AddMoney,
+        Domain::Quantity => BinaryOp::AddQuantity,
+        Domain::Duration => BinaryOp::AddDuration,
+        _ => return Err(internal("a sum in a domain without addition")),
+    };
+    binary(op, a, b)
+}
+
+pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Eval<Value> {
+    use BinaryOp as B;
+    use Value as V;
+    if let B::Compare(cmp, domain) = op {
+        return Ok(V::Bool(compare(cmp, a, b, domain)?));
+    }
+    if a.is_absent() || b.is_absent() {
+        return Err(EvalError::new("a computation read an absent value"));
+    }
+    Ok(match (op, a, b) {
+        (B::AddInt, V::Int(x), V::Int(y)) => V::Int(x.checked_add(*y).ok_or_else(overflow)?),
+        (B::SubInt, V::Int(x), V::Int(y)) => V::Int(x.checked_sub(*y).ok_or_else(overflow)?),
+        (B::MulInt, V::Int(x), V::Int(y)) => V::Int(x.checked_mul(*y).ok_or_else(overflow)?),
+        (B::DivInt, V::Int(x), V::Int(y)) => {
+            if *y == 0 {
+                return Err(division_by_zero());
+            }
+            V::Decimal(
+                Decimal::from(*x)
+                    .checked_div(Decimal::from(*y))
+                    .ok_or_else(overflow)?,
+            )
+        }
+        (B::ModInt, V::Int(x), V::Int(y)) => {
+            if *y == 0 {
+                return Err(division_by_zero());
+            }
+            V::Int(x.checked_rem_euclid(*y).ok_or_else(overflow)?)
+        }
+        (B::PowInt, V::Int(x), V::Int(y)) => {
+            let Ok(exponent) = u32::try_from(*y) else {
+                return Err(EvalError::new(
+                    "a whole number was raised to a negative power",
+                ));
+            };
+            V::Int(x.checked_pow(exponent).ok_or_else(overflow)?)
+        }
+        (B::AddDecimal, V::Decimal(x), V::Decimal(y)) => {
+            V::Decimal(x.checked_add(*y).ok_or_else(overflow)?)
+        }
+        (B::SubDecimal, V::Decimal(x), V::Decimal(y)) => {
+            V::Decimal(x.checked_sub(*y).ok_or_else(overflow)?)
+        }
+        (B::MulDecimal, V::Decimal(x), V::Decimal(y)) => {
+            V::Decimal(x.checked_mul(*y).ok_or_else(overflow)?)
+        }
+        (B::DivDecimal, V::Decimal(x), V::Decimal(y)) => {
+            if y.is_zero() {
+                return Err(division_by_zero());
+            }
+            V::Decimal(x.checked_div(*y).ok_or_else(overflow)?)
+        }
+        (B::ModDecimal, V::Decimal(x), V::Decimal(y)) => {
+            if y.is_zero() {
+                return Err(division_by_zero());
+            }
+            V::Decimal(x.checked_rem(*y).ok_or_else(overflow)?)
+        }
+        (B::PowDecimal, V::Decimal(x), V::Int(y)) => V::Decimal(pow_decimal(*x, *y)?),
+        (B::AddMoney | B::SubMoney, V::Money(x, c), V::Money(y, d)) => {
+            if c != d {
+                return Err(EvalError::new("money in two currencies was added"));
+            }
+            let total = if op == B::AddMoney {
+                x.checked_add(*y)
+            } else {
+                x.checked_sub(*y)
+            };
+            V::Money(total.ok_or_else(overflow)?, *c)
+        }
+        (B::ScaleMoney, V::Money(x, c), V::Decimal(y)) => {
+            V::Money(x.checked_mul(*y).ok_or_else(overflow)?, *c)
+        }
+        (B::DivideMoney, V::Money(x, c), V::Decimal(y)) => {
+            if y.is_zero() {
+                return Err(division_by_zero());
+            }
+            V::Money(x.checked_div(*y).ok_or_else(overflow)?, *c)
+        }
+        (B::RatioMoney, V::Money(x, c), V::Money(y, d)) => {
+            if c != d {
+                return Err(EvalError::new("money in two currencies was divided"));
+            }
+            if y.is_zero() {
+                return Err(division_by_zero());
+            }
+            V::Decimal(x.checked_div(*y).ok_or_else(overflow)?)
+        }
+        (B::AddQuantity, V::Quantity(x), V::Quantity(y)) => {
+            V::Quantity(x.checked_add(*y).ok_or_else(overflow)?)
+        }
+        (B::SubQuantity, V::Quantity(x), V::Quantity(y)) => {
+            V::Quantity(x.checked_sub(*y).ok_or_else(overflow)?)
+        }
+        (B::ScaleQuantity, V::Quantity(x), V::Decimal(y)) => {
+            V::Quantity(x.checked_mul(*y).ok_or_else(overflow)?)
+        }
+        (B::DivideQuantity, V::Quantity(x), V::Decimal(y)) => {
+            if y.is_zero() {
+                return Err(division_by_zero());
+            }
+            V::Quantity(x.checked_div(*y).ok_or_else(overflow)?)
+        }
+        (B::RatioQuantity, V::Quantity(x), V::Quantity(y)) => {
+            if y.is_zero() {
+                return Err(division_by_zero());
+            }
+            V::Decimal(x.checked_div(*y).ok_or_else(overflow)?)
+        }
+        (B::AddDuration, V::Duration(x), V::Duration(y)) => {
+            V::Duration(x.checked_add(*y).ok_or_else(overflow)?)
+        }
+        (B::SubDuration, V::Duration(x), V::Duration(y)) => {
+            V::Duration(x.checked_sub(*y).ok_or_else(overflow)?)
+        }
+        (B::ScaleDuration, V::Duration(x), V::Decimal(y)) => V::Duration(scale_duration(*x, *y)?),
+        (B::AddElapsed, V::DateTime(t), V::Duration(d)) => {
+            V::DateTime(Arc::new(t.checked_add(*d).map_err(|_| overflow())?))
+        }
+        (B::SubElapsed, V::DateTime(t), V::Duration(d)) => {
+            V::DateTime(Arc::new(t.checked_sub(*d).map_err(|_| overflow())?))
+        }
+        (B::Elapsed, V::DateTime(x), V::DateTime(y)) => {
+            V::Duration(x.timestamp().duration_since(y.timestamp()))
+        }
+        (B::AddPeriodToDateTime, V::DateTime(t), V::Period { months, days }) => {
+            V::DateTime(Arc::new(
+                t.checked_add(period_span(*months, *days)?)
+                    .map_err(|_| overflow())?,
+            ))
+        }
+        (B::SubPeriodFromDateTime, V::DateTime(t), V::Period { months, days }) => {
+            V::DateTime(Arc::new(
+                t.checked_sub(period_span(*months, *days)?)
+                    .map_err(|_| overflow())?,
+            ))
+        }
+        (B::AddPeriodToDate, V::Date(d), V::Period { months, days }) => V::Date(
+            d.checked_add(period_span(*months, *days)?)
+                .map_err(|_| overflow())?,
+        ),
+        (B::SubPeriodFromDate, V::Date(d), V::Period { months, days }) => V::Date(
+            d.checked_sub(period_span(*months, *days)?)
+                .map_err(|_| overflow())?,
+        ),
+        (
+            B::AddPeriods,
+            V::Period {
+                months: m1,
+                days: d1,
+            },
+            V::Period {
+                months: m2,
+                days: d2,
+            },
+        ) => V::Period {
+            months: m1.checked_add(*m2).ok_or_else(overflow)?,
+            days: d1.checked_add(*d2).ok_or_else(overflow)?,
+        },
+        (B::ConcatText, V::Text(x), V::Text(y)) => V::Text(Arc::from(format!("{x}{y}"))),
+        (B::Temporal(op, _), x, y) => {
+            let ordering = order(x, y)?;
+            V::Bool(match op {
+                TemporalOp::Before => ordering == Ordering::Less,
+                TemporalOp::OnOrBefore => ordering != Ordering::Greater,
+                TemporalOp::After => ordering == Ordering::Greater,
+                TemporalOp::OnOrAfter => ordering != Ordering::Less,
+            })
+        }
+        _ => return Err(internal("an operator met values of the wrong kind")),
+    })
+}
+
+/// A copy of `base` with the part at `path` replaced by `value` (for examples' `with`).
+fn update(base: &Value, path: &[PathStep], value: Value) -> Eval<Value> {
+    let Some((step, rest)) = path.split_first() else {
+        return Ok(value);
+    };
+    match (step, base) {
+        (PathStep::Present, Value::Absent) => Err(EvalError::new(
+            "`with` sets a field inside a record that is absent; give the whole record instead",
+        )),
+        (PathStep::Present, base) => update(base, rest, value),
+        (PathStep::Field(index), Value::Record(fields)) => {
+            let mut fields: Vec<Value> = fields.to_vec();
+            let Some(slot) = fields.get_mut(*index as usize) else {
+                return Err(internal("a record field is missing"));
+            };
+            *slot = update(slot, rest, value)?;
+            Ok(Value::Record(Arc::from(fields)))
+        }
+        (PathStep::Index(index), Value::List(items)) => {
+            let mut items: Vec<Value> = items.to_vec();
+            let length = items.len();
+            let Some(slot) = items.get_mut(*index as usize) else {
+                return Err(EvalError::new(format!(
+                    "`with` names position {index} of a list that has {length} element{}",
+                    if length == 1 { "" } else { "s" }
+                )));
+            };
+            *slot = update(slot, rest, value)?;
+            Ok(Value::List(Arc::from(items)))
+        }
+        _ => Err(EvalError::new(
+            "`with` names a part of the data that does not exist",
+        )),
+    }
+}

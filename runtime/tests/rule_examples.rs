@@ -1,0 +1,48 @@
+//! Every example written in the rule library passes: `clearance test rules/` as a test.
+
+use std::path::{Path, PathBuf};
+
+use clearance_runtime::RuleSet;
+use clearance_runtime::testing::run_examples;
+
+fn rule_files(directory: &Path, files: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(directory)
+        .expect("rules directory")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            rule_files(&path, files);
+        } else if path.extension().is_some_and(|extension| extension == "clr") {
+            files.push(path);
+        }
+    }
+}
+
+pub fn load_rules() -> RuleSet {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
+    let mut paths = Vec::new();
+    rule_files(&root, &mut paths);
+    let files: Vec<(String, String)> = paths
+        .iter()
+        .map(|path| {
+            let relative = path.strip_prefix(&root).expect("under rules").display().to_string();
+            (format!("rules/{relative}"), std::fs::read_to_string(path).expect("readable"))
+        })
+        .collect();
+    RuleSet::compile(&files).unwrap_or_else(|errors| panic!("the rules do not check:\n{errors}"))
+}
+
+#[test]
+fn every_example_in_the_rule_library_passes() {
+    let rule_set = load_rules();
+    let results = run_examples(&rule_set, |_| true);
+    assert!(results.len() > 20, "expected the rule library to hold examples");
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|result| !result.passed())
+        .map(|result| format!("{}:{} {}: {}", result.path, result.line, result.description, result.failures.join("; ")))
+        .collect();
+    assert!(failures.is_empty(), "failed examples:\n{}", failures.join("\n"));
+}
