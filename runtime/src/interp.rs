@@ -536,7 +536,9 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     callee_frame[slot] = self.eval(body, *arg, frame)?;
                 }
                 self.enter()?;
-                let result = self.eval(&callee.body, callee.root, &mut callee_frame);
+                let result = stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
+                    self.eval(&callee.body, callee.root, &mut callee_frame)
+                });
                 self.depth -= 1;
                 result
             }
@@ -545,7 +547,9 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 for arg in args {
                     arguments.push(self.eval(body, *arg, frame)?);
                 }
-                self.call_table(table.index, arguments)
+                stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
+                    self.call_table(table.index, arguments)
+                })
             }
             Node::Builtin {
                 builtin,

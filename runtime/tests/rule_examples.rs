@@ -27,8 +27,15 @@ pub fn load_rules() -> RuleSet {
     let files: Vec<(String, String)> = paths
         .iter()
         .map(|path| {
-            let relative = path.strip_prefix(&root).expect("under rules").display().to_string();
-            (format!("rules/{relative}"), std::fs::read_to_string(path).expect("readable"))
+            let relative = path
+                .strip_prefix(&root)
+                .expect("under rules")
+                .display()
+                .to_string();
+            (
+                format!("rules/{relative}"),
+                std::fs::read_to_string(path).expect("readable"),
+            )
         })
         .collect();
     RuleSet::compile(&files).unwrap_or_else(|errors| panic!("the rules do not check:\n{errors}"))
@@ -38,11 +45,26 @@ pub fn load_rules() -> RuleSet {
 fn every_example_in_the_rule_library_passes() {
     let rule_set = load_rules();
     let results = run_examples(&rule_set, |_| true);
-    assert!(results.len() > 20, "expected the rule library to hold examples");
+    assert!(
+        results.len() > 20,
+        "expected the rule library to hold examples"
+    );
     let failures: Vec<String> = results
         .iter()
         .filter(|result| !result.passed())
-        .map(|result| format!("{}:{} {}: {}", result.path, result.line, result.description, result.failures.join("; ")))
+        .map(|result| {
+            format!(
+                "{}:{} {}: {}",
+                result.path,
+                result.line,
+                result.description,
+                result.failures.join("; ")
+            )
+        })
         .collect();
-    assert!(failures.is_empty(), "failed examples:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failed examples:\n{}",
+        failures.join("\n")
+    );
 }

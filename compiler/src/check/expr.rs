@@ -16,10 +16,37 @@ use crate::syntax::ast::{
 use crate::time::{parse_date, parse_date_time};
 use crate::types::{DefPath, Type, UNIT_WORDS, UnitKind, days_per_unit, unit_kind};
 
+/// How deep expressions may nest: deep enough for any rule an analyst writes, shallow enough
+/// that evaluating them never exhausts a thread's stack.
+pub const MAX_NESTING: u32 = 96;
+
 impl Checker<'_> {
     /// Checks an expression. `expected` guides literals and bare codes; the caller still
     /// coerces the result to what it needs.
     pub fn expr(&mut self, expr: &Expr, expected: Option<&Type>) -> NodeId {
+        self.depth += 1;
+        let node = if self.depth > MAX_NESTING {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::TooDeep,
+                    expr.span,
+                    format!("this expression is nested more than {MAX_NESTING} levels deep"),
+                )
+                .with_help("split it with `let` bindings or helper functions"),
+            );
+            self.poisoned(expr.span)
+        } else {
+            stacker::maybe_grow(
+                crate::syntax::parser::STACK_RED_ZONE,
+                crate::syntax::parser::STACK_GROWTH,
+                || self.expr_inner(expr, expected),
+            )
+        };
+        self.depth -= 1;
+        node
+    }
+
+    fn expr_inner(&mut self, expr: &Expr, expected: Option<&Type>) -> NodeId {
         let span = expr.span;
         match &expr.kind {
             ExprKind::Name(name) => self.name(name, span, expected),

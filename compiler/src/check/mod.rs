@@ -60,6 +60,8 @@ pub struct Checker<'db> {
     pub calls: Vec<crate::types::DefPath>,
     /// Fields of the rule set's inputs, when checking an example or a fixture.
     inputs_record: Option<(crate::types::DefPath, Vec<(String, Type)>)>,
+    /// Current expression nesting, bounded by [`expr::MAX_NESTING`].
+    depth: u32,
 }
 
 impl<'db> Checker<'db> {
@@ -75,6 +77,7 @@ impl<'db> Checker<'db> {
             narrowed: Vec::new(),
             calls: Vec::new(),
             inputs_record: None,
+            depth: 0,
         }
     }
 

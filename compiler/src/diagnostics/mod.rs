@@ -118,6 +118,7 @@ diagnostic_ids! {
     ExampleWithoutExpectation => "example-without-expectation": Warning,
     ExampleOutsideRuleset => "example-outside-ruleset": Error,
     InvalidDataPath => "invalid-data-path": Error,
+    TooDeep => "too-deep": Error,
 }
 
 /// A labelled span. The first label of a diagnostic is its primary location.

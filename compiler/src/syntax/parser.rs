@@ -183,6 +183,10 @@ macro_rules! next_child {
 
 type Built<T> = Result<T, SyntaxError>;
 
+/// When less than this much stack is left, recursive descent continues on a new segment.
+pub const STACK_RED_ZONE: usize = 128 * 1024;
+pub const STACK_GROWTH: usize = 2 * 1024 * 1024;
+
 impl<'t> Builder<'t> {
     fn new(text: &'t str) -> Builder<'t> {
         let token_ends = tokenize(text)
@@ -1078,7 +1082,13 @@ impl<'t> Builder<'t> {
 
     // ------------------------------------------------------------ expressions
 
+    /// Deeply nested expressions recurse deeply; the stack grows on the heap rather than
+    /// overflow, whatever thread parses.
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Built<Expr> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.expr_inner(pair))
+    }
+
+    fn expr_inner(&mut self, pair: Pair<'_, Rule>) -> Built<Expr> {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::expr | Rule::paren | Rule::literal => {
