@@ -1,4 +1,5 @@
 //! Every example written in the rule library passes: `clearance test rules/` as a test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
