@@ -126,6 +126,7 @@ pub fn file_syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
         for error in &item.errors {
             diagnostics.push(
                 Diagnostic::new(DiagnosticId::SyntaxError, error.span, &error.message)
+                    .with_primary_label(error.label)
                     .with_optional_help(error.help.clone())
                     .shifted(item.offset),
             );

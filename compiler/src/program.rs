@@ -168,7 +168,7 @@ fn input_union(db: &dyn Db) -> (Vec<InputIr>, Vec<(SourceFile, Diagnostic)>) {
                             DiagnosticId::ConflictingInputs,
                             span,
                             format!(
-                                "input `{name}` is a `{ty}` here but a `{}` in another rule set",
+                                "input `{name}` has type `{ty}` here but `{}` in another rule set",
                                 existing.ty
                             ),
                         )

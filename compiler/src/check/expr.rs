@@ -631,7 +631,7 @@ impl Checker<'_> {
                         operand.span,
                         format!("a `{ty}` cannot be negated"),
                     )
-                    .with_primary_label(format!("this is a `{ty}`")),
+                    .with_primary_label(format!("of type `{ty}`")),
                 );
                 return self.poisoned(span);
             }
@@ -955,8 +955,8 @@ impl Checker<'_> {
                         span,
                         format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
                     )
-                    .with_label(left.span, format!("this is a `{lt}`"))
-                    .with_label(right.span, format!("this is a `{rt}`"))
+                    .with_label(left.span, format!("of type `{lt}`"))
+                    .with_label(right.span, format!("of type `{rt}`"))
                     .with_help("quantities of different kinds never convert into each other"),
                 );
                 self.poisoned(span)
@@ -968,8 +968,8 @@ impl Checker<'_> {
                         span,
                         format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
                     )
-                    .with_label(left.span, format!("this is a `{lt}`"))
-                    .with_label(right.span, format!("this is a `{rt}`")),
+                    .with_label(left.span, format!("of type `{lt}`"))
+                    .with_label(right.span, format!("of type `{rt}`")),
                 );
                 self.poisoned(span)
             }
@@ -1035,7 +1035,7 @@ impl Checker<'_> {
                     span,
                     "business time can only be added to a date-time",
                 )
-                .with_label(left.span, format!("this is a `{start_type}`"))
+                .with_label(left.span, format!("of type `{start_type}`"))
                 .with_help("write `start + 24 business hours on calendar_name`, where `start` is a `DateTime`"),
             );
             return self.poisoned(span);
@@ -1109,6 +1109,15 @@ impl Checker<'_> {
         if lt.is_error() || rt.is_error() {
             return None;
         }
+        if !equality {
+            for (ty, expr) in [(&lt, left), (&rt, right)] {
+                if ty.is_optional() {
+                    let ty = ty.clone();
+                    self.error(maybe_absent(expr.span, &ty));
+                    return None;
+                }
+            }
+        }
         // Equality allows an optional operand: an absent value equals no present value.
         if equality {
             if matches!(lt, Type::Absent) || matches!(rt, Type::Absent) {
@@ -1168,11 +1177,16 @@ impl Checker<'_> {
             DiagnosticId::UnitMismatch => "quantities of different kinds never compare",
             _ => "both sides must have the same type",
         };
+        let _ = span;
         self.error(
-            Diagnostic::new(id, span, format!("`{lt}` and `{rt}` cannot be compared"))
-                .with_label(left.span, format!("this is a `{lt}`"))
-                .with_label(right.span, format!("this is a `{rt}`"))
-                .with_help(help),
+            Diagnostic::new(
+                id,
+                left.span,
+                format!("`{lt}` and `{rt}` cannot be compared"),
+            )
+            .with_primary_label(format!("of type `{lt}`"))
+            .with_label(right.span, format!("of type `{rt}`"))
+            .with_help(help),
         );
         None
     }
@@ -1257,8 +1271,8 @@ impl Checker<'_> {
                         span,
                         format!("`{}` compares a date with a date-time", op.words()),
                     )
-                    .with_label(left.span, format!("this is a `{lt}`"))
-                    .with_label(right.span, format!("this is a `{rt}`"))
+                    .with_label(left.span, format!("of type `{lt}`"))
+                    .with_label(right.span, format!("of type `{rt}`"))
                     .with_help("take the calendar date of the date-time: `date(value)`"),
                 );
                 return self.poisoned(span);
@@ -1273,8 +1287,8 @@ impl Checker<'_> {
                             op.words()
                         ),
                     )
-                    .with_label(left.span, format!("this is a `{lt}`"))
-                    .with_label(right.span, format!("this is a `{rt}`"))
+                    .with_label(left.span, format!("of type `{lt}`"))
+                    .with_label(right.span, format!("of type `{rt}`"))
                     .with_help("compare numbers, money and quantities with `<`, `<=`, `>` or `>=`"),
                 );
                 return self.poisoned(span);
@@ -1739,8 +1753,8 @@ impl Checker<'_> {
                         "the branches have different types, `{then_type}` and `{otherwise_type}`"
                     ),
                 )
-                .with_label(then.span, format!("this is a `{then_type}`"))
-                .with_label(otherwise.span, format!("this is a `{otherwise_type}`")),
+                .with_label(then.span, format!("of type `{then_type}`"))
+                .with_label(otherwise.span, format!("of type `{otherwise_type}`")),
             );
             return self.poisoned(span);
         };
@@ -1956,7 +1970,7 @@ pub fn not_a_collection(span: Span, ty: &Type) -> Diagnostic {
         span,
         format!("expected a list or a set, found `{ty}`"),
     )
-    .with_primary_label(format!("this is a `{ty}`"))
+    .with_primary_label(format!("of type `{ty}`"))
 }
 
 pub fn unknown_field<'a>(

@@ -270,7 +270,7 @@ impl<'db> Checker<'db> {
                     span,
                     format!("expected `{expected}`, found `{actual}`"),
                 )
-                .with_primary_label(format!("this is a `{actual}`"))
+                .with_primary_label(format!("of type `{actual}`"))
                 .with_help("quantities of different kinds never convert into each other")
             }
             _ => Diagnostic::new(
@@ -278,7 +278,7 @@ impl<'db> Checker<'db> {
                 span,
                 format!("expected `{expected}`, found `{actual}`"),
             )
-            .with_primary_label(format!("this is a `{actual}`")),
+            .with_primary_label(format!("of type `{actual}`")),
         };
         self.error(diagnostic);
     }

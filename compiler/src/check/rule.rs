@@ -260,9 +260,19 @@ impl<'db> RuleChecker<'db> {
                     .as_ref()
                     .map(|consequence| self.checker.condition(consequence));
                 self.checker.unnarrow_to(mark);
+                // Conditions are compared as written, whitespace aside.
+                let start = condition.span.start.saturating_sub(clause.span.start) as usize;
+                let end = condition.span.end.saturating_sub(clause.span.start) as usize;
+                let written = clause
+                    .text
+                    .get(start..end)
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if let Some((earlier_span, _)) = exception_conditions
                     .iter()
-                    .find(|(_, earlier)| *earlier == condition)
+                    .find(|(_, earlier)| *earlier == written)
                 {
                     self.checker.error(
                         Diagnostic::new(
@@ -274,7 +284,7 @@ impl<'db> RuleChecker<'db> {
                         .with_help("two exceptions that hold at once are a conflict at run time; merge them"),
                     );
                 }
-                exception_conditions.push((condition.span, condition));
+                exception_conditions.push((condition.span, written));
                 ir.exceptions.push(Exception {
                     condition: condition_node,
                     requirement,

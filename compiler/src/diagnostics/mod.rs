@@ -82,7 +82,6 @@ diagnostic_ids! {
     UnknownCategory => "unknown-category": Error,
     UnknownPolicy => "unknown-policy": Error,
     UnknownTimeZone => "unknown-time-zone": Error,
-    UnknownWeekday => "unknown-weekday": Error,
     TypeMismatch => "type-mismatch": Error,
     UnitMismatch => "unit-mismatch": Error,
     CurrencyMismatch => "currency-mismatch": Error,

@@ -72,10 +72,13 @@ pub fn render_human(diagnostics: &[FileDiagnostic], sources: &SourceMap, color: 
             )
             .with_code(diagnostic.id.as_str())
             .with_message(&diagnostic.message);
-        for label in &diagnostic.labels {
+        for (position, label) in diagnostic.labels.iter().enumerate() {
             let mut ariadne_label = AriadneLabel::new((path.clone(), range(label.span)));
+            // ariadne draws no underline for a label without words; the primary one needs one.
             if !label.message.is_empty() {
                 ariadne_label = ariadne_label.with_message(&label.message);
+            } else if position == 0 {
+                ariadne_label = ariadne_label.with_message("here");
             }
             report = report.with_label(ariadne_label);
         }

@@ -20,6 +20,8 @@ struct ClearanceParser;
 pub struct SyntaxError {
     pub span: Span,
     pub message: String,
+    /// A few words under the span.
+    pub label: &'static str,
     pub help: Option<String>,
 }
 
@@ -229,6 +231,7 @@ impl<'t> Builder<'t> {
     fn internal(&self, span: Span) -> SyntaxError {
         SyntaxError {
             span,
+            label: "here",
             message: "this item could not be read".to_string(),
             help: Some("please report this text to the Clearance maintainers".to_string()),
         }
@@ -359,6 +362,7 @@ impl<'t> Builder<'t> {
                     let Some(end) = end else {
                         self.errors.push(SyntaxError {
                             span: Span::new(inner_start + index, inner_start + inner.len()),
+                            label: "unclosed interpolation",
                             message: "this `{` opens an interpolation that is never closed"
                                 .to_string(),
                             help: Some("close it with `}`, or write `\\{` for a brace".to_string()),
@@ -868,6 +872,7 @@ impl<'t> Builder<'t> {
                 Rule::number => {
                     let index = segment.as_str().parse::<u32>().map_err(|_| SyntaxError {
                         span: self.span(&segment),
+                        label: "here",
                         message: format!("`{}` is not a list position", segment.as_str()),
                         help: Some("write a whole number such as `0`".to_string()),
                     })?;
@@ -941,6 +946,7 @@ impl<'t> Builder<'t> {
                     Some(count) => {
                         let value = count.as_str().parse::<u32>().map_err(|_| SyntaxError {
                             span: self.span(&count),
+                            label: "here",
                             message: format!("`{}` is not a number of times", count.as_str()),
                             help: Some("write a whole number such as `2`".to_string()),
                         })?;
@@ -1701,12 +1707,73 @@ fn describe_keyword(rule: Rule) -> Option<&'static str> {
     })
 }
 
+/// An unclosed or unmatched bracket, found on tokens: pest only says where it gave up, which
+/// is often far from the bracket at fault.
+fn bracket_error(text: &str, offset: usize) -> Option<SyntaxError> {
+    let mut open: Vec<(TokenKind, usize, usize)> = Vec::new();
+    for token in tokenize(text) {
+        let closing = match token.kind {
+            TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => {
+                open.push((token.kind, token.start, token.end));
+                continue;
+            }
+            TokenKind::RParen => TokenKind::LParen,
+            TokenKind::RBracket => TokenKind::LBracket,
+            TokenKind::RBrace => TokenKind::LBrace,
+            _ => continue,
+        };
+        match open.pop() {
+            Some((kind, _, _)) if kind == closing => {}
+            Some((_, start, end)) => {
+                return Some(SyntaxError {
+                    span: Span::new(offset + token.start, offset + token.end),
+                    label: "mismatched bracket",
+                    message: format!(
+                        "`{}` does not close `{}`",
+                        &text[token.start..token.end],
+                        &text[start..end]
+                    ),
+                    help: Some(format!(
+                        "the `{}` at byte {} is still open; close it first",
+                        &text[start..end],
+                        offset + start
+                    )),
+                });
+            }
+            None => {
+                return Some(SyntaxError {
+                    span: Span::new(offset + token.start, offset + token.end),
+                    label: "unmatched",
+                    message: format!("this `{}` closes nothing", &text[token.start..token.end]),
+                    help: Some("remove it, or add the bracket it should close".to_string()),
+                });
+            }
+        }
+    }
+    open.pop().map(|(kind, start, end)| {
+        let closer = match kind {
+            TokenKind::LParen => ")",
+            TokenKind::LBracket => "]",
+            _ => "}",
+        };
+        SyntaxError {
+            span: Span::new(offset + start, offset + end),
+            label: "never closed",
+            message: format!("this `{}` is never closed", &text[start..end]),
+            help: Some(format!("add `{closer}` where the group ends")),
+        }
+    })
+}
+
 /// Turns a pest error into a message an analyst can act on: what was expected, what was found.
 fn syntax_error_from_pest(
     text: &str,
     offset: usize,
     error: &pest::error::Error<Rule>,
 ) -> SyntaxError {
+    if let Some(bracket) = bracket_error(text, offset) {
+        return bracket;
+    }
     let position = match error.location {
         InputLocation::Pos(position) => position,
         InputLocation::Span((start, _)) => start,
@@ -1723,15 +1790,11 @@ fn syntax_error_from_pest(
                     expected.push(description);
                 }
             }
-            let found_text = if found.text.is_empty() {
-                "the end of the item".to_string()
-            } else {
-                format!("`{}`", found.text)
-            };
-            let message = match expected.as_slice() {
-                [] => format!("unexpected {found_text}"),
-                [one] => format!("expected {one}, found {found_text}"),
-                _ => format!("unexpected {found_text}"),
+            let message = match (expected.as_slice(), found.text.is_empty()) {
+                ([one], true) => format!("this item ends too early: expected {one}"),
+                (_, true) => "this item ends too early".to_string(),
+                ([one], false) => format!("expected {one}, found `{}`", found.text),
+                (_, false) => format!("unexpected `{}`", found.text),
             };
             let help = match (expected.len(), found.kind) {
                 (_, Some(TokenKind::UnterminatedString)) => {
@@ -1749,12 +1812,18 @@ fn syntax_error_from_pest(
             };
             SyntaxError {
                 span,
+                label: if found.text.is_empty() {
+                    "the item ends here"
+                } else {
+                    "unexpected here"
+                },
                 message,
                 help,
             }
         }
         ErrorVariant::CustomError { message } => SyntaxError {
             span,
+            label: "here",
             message: message.clone(),
             help: None,
         },
@@ -1791,9 +1860,10 @@ fn found_at(text: &str, position: usize) -> Found {
             kind: Some(token.kind),
         };
     }
+    let end = text[..position].trim_end().len();
     Found {
-        start: position,
-        end: position,
+        start: end,
+        end,
         text: String::new(),
         kind: None,
     }

@@ -1,0 +1,122 @@
+//! Property tests: no input, however broken, panics the parser, the checker or the runtime.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use clearance_compiler::project::Project;
+use clearance_compiler::syntax::parse_file;
+use clearance_runtime::RuleSet;
+use proptest::prelude::*;
+
+const VALID: &str = include_str!("../../rules/cas/declaration.clr");
+
+const TOKENS: &[&str] = &[
+    "rule ",
+    "require ",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    "every ",
+    " in ",
+    "satisfies ",
+    "+",
+    "-",
+    "kg",
+    " EUR",
+    "2026-13-45",
+    "2026-03-10T10:00:00",
+    "otherwise ",
+    "is present",
+    "\n",
+    "\nrule X\n",
+    "{x}",
+    "::",
+    "é",
+    "\u{0}",
+    "9999999999999999999999999999999",
+    ".",
+    ",",
+    "|",
+    "=>",
+    "*",
+    "except when ",
+    "exempt",
+    "for every x in ",
+    "let ",
+    "business hours on ",
+];
+
+/// A valid file with a few of its bytes deleted, duplicated or replaced by tokens.
+fn mutated() -> impl Strategy<Value = String> {
+    let edits = prop::collection::vec(
+        (
+            0usize..VALID.len(),
+            0usize..40,
+            0usize..TOKENS.len(),
+            0u8..3,
+        ),
+        1..6,
+    );
+    edits.prop_map(|edits| {
+        let mut text = VALID.to_string();
+        for (at, length, token, kind) in edits {
+            let mut at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + length).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            match kind {
+                0 => text.replace_range(at..end, ""),
+                1 => {
+                    let copy = text[at..end].to_string();
+                    text.insert_str(at, &copy);
+                }
+                _ => text.replace_range(at..end, TOKENS[token]),
+            }
+        }
+        text
+    })
+}
+
+fn check_everything(text: &str) {
+    let mut project = Project::default();
+    project.add_file("rules/fuzz.clr", text);
+    let _ = project.diagnostics(|_| true);
+    let _ = project.program();
+    // Running examples of a program with errors must not panic either: poisoned parts become
+    // evaluation errors.
+    let rule_set = RuleSet::from_program(project.program());
+    let _ = clearance_runtime::testing::run_examples(&rule_set, |_| true);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_parser(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = parse_file(&text);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_checker(text in "(rule|ruleset|module|record|table|fn|example|require|when|[a-z]{1,6}|[ \n(){}\\[\\]\"|=>*+.:,0-9-]){0,60}") {
+        check_everything(&text);
+    }
+
+    #[test]
+    fn mutated_rule_files_never_panic(text in mutated()) {
+        check_everything(&text);
+    }
+
+    #[test]
+    fn arbitrary_records_never_panic_the_runtime(record in "[ -~]{0,200}") {
+        let rule_set = RuleSet::compile(&[("rules/cas.clr".to_string(), VALID.to_string())]).unwrap();
+        let result = rule_set.evaluate_text(&record, 1, jiff::civil::Date::constant(2026, 3, 10));
+        prop_assert_eq!(result.record, 1);
+    }
+}
