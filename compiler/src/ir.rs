@@ -190,6 +190,12 @@ pub enum Builtin {
     IsOpen,
     /// Elapsed opening time of a calendar between two date-times.
     BusinessTimeBetween,
+    /// Whether a text contains another.
+    Contains,
+    /// The first instant of a date in a time zone (the zone is a text constant).
+    DayStart,
+    /// The first instant of the next day: the exclusive end of a date in a time zone.
+    DayEnd,
 }
 
 /// One step of a data path that an example overrides: `declaration.items[0].gross_mass`.
@@ -274,6 +280,12 @@ pub enum Node {
     Matches {
         text: NodeId,
         pattern: Arc<str>,
+    },
+    /// The names of the listed fields that are absent (or empty) in a record: "must be
+    /// present" for many fields at once.
+    MissingFields {
+        record: NodeId,
+        fields: Vec<(u32, Arc<str>)>,
     },
     BusinessAdd {
         start: NodeId,

@@ -36,6 +36,10 @@ pub const STDLIB: &[(&str, &str)] = &[
         "stdlib/customs.clr",
         include_str!("../../stdlib/customs.clr"),
     ),
+    (
+        "stdlib/fallback.clr",
+        include_str!("../../stdlib/fallback.clr"),
+    ),
 ];
 
 pub struct Project {

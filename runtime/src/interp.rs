@@ -578,6 +578,23 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 };
                 Ok(Value::Bool(regex.is_match(as_text(&value)?)))
             }
+            Node::MissingFields { record, fields } => {
+                let value = self.eval(body, *record, frame)?;
+                let Value::Record(values) = &value else {
+                    return Err(EvalError::new("`missing` read an absent record"));
+                };
+                let missing: Vec<Value> = fields
+                    .iter()
+                    .filter(|(index, _)| match values.get(*index as usize) {
+                        None | Some(Value::Absent) => true,
+                        Some(Value::Text(text)) => text.trim().is_empty(),
+                        Some(Value::List(items)) => items.is_empty(),
+                        Some(_) => false,
+                    })
+                    .map(|(_, name)| Value::Text(Arc::clone(name)))
+                    .collect();
+                Ok(Value::List(Arc::from(missing)))
+            }
             Node::BusinessAdd {
                 start,
                 amount,
@@ -945,6 +962,24 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 first_type,
                 &self.machine.program,
             ))),
+            Builtin::Contains => {
+                Value::Bool(as_text(arg(0)?)?.contains(as_text(arg(1)?)?.as_ref()))
+            }
+            Builtin::DayStart | Builtin::DayEnd => {
+                let day = date(0)?;
+                let zone = clearance_compiler::time::time_zone(as_text(arg(1)?)?)
+                    .map_err(EvalError::new)?;
+                let day = if builtin == Builtin::DayEnd {
+                    day.tomorrow().map_err(|_| overflow())?
+                } else {
+                    day
+                };
+                let start = zone
+                    .to_ambiguous_zoned_datetime(day.to_datetime(jiff::civil::Time::midnight()))
+                    .compatible()
+                    .map_err(|_| overflow())?;
+                Value::DateTime(Arc::new(start))
+            }
             Builtin::IsOpen => {
                 let calendar = self
                     .machine

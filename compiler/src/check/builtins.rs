@@ -33,6 +33,10 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "text",
     "is_open",
     "business_time_between",
+    "contains",
+    "missing",
+    "day_start",
+    "day_end",
 ];
 
 impl Checker<'_> {
@@ -138,8 +142,12 @@ impl Checker<'_> {
 
     fn builtin(&mut self, function: &Name, args: &[Expr], span: Span) -> NodeId {
         let name = function.text.as_str();
+        if name == "missing" {
+            return self.missing_fields(function, args, span);
+        }
         let arity = match name {
-            "days_between" | "starts_with" | "matches" | "round" | "is_open" => 2,
+            "days_between" | "starts_with" | "matches" | "round" | "is_open" | "contains"
+            | "day_start" | "day_end" => 2,
             "substring" | "convert" | "business_time_between" => 3,
             _ => 1,
         };
@@ -291,6 +299,54 @@ impl Checker<'_> {
                 )
             }
             "convert" => self.convert(args, span),
+            "contains" => simple(
+                self,
+                Builtin::Contains,
+                &[Type::Text, Type::Text],
+                Type::Bool,
+            ),
+            "day_start" | "day_end" => {
+                let date = self.expr(&args[0], Some(&Type::Date));
+                let date = self.coerce(date, &Type::Date, args[0].span);
+                let ExprKind::Text(zone) = &args[1].kind else {
+                    self.error(
+                        Diagnostic::new(
+                            DiagnosticId::NotConstant,
+                            args[1].span,
+                            "the time zone must be written out as a text",
+                        )
+                        .with_help("name an IANA time zone in quotes, such as `\"Europe/Paris\"`"),
+                    );
+                    return self.poisoned(span);
+                };
+                if let Err(message) = crate::time::time_zone(zone) {
+                    self.error(
+                        Diagnostic::new(DiagnosticId::UnknownTimeZone, args[1].span, message)
+                            .with_primary_label("unknown time zone")
+                            .with_help("name an IANA time zone, such as `Europe/Paris` or `America/Toronto`"),
+                    );
+                    return self.poisoned(span);
+                }
+                let zone = self.push(
+                    Node::Const(crate::ir::Constant::Text(Arc::from(zone.as_str()))),
+                    Type::Text,
+                    args[1].span,
+                );
+                let builtin = if name == "day_start" {
+                    Builtin::DayStart
+                } else {
+                    Builtin::DayEnd
+                };
+                self.push(
+                    Node::Builtin {
+                        builtin,
+                        args: vec![date, zone],
+                        link: None,
+                    },
+                    Type::DateTime,
+                    span,
+                )
+            }
             "is_open" => {
                 let at = self.expr(&args[0], Some(&Type::DateTime));
                 let at = self.coerce(at, &Type::DateTime, args[0].span);
@@ -327,6 +383,96 @@ impl Checker<'_> {
             }
             _ => self.poisoned(span),
         }
+    }
+
+    /// `missing(record, field, field, ...)`: which of the named fields are absent or empty.
+    fn missing_fields(&mut self, function: &Name, args: &[Expr], span: Span) -> NodeId {
+        let Some((record_arg, field_args)) =
+            args.split_first().filter(|(_, fields)| !fields.is_empty())
+        else {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::WrongArgumentCount,
+                    span,
+                    format!(
+                        "`{}` takes a record and the names of its fields",
+                        function.text
+                    ),
+                )
+                .with_help("write `missing(line, reference, packages, gross_mass)`"),
+            );
+            return self.poisoned(span);
+        };
+        let record = self.expr(record_arg, None);
+        let record_type = self.ty(record);
+        let Type::Record(path) = record_type.base().clone() else {
+            if !record_type.is_error() {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::NotARecord,
+                        record_arg.span,
+                        format!("`missing` looks into a record, not a `{record_type}`"),
+                    )
+                    .with_primary_label(format!("of type `{record_type}`")),
+                );
+            }
+            return self.poisoned(span);
+        };
+        let Some(fields) = self.record_fields(&path) else {
+            return self.poisoned(span);
+        };
+        let mut named = Vec::new();
+        for arg in field_args {
+            let ExprKind::Name(field) = &arg.kind else {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::NotConstant,
+                        arg.span,
+                        "expected the name of a field",
+                    )
+                    .with_help("write field names bare: `missing(line, reference, packages)`"),
+                );
+                continue;
+            };
+            let Some(index) = fields.iter().position(|(name, _)| name == field) else {
+                self.error(super::expr::unknown_field(
+                    &Name {
+                        text: field.clone(),
+                        span: arg.span,
+                    },
+                    &record_type,
+                    fields.iter().map(|(name, _)| name.as_str()),
+                ));
+                continue;
+            };
+            let field_type = &fields[index].1;
+            if !field_type.is_optional()
+                && !matches!(field_type.base(), Type::List(_) | Type::Set(_) | Type::Text)
+            {
+                self.error(
+                    Diagnostic::new(
+                        DiagnosticId::NotOptional,
+                        arg.span,
+                        format!("field `{field}` is never absent (its type is `{field_type}`)"),
+                    )
+                    .with_help(
+                        "declare it optional (`Type?`) if data may omit it, or leave it out",
+                    ),
+                );
+            }
+            named.push((
+                u32::try_from(index).unwrap_or(u32::MAX),
+                Arc::from(field.as_str()),
+            ));
+        }
+        self.push(
+            Node::MissingFields {
+                record,
+                fields: named,
+            },
+            Type::List(Box::new(Type::Text)),
+            span,
+        )
     }
 
     fn calendar_argument(&mut self, arg: &Expr) -> Option<Link> {

@@ -1830,6 +1830,9 @@ impl Checker<'_> {
     ) -> NodeId {
         let Some(Type::Record(path)) = expected.map(|ty| ty.unwrap_optional().base().clone())
         else {
+            if expected.is_some_and(Type::is_error) {
+                return self.poisoned(span);
+            }
             self.error(
                 Diagnostic::new(
                     DiagnosticId::TypeMismatch,

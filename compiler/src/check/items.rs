@@ -262,6 +262,9 @@ impl Checker<'_> {
     }
 
     fn bad_path<T>(&mut self, span: Span, ty: &Type) -> Option<T> {
+        if ty.is_error() {
+            return None;
+        }
         self.error(
             Diagnostic::new(
                 DiagnosticId::InvalidDataPath,

@@ -302,6 +302,8 @@ pub fn compatible(actual: &Type, expected: &Type) -> bool {
         (Type::Optional(a), Type::Optional(b)) => compatible(a, b),
         (Type::Absent, Type::Optional(_)) => true,
         (a, Type::Optional(b)) => compatible(a, b),
+        // Money in a known currency goes where money in any currency is expected.
+        (Type::Money(Some(_)), Type::Money(None)) => true,
         (a, b) => a == b,
     }
 }
