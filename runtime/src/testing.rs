@@ -89,6 +89,7 @@ pub fn run_example(rule_set: &RuleSet, ruleset: &RulesetIr, example: &ExampleIr)
                 let ok = match (expected, report.status) {
                     (ExpectedOutcome::Passes, RuleStatus::Passed) => true,
                     (ExpectedOutcome::DoesNotApply, RuleStatus::NotApplicable) => true,
+                    (ExpectedOutcome::CannotBeEvaluated, RuleStatus::Error) => true,
                     (ExpectedOutcome::Fails(None), RuleStatus::Failed(_)) => true,
                     (ExpectedOutcome::Fails(Some(expected)), RuleStatus::Failed(count)) => {
                         expected as usize == count
@@ -104,6 +105,9 @@ pub fn run_example(rule_set: &RuleSet, ruleset: &RulesetIr, example: &ExampleIr)
                             format!("fail {count} time{}", if count == 1 { "" } else { "s" })
                         }
                         ExpectedOutcome::NoFindings => "report nothing".to_string(),
+                        ExpectedOutcome::CannotBeEvaluated => {
+                            "be impossible to evaluate".to_string()
+                        }
                     };
                     let mut message = format!(
                         "expected `{}` to {wanted}, but it {}",

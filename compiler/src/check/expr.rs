@@ -317,6 +317,26 @@ impl Checker<'_> {
         }
     }
 
+    /// The type of a local or field as declared, before any narrowing.
+    fn declared_type(&self, node: NodeId) -> Type {
+        match self.body.node(node) {
+            Some(Node::Local(local)) => self
+                .bindings
+                .iter()
+                .rev()
+                .find(|binding| binding.local == *local)
+                .map_or_else(|| self.ty(node), |binding| binding.ty.clone()),
+            Some(Node::Field { base, index, .. }) => match self.ty(*base).base() {
+                Type::Record(path) => self
+                    .record_fields(path)
+                    .and_then(|fields| fields.get(*index as usize).map(|(_, ty)| ty.clone()))
+                    .unwrap_or_else(|| self.ty(node)),
+                _ => self.ty(node),
+            },
+            _ => self.ty(node),
+        }
+    }
+
     fn narrowed_type(&self, place: Vec<PlaceStep>, ty: Type) -> Type {
         match ty {
             Type::Optional(inner) if self.is_narrowed(&place) => *inner,
@@ -1358,16 +1378,13 @@ impl Checker<'_> {
         operand: &Expr,
         span: Span,
     ) -> NodeId {
-        // `x is present` must see `x` as optional even where it was narrowed.
-        let node = if test == PresenceTest::Empty {
-            self.expr(operand, None)
+        let node = self.expr(operand, None);
+        // `x is present` judges `x` by its declared type, even where an earlier test narrowed it.
+        let ty = if test == PresenceTest::Empty {
+            self.ty(node)
         } else {
-            let saved = std::mem::take(&mut self.narrowed);
-            let node = self.expr(operand, None);
-            self.narrowed = saved;
-            node
+            self.declared_type(node)
         };
-        let ty = self.ty(node);
         let tested = match test {
             PresenceTest::Present | PresenceTest::Absent => {
                 if !ty.is_optional() && !ty.is_error() {

@@ -486,6 +486,8 @@ pub enum ExpectedOutcome {
     Fails(Option<u32>),
     Passes,
     DoesNotApply,
+    /// The rule meets a run-time error, such as a missing exchange rate.
+    CannotBeEvaluated,
     NoFindings,
 }
 

@@ -154,8 +154,6 @@ pub const RESERVED_WORDS: &[&str] = &[
     "before",
     "after",
     "on",
-    "other",
-    "than",
     "absent",
     "present",
     "empty",

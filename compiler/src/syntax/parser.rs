@@ -136,6 +136,9 @@ const KEYWORD_RULES: &[Rule] = &[
     Rule::k_checkable,
     Rule::k_because,
     Rule::k_built,
+    Rule::k_cannot,
+    Rule::k_be,
+    Rule::k_evaluated,
     Rule::k_and,
     Rule::k_or,
     Rule::k_not,
@@ -956,6 +959,7 @@ impl<'t> Builder<'t> {
                 }
             }
             Rule::passes_outcome => ExpectedOutcome::Passes,
+            Rule::error_outcome => ExpectedOutcome::CannotBeEvaluated,
             _ => ExpectedOutcome::DoesNotApply,
         };
         Ok(Expectation {
@@ -1643,7 +1647,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::outcome
         | Rule::fails_outcome
         | Rule::passes_outcome
-        | Rule::not_applicable_outcome => "`fails`, `passes` or `does not apply`",
+        | Rule::not_applicable_outcome
+        | Rule::error_outcome => "`fails`, `passes`, `does not apply` or `cannot be evaluated`",
         Rule::record_literal | Rule::record_field => "a record such as `{ field: value }`",
         Rule::given_value => "a record literal or a fixture name",
         Rule::data_path => "a data path such as `declaration.items[0].gross_mass`",
