@@ -16,3 +16,7 @@ pub mod resolve;
 pub mod syntax;
 pub mod time;
 pub mod types;
+
+mod stdlib {
+    include!(concat!(env!("OUT_DIR"), "/stdlib.rs"));
+}

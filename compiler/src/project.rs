@@ -13,34 +13,9 @@ use crate::diagnostics::render::SourceMap;
 use crate::ir::Program;
 use crate::program::{file_diagnostics, program};
 
-/// The standard library, compiled into the binary so that it is the same everywhere.
-pub const STDLIB: &[(&str, &str)] = &[
-    (
-        "stdlib/currency.clr",
-        include_str!("../../stdlib/currency.clr"),
-    ),
-    (
-        "stdlib/countries.clr",
-        include_str!("../../stdlib/countries.clr"),
-    ),
-    (
-        "stdlib/holidays.clr",
-        include_str!("../../stdlib/holidays.clr"),
-    ),
-    (
-        "stdlib/calendars.clr",
-        include_str!("../../stdlib/calendars.clr"),
-    ),
-    ("stdlib/codes.clr", include_str!("../../stdlib/codes.clr")),
-    (
-        "stdlib/customs.clr",
-        include_str!("../../stdlib/customs.clr"),
-    ),
-    (
-        "stdlib/fallback.clr",
-        include_str!("../../stdlib/fallback.clr"),
-    ),
-];
+/// The standard library, compiled into the binary so that it is the same everywhere: every
+/// `.clr` file of `stdlib/`, as `(path, text)`, in name order.
+pub use crate::stdlib::STDLIB;
 
 pub struct Project {
     db: Database,

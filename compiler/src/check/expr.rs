@@ -194,6 +194,10 @@ impl Checker<'_> {
             let ty = self.narrowed_type(vec![PlaceStep::Local(local)], ty);
             return self.push(Node::Local(local), ty, span);
         }
+        // A bare code where the expected code list is itself in error: already reported.
+        if expected.is_some_and(Type::is_error) && self.scope.get(name).is_none() {
+            return self.poisoned(span);
+        }
         // A bare code, when the context expects a code list.
         if let Some(expected) = expected
             && let Some(node) = self.bare_code(name, span, expected)
