@@ -1457,7 +1457,20 @@ impl Checker<'_> {
         collection: &Expr,
         span: Span,
     ) -> NodeId {
-        let collection_node = self.expr(collection, None);
+        // `mode in {sea, air}`: a literal's bare codes take their list from the element, so the
+        // element is checked first; otherwise the collection tells the element's codes.
+        let literal = matches!(collection.kind, ExprKind::Set(_) | ExprKind::List(_));
+        let early_element = if literal {
+            let node = self.expr(element, None);
+            let ty = self.ty(node).unwrap_optional().clone();
+            Some((node, ty))
+        } else {
+            None
+        };
+        let expectation = early_element
+            .as_ref()
+            .map(|(_, ty)| Type::Set(Box::new(ty.clone())));
+        let collection_node = self.expr(collection, expectation.as_ref());
         let collection_type = self.ty(collection_node);
         let element_type = match collection_type.base() {
             Type::Error => None,
@@ -1467,7 +1480,10 @@ impl Checker<'_> {
                 None
             }
         };
-        let element_node = self.expr(element, element_type.as_ref());
+        let element_node = match early_element {
+            Some((node, _)) => node,
+            None => self.expr(element, element_type.as_ref()),
+        };
         let element_node = match &element_type {
             Some(expected) => self.coerce(element_node, expected, element.span),
             None => element_node,
