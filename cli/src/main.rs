@@ -74,6 +74,21 @@ not check; 2 on a usage error."
         #[arg(long, value_enum, default_value = "human")]
         format: OutputFormat,
     },
+    /// Print the traceability matrix: requirement -> rules -> examples -> source sentence.
+    #[command(
+        after_help = "Lists every requirement of the catalogue with the rules that \
+implement it, the examples that exercise each rule, and the source sentences; then the gaps: \
+requirements without a rule, and rules without a passing or a failing example.\n\nExit status: 0 \
+when every starred requirement is implemented and exemplified and every other one is \
+implemented, built in or marked not machine-checkable; 1 otherwise, or when the rules do not \
+check; 2 on a usage error."
+    )]
+    Trace {
+        /// Files or directories of `.clr` files (default: `rules`).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
+    },
     /// Run the examples written in rule files.
     #[command(
         after_help = "Prints one line per failed example and ends with `N passed, M \
@@ -97,6 +112,7 @@ fn main() -> ExitCode {
             format,
         } => run_command(&rules, input, as_of.as_deref(), format),
         Command::Test { paths } => test(&paths),
+        Command::Trace { paths, format } => trace(&paths, format),
     }
 }
 
@@ -254,4 +270,123 @@ fn test(paths: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn trace(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        paths.to_vec()
+    };
+    let (_loaded, rule_set) = match load_checked(&paths) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let trace = clearance_compiler::trace::trace(rule_set.program());
+    match format {
+        CheckFormat::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&trace).unwrap_or_default()
+            );
+        }
+        CheckFormat::Human => print!("{}", trace_table(&trace)),
+    }
+    if trace.complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn trace_table(trace: &clearance_compiler::trace::Trace) -> String {
+    use clearance_compiler::trace::Coverage;
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<18} {:<2} {:<14} {}",
+        "REQUIREMENT", "", "COVERAGE", "RULES (examples: passing/failing)"
+    );
+    for requirement in &trace.requirements {
+        let coverage = match requirement.coverage {
+            Coverage::Exemplified => "exemplified",
+            Coverage::Implemented => "no example",
+            Coverage::BuiltIn => "built in",
+            Coverage::NotCheckable => "not checkable",
+            Coverage::Missing => "MISSING",
+        };
+        let rules = requirement
+            .rules
+            .iter()
+            .map(|rule| {
+                let passing = rule
+                    .examples
+                    .iter()
+                    .filter(|e| e.expects != "fails" && e.expects != "cannot be evaluated")
+                    .count();
+                let failing = rule
+                    .examples
+                    .iter()
+                    .filter(|e| e.expects == "fails")
+                    .count();
+                format!("{} ({passing}/{failing})", rule.rule)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "{:<18} {:<2} {:<14} {}",
+            requirement.id,
+            if requirement.starred { "★" } else { "" },
+            coverage,
+            if rules.is_empty() {
+                requirement.reason.clone().unwrap_or_default()
+            } else {
+                rules
+            }
+        );
+        for citation in &requirement.citations {
+            let _ = writeln!(
+                out,
+                "{:<36}   {}: «{}»",
+                "", citation.source, citation.quote
+            );
+        }
+    }
+    let gaps = trace.gaps();
+    let _ = writeln!(out);
+    if gaps.is_empty() && trace.unknown_requirements.is_empty() {
+        let _ = writeln!(
+            out,
+            "no gaps: every requirement is exemplified, built in or explained"
+        );
+    } else {
+        let _ = writeln!(out, "gaps:");
+        for requirement in gaps {
+            if requirement.rules.is_empty() {
+                let _ = writeln!(out, "  {}: no rule implements it", requirement.id);
+            }
+            for rule in &requirement.rules {
+                if !rule.has_passing_example {
+                    let _ = writeln!(
+                        out,
+                        "  {}: rule {} has no passing example",
+                        requirement.id, rule.rule
+                    );
+                }
+                if !rule.has_failing_example {
+                    let _ = writeln!(
+                        out,
+                        "  {}: rule {} has no failing example",
+                        requirement.id, rule.rule
+                    );
+                }
+            }
+        }
+        for (rule, id) in &trace.unknown_requirements {
+            let _ = writeln!(out, "  rule {rule} cites {id}, which the catalogue lacks");
+        }
+    }
+    out
 }

@@ -15,6 +15,7 @@ pub mod project;
 pub mod resolve;
 pub mod syntax;
 pub mod time;
+pub mod trace;
 pub mod types;
 
 mod stdlib {
