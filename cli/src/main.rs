@@ -305,8 +305,8 @@ fn trace_table(trace: &clearance_compiler::trace::Trace) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<18} {:<2} {:<14} {}",
-        "REQUIREMENT", "", "COVERAGE", "RULES (examples: passing/failing)"
+        "{:<18} {:<2} {:<14} RULES (examples: passing/failing)",
+        "REQUIREMENT", "", "COVERAGE"
     );
     for requirement in &trace.requirements {
         let coverage = match requirement.coverage {
