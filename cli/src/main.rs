@@ -65,9 +65,10 @@ not check; 2 on a usage error."
         /// Rule files or directories.
         #[arg(long = "rules", required = true)]
         rules: Vec<PathBuf>,
-        /// The records: a file, or `-` for standard input.
-        #[arg(long)]
-        input: PathBuf,
+        /// The records: a file, a directory of `.json` and `.ndjson` files, or `-` for
+        /// standard input. Repeat to read several in turn.
+        #[arg(long = "input", required = true)]
+        inputs: Vec<PathBuf>,
         /// Evaluate with the rules in force on this date (YYYY-MM-DD). Default: today (UTC).
         #[arg(long = "as-of")]
         as_of: Option<String>,
@@ -107,10 +108,10 @@ fn main() -> ExitCode {
         Command::Check { paths, format } => check(&paths, format),
         Command::Run {
             rules,
-            input,
+            inputs,
             as_of,
             format,
-        } => run_command(&rules, input, as_of.as_deref(), format),
+        } => run_command(&rules, &inputs, as_of.as_deref(), format),
         Command::Test { paths } => test(&paths),
         Command::Trace { paths, format } => trace(&paths, format),
     }
@@ -199,7 +200,7 @@ fn today() -> Date {
 
 fn run_command(
     rules: &[PathBuf],
-    input: PathBuf,
+    inputs: &[PathBuf],
     as_of: Option<&str>,
     format: OutputFormat,
 ) -> ExitCode {
@@ -210,15 +211,16 @@ fn run_command(
         },
         None => today(),
     };
-    if input != std::path::Path::new("-") && !input.is_file() {
-        return usage_error(&format!("`{}` is not a readable file", input.display()));
-    }
+    let inputs = match run::input_files(inputs) {
+        Ok(files) => files,
+        Err(message) => return usage_error(&message),
+    };
     let (_loaded, rule_set) = match load_checked(rules) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let options = run::RunOptions {
-        input,
+        inputs,
         as_of,
         format,
     };

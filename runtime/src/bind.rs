@@ -542,6 +542,15 @@ fn bind_quantity(
         });
         Value::Absent
     };
+    if let Some(text) = number_text(json) {
+        return match parse_decimal(&text) {
+            Some(amount) => Value::Quantity(amount),
+            None => error(
+                BindErrorKind::OutOfRange,
+                format!("{text} is too large a quantity for an exact decimal (at most 28 digits)"),
+            ),
+        };
+    }
     let (amount_text, unit) = match json {
         Json::Object(object) => (
             object

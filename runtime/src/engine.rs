@@ -193,6 +193,8 @@ impl RuleSet {
         let provenance = self.provenance(None, as_of);
         RecordResult {
             record: position,
+            source: None,
+            line: None,
             id,
             verdict: Verdict::Invalid,
             as_of: as_of.to_string(),
@@ -352,6 +354,8 @@ impl RuleSet {
         }
         RecordResult {
             record: position,
+            source: None,
+            line: None,
             id,
             verdict: RecordResult::verdict_of(&findings),
             as_of: as_of.to_string(),

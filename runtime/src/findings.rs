@@ -129,6 +129,11 @@ pub struct RuleCounts {
 pub struct RecordResult {
     /// The record's position in the input, from 1.
     pub record: usize,
+    /// The file the record came from, and its line there (NDJSON), when the caller knows them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub verdict: Verdict,

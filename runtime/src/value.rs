@@ -103,10 +103,11 @@ fn write_value(out: &mut String, value: &Value, ty: &Type, program: &Program) {
         Value::Text(value) => out.push_str(value),
         Value::Code(index) => {
             let name = match ty {
+                // Codes are shown as the data writes them, which is what operators know.
                 Type::Code(path) => program
                     .codelist(path)
                     .and_then(|list| list.codes.get(*index as usize))
-                    .map(|code| code.name.as_str()),
+                    .map(|code| code.external.as_str()),
                 _ => None,
             };
             match name {
