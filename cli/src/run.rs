@@ -277,7 +277,7 @@ fn write_human(out: &mut dyn Write, result: &RecordResult) -> std::io::Result<()
         if let Some(fix) = &finding.fix {
             writeln!(out, "      fix: {}", fix.en)?;
         }
-        for citation in &finding.citations {
+        for citation in finding.citations.iter() {
             writeln!(
                 out,
                 "      source: {} — «{}»",

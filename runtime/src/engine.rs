@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use clearance_compiler::diagnostics::{FileDiagnostic, Severity};
 use clearance_compiler::ir::{
-    Body, LocalId, Node, NodeId, Program, RuleIr, RulesetIr, Step, Template, TemplatePiece,
+    Body, Citation, LocalId, Node, NodeId, Program, RuleIr, RulesetIr, Step, Template,
+    TemplatePiece,
 };
 use clearance_compiler::project::Project;
 use clearance_compiler::syntax::ast::Lang;
@@ -26,6 +27,17 @@ pub const RESERVED_KEYS: &[&str] = &["id", "as_of"];
 pub struct RuleSet {
     machine: Machine,
     binder: Binder,
+    /// The parts of each rule's findings that never change, by rule set and rule position.
+    metadata: Vec<Vec<RuleMeta>>,
+}
+
+/// What every finding of one rule shares.
+#[derive(Clone, Debug)]
+struct RuleMeta {
+    title: Arc<Texts>,
+    requirements: Arc<[String]>,
+    citations: Arc<[Citation]>,
+    assertion: Arc<str>,
 }
 
 /// Compiling failed; the diagnostics say why.
@@ -100,9 +112,29 @@ impl RuleSet {
     /// Loads an already checked program.
     pub fn from_program(program: Arc<Program>) -> RuleSet {
         let binder = Binder::new(&program);
+        let metadata = program
+            .rulesets
+            .iter()
+            .map(|ruleset| {
+                ruleset
+                    .rules
+                    .iter()
+                    .map(|rule| RuleMeta {
+                        title: Arc::new(Texts {
+                            en: rule.title.best(Lang::En).to_string(),
+                            fr: rule.title.best(Lang::Fr).to_string(),
+                        }),
+                        requirements: Arc::from(rule.requirements.clone()),
+                        citations: Arc::from(rule.citations.clone()),
+                        assertion: Arc::from(rule.assertion_text.as_str()),
+                    })
+                    .collect()
+            })
+            .collect();
         RuleSet {
             machine: Machine::new(program),
             binder,
+            metadata,
         }
     }
 
@@ -114,13 +146,13 @@ impl RuleSet {
         &self.machine
     }
 
-    fn provenance(&self, ruleset: Option<&RulesetIr>, as_of: Date) -> Provenance {
-        Provenance {
+    fn provenance(&self, ruleset: Option<&RulesetIr>, as_of: Date) -> Arc<Provenance> {
+        Arc::new(Provenance {
             ruleset: ruleset.map(|r| r.name.clone()).unwrap_or_default(),
             version: ruleset.map(|r| r.version.clone()).unwrap_or_default(),
             rules_hash: self.machine.program.content_hash.clone(),
             as_of: as_of.to_string(),
-        }
+        })
     }
 
     /// Evaluates one record given as JSON text. Malformed JSON is a finding, not an error.
@@ -276,10 +308,11 @@ impl RuleSet {
             };
             inputs.push(value);
         }
-        let concerned: Vec<&RulesetIr> = program
+        let concerned: Vec<(usize, &RulesetIr)> = program
             .rulesets
             .iter()
-            .filter(|ruleset| {
+            .enumerate()
+            .filter(|(_, ruleset)| {
                 ruleset
                     .inputs
                     .iter()
@@ -326,7 +359,7 @@ impl RuleSet {
         }
         let mut counts = RuleCounts::default();
         let mut findings = Vec::new();
-        for ruleset in concerned {
+        for (index, ruleset) in concerned {
             if !ruleset.validity.contains(as_of) {
                 continue;
             }
@@ -340,7 +373,7 @@ impl RuleSet {
                         .unwrap_or(Value::Absent)
                 })
                 .collect();
-            for report in self.evaluate_ruleset(ruleset, &ruleset_inputs, as_of) {
+            for report in self.evaluate_ruleset(index, &ruleset_inputs, as_of) {
                 match report.status {
                     RuleStatus::NotInForce => continue,
                     RuleStatus::Passed => counts.passed += 1,
@@ -365,16 +398,21 @@ impl RuleSet {
     }
 
     /// Runs every rule of one rule set on its inputs (in the rule set's input order).
-    pub fn evaluate_ruleset(
-        &self,
-        ruleset: &RulesetIr,
-        inputs: &[Value],
-        as_of: Date,
-    ) -> Vec<RuleReport> {
+    /// Runs every rule of the rule set at `index` in the program on its inputs (in the rule
+    /// set's input order).
+    pub fn evaluate_ruleset(&self, index: usize, inputs: &[Value], as_of: Date) -> Vec<RuleReport> {
+        let program = &self.machine.program;
+        let (Some(ruleset), Some(metadata)) =
+            (program.rulesets.get(index), self.metadata.get(index))
+        else {
+            return Vec::new();
+        };
+        let provenance = std::cell::OnceCell::new();
         ruleset
             .rules
             .iter()
-            .map(|rule| {
+            .zip(metadata)
+            .map(|(rule, meta)| {
                 if !rule.validity.contains(as_of) {
                     return RuleReport {
                         rule: rule.id.clone(),
@@ -382,10 +420,45 @@ impl RuleSet {
                         findings: Vec::new(),
                     };
                 }
-                let provenance = self.provenance(Some(ruleset), as_of);
-                RuleRun::new(self, ruleset, rule, provenance).run(inputs)
+                RuleRun {
+                    rule_set: self,
+                    ruleset,
+                    rule,
+                    meta,
+                    as_of,
+                    provenance: &provenance,
+                    reached: 0,
+                    failures: 0,
+                    findings: Vec::new(),
+                    error: None,
+                }
+                .run(inputs)
             })
             .collect()
+    }
+
+    /// Binds one input of the loaded rule sets from JSON, as a record would provide it.
+    pub fn bind_input(&self, name: &str, json: &Json) -> Result<Value, Vec<BindError>> {
+        let Some(input) = self
+            .machine
+            .program
+            .inputs
+            .iter()
+            .find(|input| input.name == name)
+        else {
+            return Err(vec![BindError {
+                path: name.to_string(),
+                kind: BindErrorKind::UnknownField,
+                message: format!("`{name}` is not an input of the loaded rule sets"),
+            }]);
+        };
+        let mut errors = Vec::new();
+        let value = self.binder.bind(json, &input.ty, name, &mut errors);
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Builds the inputs of an example, by evaluating its `given`.
@@ -411,7 +484,10 @@ struct RuleRun<'a> {
     rule_set: &'a RuleSet,
     ruleset: &'a RulesetIr,
     rule: &'a RuleIr,
-    provenance: Provenance,
+    meta: &'a RuleMeta,
+    as_of: Date,
+    /// Shared by the rules of one rule set on one record, made at the first finding.
+    provenance: &'a std::cell::OnceCell<Arc<Provenance>>,
     reached: usize,
     failures: usize,
     findings: Vec<Finding>,
@@ -419,22 +495,11 @@ struct RuleRun<'a> {
 }
 
 impl<'a> RuleRun<'a> {
-    fn new(
-        rule_set: &'a RuleSet,
-        ruleset: &'a RulesetIr,
-        rule: &'a RuleIr,
-        provenance: Provenance,
-    ) -> RuleRun<'a> {
-        RuleRun {
-            rule_set,
-            ruleset,
-            rule,
-            provenance,
-            reached: 0,
-            failures: 0,
-            findings: Vec::new(),
-            error: None,
-        }
+    fn provenance(&self) -> Arc<Provenance> {
+        Arc::clone(
+            self.provenance
+                .get_or_init(|| self.rule_set.provenance(Some(self.ruleset), self.as_of)),
+        )
     }
 
     fn run(mut self, inputs: &[Value]) -> RuleReport {
@@ -599,33 +664,27 @@ impl<'a> RuleRun<'a> {
             });
         Finding {
             rule: self.rule.id.clone(),
-            title: Texts {
-                en: self.rule.title.best(Lang::En).to_string(),
-                fr: self.rule.title.best(Lang::Fr).to_string(),
-            },
+            title: Arc::clone(&self.meta.title),
             severity: self.rule.severity,
             category: self.rule.category.as_str(),
-            requirements: self.rule.requirements.clone(),
+            requirements: Arc::clone(&self.meta.requirements),
             message,
             fix: self.texts(&self.rule.fix, frame),
             paths,
             values: tracer.observations,
-            assertion: Some(self.rule.assertion_text.clone()),
-            citations: self.rule.citations.clone(),
-            provenance: self.provenance.clone(),
+            assertion: Some(Arc::clone(&self.meta.assertion)),
+            citations: Arc::clone(&self.meta.citations),
+            provenance: self.provenance(),
         }
     }
 
     fn error_finding(&self, error: &EvalError) -> Finding {
         Finding {
             rule: self.rule.id.clone(),
-            title: Texts {
-                en: self.rule.title.best(Lang::En).to_string(),
-                fr: self.rule.title.best(Lang::Fr).to_string(),
-            },
+            title: Arc::clone(&self.meta.title),
             severity: Severity::Error,
             category: "technical-validation",
-            requirements: self.rule.requirements.clone(),
+            requirements: Arc::clone(&self.meta.requirements),
             message: Texts {
                 en: format!("the rule could not be evaluated: {}", error.message),
                 fr: format!("la règle n'a pas pu être évaluée : {}", error.message),
@@ -634,8 +693,8 @@ impl<'a> RuleRun<'a> {
             paths: Vec::new(),
             values: Vec::new(),
             assertion: None,
-            citations: self.rule.citations.clone(),
-            provenance: self.provenance.clone(),
+            citations: Arc::clone(&self.meta.citations),
+            provenance: self.provenance(),
         }
     }
 }

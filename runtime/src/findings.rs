@@ -1,6 +1,8 @@
 //! Findings and results: what a run says about each record, in a form that operators act on
 //! and auditors keep.
 
+use std::sync::Arc;
+
 use clearance_compiler::diagnostics::Severity;
 use clearance_compiler::ir::Citation;
 use serde::Serialize;
@@ -38,10 +40,11 @@ pub struct Provenance {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub rule: String,
-    pub title: Texts,
+    /// What a rule's findings share: computed once per rule, not per finding.
+    pub title: Arc<Texts>,
     pub severity: Severity,
     pub category: &'static str,
-    pub requirements: Vec<String>,
+    pub requirements: Arc<[String]>,
     pub message: Texts,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Texts>,
@@ -50,9 +53,9 @@ pub struct Finding {
     /// The values that made the condition fail.
     pub values: Vec<Observation>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assertion: Option<String>,
-    pub citations: Vec<Citation>,
-    pub provenance: Provenance,
+    pub assertion: Option<Arc<str>>,
+    pub citations: Arc<[Citation]>,
+    pub provenance: Arc<Provenance>,
 }
 
 /// The rule id under which data problems are reported.
@@ -60,7 +63,7 @@ pub const TECHNICAL_VALIDATION_RULE: &str = "technical-validation";
 
 impl Finding {
     /// A finding for data that did not bind (CAS alert category "technical validation").
-    pub fn technical(error: &BindError, provenance: Provenance) -> Finding {
+    pub fn technical(error: &BindError, provenance: Arc<Provenance>) -> Finding {
         let french = match error.kind {
             BindErrorKind::Malformed => "enregistrement illisible",
             BindErrorKind::WrongType => "type de donnée incorrect",
@@ -77,13 +80,13 @@ impl Finding {
         };
         Finding {
             rule: TECHNICAL_VALIDATION_RULE.to_string(),
-            title: Texts {
+            title: Arc::new(Texts {
                 en: "The record does not match the rule set's schema".to_string(),
                 fr: "L'enregistrement n'est pas conforme au schéma du jeu de règles".to_string(),
-            },
+            }),
             severity: Severity::Error,
             category: "technical-validation",
-            requirements: vec!["CAS-CAT-01".to_string()],
+            requirements: Arc::from(vec!["CAS-CAT-01".to_string()]),
             message: Texts {
                 en: format!("{at}{}", error.message),
                 fr: format!("{at}{french} ({})", error.message),
@@ -96,7 +99,7 @@ impl Finding {
             },
             values: Vec::new(),
             assertion: None,
-            citations: Vec::new(),
+            citations: Arc::from(Vec::new()),
             provenance,
         }
     }

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use clearance_compiler::ir::{
-    BinaryOp, Body, Builtin, Domain, HitPolicy, LocalId, LoopKind, Node, NodeId, PathStep,
-    PatternTest, Program, UnaryOp,
+    BinaryOp, Body, Builtin, Constant, Domain, HitPolicy, LocalId, LoopKind, Node, NodeId,
+    PathStep, PatternTest, Program, UnaryOp,
 };
 use clearance_compiler::syntax::ast::{BusinessUnit, CmpOp, TemporalOp};
 use clearance_compiler::types::Type;
@@ -74,12 +74,27 @@ enum CompiledTest {
 #[derive(Clone, Debug)]
 struct CompiledTable {
     rows: Vec<Vec<CompiledTest>>,
+    /// Each row's value, computed once when it reads no parameter.
+    constant_values: Vec<Option<Value>>,
+}
+
+/// Whether a body node reads no local: its value is the same on every call.
+fn is_constant(body: &Body, node: NodeId) -> bool {
+    match body.node(node) {
+        Some(Node::Const(_)) => true,
+        Some(Node::MakeList(items) | Node::MakeSet(items) | Node::MakeRecord(items)) => {
+            items.iter().all(|item| is_constant(body, *item))
+        }
+        _ => false,
+    }
 }
 
 /// A loaded program: the IR plus what is computed once at load (constants, calendars, regular
 /// expressions, table patterns). Immutable and shared by every thread.
 pub struct Machine {
     pub program: Arc<Program>,
+    /// One empty list shared by every empty result, so that an empty list costs no allocation.
+    empty_list: Arc<[Value]>,
     consts: Vec<OnceLock<Eval<Value>>>,
     calendars: Vec<Result<Calendar, String>>,
     regexes: HashMap<Arc<str>, Regex>,
@@ -122,6 +137,7 @@ impl Machine {
         let consts = program.consts.iter().map(|_| OnceLock::new()).collect();
         let mut machine = Machine {
             program,
+            empty_list: Arc::from(Vec::new()),
             consts,
             calendars,
             regexes,
@@ -163,7 +179,18 @@ impl Machine {
             }
             rows.push(tests);
         }
-        Ok(CompiledTable { rows })
+        let mut constant_values = Vec::with_capacity(table.rows.len());
+        for row in &table.rows {
+            constant_values.push(if is_constant(&table.body, row.value) {
+                Some(constant(row.value)?)
+            } else {
+                None
+            });
+        }
+        Ok(CompiledTable {
+            rows,
+            constant_values,
+        })
     }
 
     /// Problems found at load time: calendars whose zone is unknown, tables whose patterns
@@ -199,6 +226,7 @@ pub struct Evaluator<'m, O: Observer> {
     depth: u32,
 }
 
+#[inline]
 fn as_bool(value: &Value) -> Eval<bool> {
     match value {
         Value::Bool(value) => Ok(*value),
@@ -249,6 +277,7 @@ fn division_by_zero() -> EvalError {
 }
 
 /// The order of two values of the same domain.
+#[inline]
 pub fn order(a: &Value, b: &Value) -> Eval<Ordering> {
     Ok(match (a, b) {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
@@ -273,6 +302,7 @@ pub fn order(a: &Value, b: &Value) -> Eval<Ordering> {
     })
 }
 
+#[inline]
 fn compare(op: CmpOp, a: &Value, b: &Value, domain: Domain) -> Eval<bool> {
     let by_identity = matches!(
         domain,
@@ -337,7 +367,44 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         }
     }
 
+    /// A condition. The common forms (comparisons of places, presence tests, connectives) are
+    /// decided here without building a value; the rest go through [`Evaluator::eval`]. The
+    /// explaining evaluation always takes the general path, which reports every read.
     pub fn eval_bool(&mut self, body: &Body, node: NodeId, frame: &mut [Value]) -> Eval<bool> {
+        if !O::ACTIVE {
+            match body.node(node) {
+                Some(Node::Binary {
+                    op: BinaryOp::Compare(cmp, domain),
+                    lhs,
+                    rhs,
+                }) => {
+                    if let (Some(left), Some(right)) =
+                        (operand(body, *lhs, frame), operand(body, *rhs, frame))
+                    {
+                        return compare(*cmp, &left, &right, *domain);
+                    }
+                }
+                Some(Node::IsPresent(operand)) => {
+                    if let Some(value) = place(body, *operand, frame) {
+                        return Ok(!value.is_absent());
+                    }
+                }
+                Some(Node::And(left, right)) => {
+                    return Ok(self.eval_bool(body, *left, frame)?
+                        && self.eval_bool(body, *right, frame)?);
+                }
+                Some(Node::Or(left, right)) => {
+                    return Ok(self.eval_bool(body, *left, frame)?
+                        || self.eval_bool(body, *right, frame)?);
+                }
+                Some(Node::Unary {
+                    op: UnaryOp::Not,
+                    operand,
+                }) => return Ok(!self.eval_bool(body, *operand, frame)?),
+                Some(Node::Const(Constant::Bool(value))) => return Ok(*value),
+                _ => {}
+            }
+        }
         let value = self.eval(body, node, frame)?;
         as_bool(&value)
     }
@@ -381,6 +448,15 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             }
             Node::ConstRef(link) => self.constant(link.index),
             Node::Field { base, index, .. } => {
+                // A field of a local, or of a field of one, is read in place: no record is
+                // cloned on the way to it.
+                if let Some(value) = place(body, node, frame) {
+                    let value = value.clone();
+                    if O::ACTIVE && self.depth == 0 {
+                        self.observer.read(body, node, &value);
+                    }
+                    return Ok(value);
+                }
                 let record = self.eval(body, *base, frame)?;
                 let value = match &record {
                     Value::Record(fields) => fields
@@ -421,6 +497,16 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 unary(*op, value)
             }
             Node::Binary { op, lhs, rhs } => {
+                // Comparisons of places and constants, the bulk of rule conditions, compare in
+                // place: no value is cloned. The explaining evaluation takes the general path,
+                // which reports every read.
+                if !O::ACTIVE
+                    && let BinaryOp::Compare(cmp, domain) = op
+                    && let (Some(left), Some(right)) =
+                        (operand(body, *lhs, frame), operand(body, *rhs, frame))
+                {
+                    return Ok(Value::Bool(compare(*cmp, &left, &right, *domain)?));
+                }
                 let left = self.eval(body, *lhs, frame)?;
                 let right = self.eval(body, *rhs, frame)?;
                 binary(*op, &left, &right)
@@ -457,10 +543,20 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 }
             }
             Node::IsPresent(operand) => {
+                if !O::ACTIVE
+                    && let Some(value) = place(body, *operand, frame)
+                {
+                    return Ok(Value::Bool(!value.is_absent()));
+                }
                 let value = self.eval(body, *operand, frame)?;
                 Ok(Value::Bool(!value.is_absent()))
             }
             Node::IsEmpty(operand) => {
+                if !O::ACTIVE
+                    && let Some(Value::List(items)) = place(body, *operand, frame)
+                {
+                    return Ok(Value::Bool(items.is_empty()));
+                }
                 let value = self.eval(body, *operand, frame)?;
                 Ok(Value::Bool(match &value {
                     Value::List(items) => items.is_empty(),
@@ -473,8 +569,13 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 collection,
                 element,
             } => {
-                let collection = self.eval(body, *collection, frame)?;
                 let element = self.eval(body, *element, frame)?;
+                if !O::ACTIVE
+                    && let Some(Value::List(items)) = place(body, *collection, frame)
+                {
+                    return Ok(Value::Bool(items.iter().any(|item| item.same(&element))));
+                }
+                let collection = self.eval(body, *collection, frame)?;
                 Ok(Value::Bool(
                     as_list(&collection)?.iter().any(|item| item.same(&element)),
                 ))
@@ -543,7 +644,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 result
             }
             Node::TableCall { table, args } => {
-                let mut arguments = Vec::with_capacity(args.len());
+                let mut arguments = Arguments::with_capacity(args.len());
                 for arg in args {
                     arguments.push(self.eval(body, *arg, frame)?);
                 }
@@ -732,6 +833,9 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 None => self.zero(domain, spec.result_type)?,
             },
             LoopKind::Min(_) | LoopKind::Max(_) => accumulator.unwrap_or(Value::Absent),
+            LoopKind::Collect if collected.is_empty() => {
+                Value::List(Arc::clone(&self.machine.empty_list))
+            }
             LoopKind::Collect => Value::List(Arc::from(collected)),
         })
     }
@@ -759,7 +863,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         })
     }
 
-    fn call_table(&mut self, index: u32, arguments: Vec<Value>) -> Eval<Value> {
+    fn call_table(&mut self, index: u32, arguments: Arguments) -> Eval<Value> {
         let machine = self.machine;
         let (Some(table), Some(compiled)) = (
             machine.program.tables.get(index as usize),
@@ -768,27 +872,35 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             return Err(internal("unknown table"));
         };
         let compiled = compiled.as_ref().map_err(Clone::clone)?;
-        let mut frame = vec![Value::Absent; table.body.locals.len().max(arguments.len())];
-        for (slot, argument) in arguments.iter().enumerate() {
-            frame[slot] = argument.clone();
-        }
-        let mut matched = Vec::new();
-        for (position, tests) in compiled.rows.iter().enumerate() {
-            let mut all = true;
+        let row_matches = |tests: &[CompiledTest]| -> Eval<bool> {
             for (test, argument) in tests.iter().zip(&arguments) {
                 if !test_matches(test, argument)? {
-                    all = false;
-                    break;
+                    return Ok(false);
                 }
             }
-            if all {
+            Ok(true)
+        };
+        let mut matched: smallvec::SmallVec<[usize; 4]> = smallvec::SmallVec::new();
+        for (position, tests) in compiled.rows.iter().enumerate() {
+            if row_matches(tests)? {
                 matched.push(position);
-                if table.policy == HitPolicy::First {
+                // First: the first row decides. Unique: a second match is an error.
+                if table.policy == HitPolicy::First
+                    || (table.policy == HitPolicy::Unique && matched.len() == 2)
+                {
                     break;
                 }
             }
         }
         self.enter()?;
+        let value_of = |evaluator: &mut Self, row: usize| -> Eval<Value> {
+            if let Some(Some(value)) = compiled.constant_values.get(row) {
+                return Ok(value.clone());
+            }
+            let mut frame = vec![Value::Absent; table.body.locals.len().max(arguments.len())];
+            frame[..arguments.len()].clone_from_slice(&arguments);
+            evaluator.eval(&table.body, table.rows[row].value, &mut frame)
+        };
         let result = match table.policy {
             HitPolicy::First | HitPolicy::Unique => match matched.as_slice() {
                 [] if table.absent_when_no_match => Ok(Value::Absent),
@@ -796,7 +908,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     "no row of table `{}` matches this input",
                     table.path.name
                 ))),
-                [row] => self.eval(&table.body, table.rows[*row].value, &mut frame),
+                [row] => value_of(self, *row),
                 [first, second, ..] => Err(EvalError::new(format!(
                     "rows {} and {} of table `{}` both match, but its policy is `unique`",
                     first + 1,
@@ -807,7 +919,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             HitPolicy::Collect => {
                 let mut values = Vec::with_capacity(matched.len());
                 for row in matched {
-                    values.push(self.eval(&table.body, table.rows[row].value, &mut frame)?);
+                    values.push(value_of(self, row)?);
                 }
                 Ok(Value::List(Arc::from(values)))
             }
@@ -1009,6 +1121,48 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         })
     }
 }
+
+/// A comparison operand read without evaluation: a place, borrowed, or a scalar constant.
+#[inline]
+fn operand<'f>(
+    body: &Body,
+    node: NodeId,
+    frame: &'f [Value],
+) -> Option<std::borrow::Cow<'f, Value>> {
+    match body.node(node)? {
+        Node::Const(
+            constant @ (Constant::Int(_)
+            | Constant::Decimal(_)
+            | Constant::Quantity(_)
+            | Constant::Money(..)
+            | Constant::Bool(_)
+            | Constant::Code(_)
+            | Constant::Date(_)
+            | Constant::Duration(_)),
+        ) => Some(std::borrow::Cow::Owned(Value::from_constant(constant))),
+        Node::Local(_) | Node::Field { .. } => {
+            place(body, node, frame).map(std::borrow::Cow::Borrowed)
+        }
+        _ => None,
+    }
+}
+
+/// The value a place (a local, or fields of one) reads, borrowed from the frame; `None` when
+/// the node is not a place or the path meets an absent record (the caller then reports it).
+#[inline]
+fn place<'f>(body: &Body, node: NodeId, frame: &'f [Value]) -> Option<&'f Value> {
+    match body.node(node)? {
+        Node::Local(local) => frame.get(*local as usize),
+        Node::Field { base, index, .. } => match place(body, *base, frame)? {
+            Value::Record(fields) => fields.get(*index as usize),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The arguments of a table call: few, so kept off the heap.
+type Arguments = smallvec::SmallVec<[Value; 4]>;
 
 struct LoopSpec<'t> {
     kind: LoopKind,

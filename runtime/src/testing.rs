@@ -43,7 +43,17 @@ fn describe(status: RuleStatus) -> String {
     }
 }
 
-pub fn run_example(rule_set: &RuleSet, ruleset: &RulesetIr, example: &ExampleIr) -> ExampleResult {
+/// Runs one example of the rule set at `index` in the program.
+pub fn run_example(rule_set: &RuleSet, index: usize, example: &ExampleIr) -> ExampleResult {
+    let Some(ruleset) = rule_set.program().rulesets.get(index) else {
+        return ExampleResult {
+            ruleset: String::new(),
+            path: String::new(),
+            line: example.line,
+            description: example.description.clone(),
+            failures: vec!["its rule set is not in the program".to_string()],
+        };
+    };
     let mut result = ExampleResult {
         ruleset: ruleset.name.clone(),
         path: ruleset.path.clone(),
@@ -61,7 +71,7 @@ pub fn run_example(rule_set: &RuleSet, ruleset: &RulesetIr, example: &ExampleIr)
         }
     };
     let as_of = example.as_of.unwrap_or_else(|| default_as_of(ruleset));
-    let reports = rule_set.evaluate_ruleset(ruleset, &inputs, as_of);
+    let reports = rule_set.evaluate_ruleset(index, &inputs, as_of);
     for expectation in &example.expectations {
         let report: Option<&RuleReport> = expectation
             .rule
@@ -128,12 +138,12 @@ pub fn run_example(rule_set: &RuleSet, ruleset: &RulesetIr, example: &ExampleIr)
 /// Runs every example of the rule sets whose file `include` accepts.
 pub fn run_examples(rule_set: &RuleSet, include: impl Fn(&str) -> bool) -> Vec<ExampleResult> {
     let mut results = Vec::new();
-    for ruleset in &rule_set.program().rulesets {
+    for (index, ruleset) in rule_set.program().rulesets.iter().enumerate() {
         if !include(&ruleset.path) {
             continue;
         }
         for example in &ruleset.examples {
-            results.push(run_example(rule_set, ruleset, example));
+            results.push(run_example(rule_set, index, example));
         }
     }
     results

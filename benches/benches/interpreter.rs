@@ -1,0 +1,78 @@
+//! The interpreter on the starred declaration rules, beside hand-written Rust, in one run.
+//! `cargo bench -p clearance-benches`; figures and their reading are in BENCHMARKS.md.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::hint::black_box;
+
+use clearance_benches::{STAR_RULES, declarations, hand_written, item_count, to_json};
+use clearance_runtime::RuleSet;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use jiff::civil::Date;
+
+const DECLARATIONS: usize = 1000;
+const SEED: u64 = 20261124;
+
+fn star_rules(criterion: &mut Criterion) {
+    let rule_set = RuleSet::compile(&[("bench/star.clr".to_string(), STAR_RULES.to_string())])
+        .unwrap_or_else(|errors| panic!("{errors}"));
+    let as_of = Date::constant(2026, 3, 10);
+    let synthetic = declarations(DECLARATIONS, SEED);
+    let items = item_count(&synthetic) as u64;
+    let json: Vec<serde_json::Value> = synthetic
+        .iter()
+        .map(|declaration| serde_json::json!({ "declaration": to_json(declaration) }))
+        .collect();
+    let bound: Vec<Vec<clearance_runtime::value::Value>> = synthetic
+        .iter()
+        .map(|declaration| {
+            vec![
+                rule_set
+                    .bind_input("declaration", &to_json(declaration))
+                    .unwrap(),
+            ]
+        })
+        .collect();
+
+    // Both sides must agree before their speed means anything.
+    for (declaration, inputs) in synthetic.iter().zip(&bound) {
+        let interpreted: Vec<String> = rule_set
+            .evaluate_ruleset(0, inputs, as_of)
+            .into_iter()
+            .flat_map(|report| report.findings)
+            .map(|finding| finding.message.en)
+            .collect();
+        let mut expected = hand_written(declaration);
+        let mut got = interpreted;
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "{}", declaration.reference);
+    }
+
+    let mut group = criterion.benchmark_group("star_rules");
+    group.throughput(Throughput::Elements(items));
+    group.bench_function("hand_written_rust", |bencher| {
+        bencher.iter(|| {
+            for declaration in &synthetic {
+                black_box(hand_written(black_box(declaration)));
+            }
+        })
+    });
+    group.bench_function("interpreter", |bencher| {
+        bencher.iter(|| {
+            for inputs in &bound {
+                black_box(rule_set.evaluate_ruleset(0, black_box(inputs), as_of));
+            }
+        })
+    });
+    group.bench_function("bind_and_interpret_json", |bencher| {
+        bencher.iter(|| {
+            for (position, record) in json.iter().enumerate() {
+                black_box(rule_set.evaluate(black_box(record), position + 1, as_of));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, star_rules);
+criterion_main!(benches);
