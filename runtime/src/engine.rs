@@ -818,3 +818,14 @@ impl Observer for Tracer<'_> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_set_is_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<RuleSet>();
+    }
+}
