@@ -1,0 +1,106 @@
+//! `docs/language.md` stays true: its examples parse (and its complete files check clean), and
+//! it mentions every keyword of the grammar.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use clearance_compiler::diagnostics::render::render_human;
+use clearance_compiler::project::Project;
+use clearance_compiler::syntax::{parse_expression, parse_file};
+
+const LANGUAGE: &str = include_str!("../../docs/language.md");
+const GRAMMAR: &str = include_str!("../src/syntax/clearance.pest");
+
+/// The fenced blocks with a given tag.
+fn blocks(tag: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut current: Option<String> = None;
+    for line in LANGUAGE.lines() {
+        match &mut current {
+            None if line.trim() == format!("```{tag}") => current = Some(String::new()),
+            Some(block) if line.trim() == "```" => {
+                found.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    found
+}
+
+#[test]
+fn complete_examples_check_clean() {
+    let files = blocks("clearance");
+    assert!(files.len() >= 10);
+    for (index, text) in files.iter().enumerate() {
+        let mut project = Project::default();
+        let path = format!("docs-{index}.clr");
+        project.add_file(&path, text);
+        let diagnostics = project.diagnostics(|file| file == path);
+        assert!(
+            diagnostics.is_empty(),
+            "docs/language.md example {index}:\n{text}\n{}",
+            render_human(&diagnostics, &project.sources(), false)
+        );
+    }
+}
+
+#[test]
+fn snippets_parse() {
+    for snippet in blocks("clearance-snippet") {
+        let text = if snippet.starts_with("  ") {
+            format!("rule SNIPPET\n{snippet}")
+        } else {
+            snippet.clone()
+        };
+        let syntax = parse_file(&text);
+        let errors: Vec<_> = syntax
+            .items
+            .iter()
+            .flat_map(|item| item.errors.clone())
+            .collect();
+        assert!(
+            errors.is_empty() && syntax.stray.is_empty(),
+            "{snippet}\n{errors:?}"
+        );
+    }
+}
+
+#[test]
+fn expressions_parse() {
+    for block in blocks("clearance-expr") {
+        for line in block.lines().filter(|line| !line.trim().is_empty()) {
+            assert!(
+                parse_expression(line).is_ok(),
+                "`{line}` does not parse: {:?}",
+                parse_expression(line)
+            );
+        }
+    }
+}
+
+#[test]
+fn every_keyword_of_the_grammar_is_documented() {
+    let keywords: Vec<&str> = GRAMMAR
+        .lines()
+        .filter_map(|line| line.strip_prefix("k_"))
+        .filter_map(|rest| {
+            rest.split_once('"')
+                .and_then(|(_, word)| word.split('"').next())
+        })
+        .collect();
+    assert!(keywords.len() > 60);
+    let missing: Vec<&&str> = keywords
+        .iter()
+        .filter(|keyword| {
+            !LANGUAGE.contains(&format!("{keyword} "))
+                && !LANGUAGE.contains(&format!("`{keyword}`"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "keywords not in docs/language.md: {missing:?}"
+    );
+}
