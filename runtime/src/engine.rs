@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 
 use crate::bind::{BindError, BindErrorKind, Binder};
 use crate::findings::{Finding, Observation, Provenance, RecordResult, RuleCounts, Texts, Verdict};
-use crate::interp::{EvalError, Evaluator, Machine, NoObserver, Observer};
+use crate::interp::{EvalError, Evaluator, Machine, NoObserver, Observer, Slot, frame};
 use crate::value::{Value, display};
 
 /// Record keys that are not inputs: the record's identifier and its own as-of date.
@@ -467,7 +467,7 @@ impl RuleSet {
         ruleset: &RulesetIr,
         example: &clearance_compiler::ir::ExampleIr,
     ) -> Result<Vec<Value>, EvalError> {
-        let mut frame = vec![Value::Absent; example.body.locals.len()];
+        let mut frame = frame(example.body.locals.len());
         let mut evaluator = Evaluator::new(&self.machine, NoObserver);
         let given = evaluator.eval(&example.body, example.given, &mut frame)?;
         match given {
@@ -503,8 +503,11 @@ impl<'a> RuleRun<'a> {
     }
 
     fn run(mut self, inputs: &[Value]) -> RuleReport {
-        let mut frame = vec![Value::Absent; self.rule.body.locals.len().max(inputs.len())];
-        frame[..inputs.len()].clone_from_slice(inputs);
+        // Inputs are borrowed for the whole evaluation: loops over them bind by reference.
+        let mut frame = frame(self.rule.body.locals.len().max(inputs.len()));
+        for (slot, input) in frame.iter_mut().zip(inputs) {
+            *slot = Slot::Borrowed(input);
+        }
         let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver);
         if let Err(error) = self.steps(&mut evaluator, 0, &mut frame) {
             self.error = Some(error);
@@ -526,11 +529,11 @@ impl<'a> RuleRun<'a> {
         }
     }
 
-    fn steps(
+    fn steps<'i>(
         &mut self,
         evaluator: &mut Evaluator<'_, NoObserver>,
         position: usize,
-        frame: &mut [Value],
+        frame: &mut [Slot<'i>],
     ) -> Result<(), EvalError> {
         let body = &self.rule.body;
         let Some(step) = self.rule.steps.get(position) else {
@@ -542,20 +545,17 @@ impl<'a> RuleRun<'a> {
                 index,
                 collection,
             } => {
-                let items = evaluator.eval(body, *collection, frame)?;
-                let Value::List(items) = items else {
-                    return Err(EvalError::new("`for every` read an absent list"));
-                };
-                for (item_position, item) in items.iter().enumerate() {
-                    frame[*var as usize] = item.clone();
+                let elements = evaluator.elements(body, *collection, frame)?;
+                for item_position in 0..elements.len() {
+                    frame[*var as usize] = elements.slot(item_position);
                     frame[*index as usize] =
-                        Value::Int(i64::try_from(item_position).unwrap_or(i64::MAX));
+                        Slot::Owned(Value::Int(i64::try_from(item_position).unwrap_or(i64::MAX)));
                     self.steps(evaluator, position + 1, frame)?;
                 }
                 Ok(())
             }
             Step::Let { local, value } => {
-                frame[*local as usize] = evaluator.eval(body, *value, frame)?;
+                frame[*local as usize] = Slot::Owned(evaluator.eval(body, *value, frame)?);
                 self.steps(evaluator, position + 1, frame)
             }
             Step::When(condition) => {
@@ -572,7 +572,7 @@ impl<'a> RuleRun<'a> {
     fn assert(
         &mut self,
         evaluator: &mut Evaluator<'_, NoObserver>,
-        frame: &mut [Value],
+        frame: &mut [Slot<'_>],
     ) -> Result<(), EvalError> {
         let body = &self.rule.body;
         self.reached += 1;
@@ -607,11 +607,11 @@ impl<'a> RuleRun<'a> {
         Ok(())
     }
 
-    fn texts(&self, templates: &[Template], frame: &mut [Value]) -> Option<Texts> {
+    fn texts(&self, templates: &[Template], frame: &mut [Slot<'_>]) -> Option<Texts> {
         if templates.is_empty() {
             return None;
         }
-        let render = |lang: Lang, frame: &mut [Value]| -> Option<String> {
+        let render = |lang: Lang, frame: &mut [Slot<'_>]| -> Option<String> {
             let template = templates.iter().find(|template| template.lang == lang)?;
             let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver);
             let mut out = String::new();
@@ -640,7 +640,7 @@ impl<'a> RuleRun<'a> {
         })
     }
 
-    fn failure_finding(&self, assertion: NodeId, frame: &mut [Value]) -> Finding {
+    fn failure_finding(&self, assertion: NodeId, frame: &mut [Slot<'_>]) -> Finding {
         let program = &self.rule_set.machine.program;
         let mut tracer = Tracer::new(self.rule, self.ruleset, frame, program);
         let loop_paths = tracer.loop_paths.clone();
@@ -714,7 +714,7 @@ impl<'a> Tracer<'a> {
     fn new(
         rule: &RuleIr,
         ruleset: &RulesetIr,
-        frame: &[Value],
+        frame: &[Slot<'_>],
         program: &'a Program,
     ) -> Tracer<'a> {
         let mut paths = vec![None; rule.body.locals.len()];
@@ -734,7 +734,7 @@ impl<'a> Tracer<'a> {
             } = step
             {
                 let base = path_of(&rule.body, *collection, &paths);
-                let position = match frame.get(*index as usize) {
+                let position = match frame.get(*index as usize).map(Slot::get) {
                     Some(Value::Int(position)) => Some(*position),
                     _ => None,
                 };

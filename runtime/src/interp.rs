@@ -38,6 +38,30 @@ impl EvalError {
 
 pub type Eval<T> = Result<T, EvalError>;
 
+/// A local slot: a value of its own, or a value borrowed for the whole evaluation from the
+/// inputs (and the data they hold). Loops over input data bind their elements by borrowing, so
+/// walking a declaration's items touches no reference count.
+#[derive(Clone, Debug)]
+pub enum Slot<'a> {
+    Owned(Value),
+    Borrowed(&'a Value),
+}
+
+impl Slot<'_> {
+    #[inline]
+    pub fn get(&self) -> &Value {
+        match self {
+            Slot::Owned(value) => value,
+            Slot::Borrowed(value) => value,
+        }
+    }
+}
+
+/// A frame of `size` absent slots.
+pub fn frame<'a>(size: usize) -> Vec<Slot<'a>> {
+    vec![Slot::Owned(Value::Absent); size]
+}
+
 fn internal(what: &str) -> EvalError {
     EvalError::new(format!(
         "internal error: {what}; please report this rule set and record to the Clearance maintainers"
@@ -155,7 +179,7 @@ impl Machine {
 
     fn compile_table(&self, table: &clearance_compiler::ir::TableIr) -> Eval<CompiledTable> {
         let mut evaluator = Evaluator::new(self, NoObserver);
-        let mut frame = vec![Value::Absent; table.body.locals.len()];
+        let mut frame = frame(table.body.locals.len());
         let mut constant = |node: NodeId| evaluator.eval(&table.body, node, &mut frame);
         let mut rows = Vec::with_capacity(table.rows.len());
         for row in &table.rows {
@@ -370,7 +394,12 @@ impl<'m, O: Observer> Evaluator<'m, O> {
     /// A condition. The common forms (comparisons of places, presence tests, connectives) are
     /// decided here without building a value; the rest go through [`Evaluator::eval`]. The
     /// explaining evaluation always takes the general path, which reports every read.
-    pub fn eval_bool(&mut self, body: &Body, node: NodeId, frame: &mut [Value]) -> Eval<bool> {
+    pub fn eval_bool<'a>(
+        &mut self,
+        body: &Body,
+        node: NodeId,
+        frame: &mut [Slot<'a>],
+    ) -> Eval<bool> {
         if !O::ACTIVE {
             match body.node(node) {
                 Some(Node::Binary {
@@ -422,7 +451,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         if self.depth > MAX_DEPTH {
             return Err(EvalError::new("constants refer to each other in a cycle"));
         }
-        let mut frame = vec![Value::Absent; constant.body.locals.len()];
+        let mut frame = frame(constant.body.locals.len());
         let mut evaluator = Evaluator::new(machine, NoObserver);
         evaluator.depth = self.depth;
         let value = evaluator.eval(&constant.body, constant.root, &mut frame);
@@ -430,7 +459,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         cell.get_or_init(|| value).clone()
     }
 
-    pub fn eval(&mut self, body: &Body, node: NodeId, frame: &mut [Value]) -> Eval<Value> {
+    pub fn eval<'a>(&mut self, body: &Body, node: NodeId, frame: &mut [Slot<'a>]) -> Eval<Value> {
         let Some(current) = body.node(node) else {
             return Err(internal("a node is missing"));
         };
@@ -439,7 +468,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             Node::Local(local) => {
                 let value = frame
                     .get(*local as usize)
-                    .cloned()
+                    .map(|slot| slot.get().clone())
                     .ok_or_else(|| internal("a local slot is missing"))?;
                 if O::ACTIVE && self.depth == 0 {
                     self.observer.read(body, node, &value);
@@ -631,10 +660,12 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 let Some(callee) = machine.program.functions.get(function.index as usize) else {
                     return Err(internal("unknown function"));
                 };
-                let mut callee_frame =
-                    vec![Value::Absent; callee.body.locals.len().max(args.len())];
+                let mut callee_frame = self::frame(callee.body.locals.len().max(args.len()));
                 for (slot, arg) in args.iter().enumerate() {
-                    callee_frame[slot] = self.eval(body, *arg, frame)?;
+                    callee_frame[slot] = match long_place(body, *arg, frame) {
+                        Some(value) if !O::ACTIVE => Slot::Borrowed(value),
+                        _ => Slot::Owned(self.eval(body, *arg, frame)?),
+                    };
                 }
                 self.enter()?;
                 let result = stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
@@ -644,9 +675,13 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 result
             }
             Node::TableCall { table, args } => {
-                let mut arguments = Arguments::with_capacity(args.len());
+                // Arguments read from data are borrowed: matching a row clones nothing.
+                let mut arguments: Arguments<'a> = Arguments::with_capacity(args.len());
                 for arg in args {
-                    arguments.push(self.eval(body, *arg, frame)?);
+                    arguments.push(match long_place(body, *arg, frame) {
+                        Some(value) if !O::ACTIVE => Slot::Borrowed(value),
+                        _ => Slot::Owned(self.eval(body, *arg, frame)?),
+                    });
                 }
                 stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
                     self.call_table(table.index, arguments)
@@ -728,7 +763,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 let slot = frame
                     .get_mut(*local as usize)
                     .ok_or_else(|| internal("a local slot is missing"))?;
-                *slot = value;
+                *slot = Slot::Owned(value);
                 self.eval(body, *inner, frame)
             }
             Node::Update { base, path, value } => {
@@ -739,6 +774,25 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         }
     }
 
+    /// The elements of a collection: borrowed when it is a place in data that lives for the
+    /// whole evaluation, shared otherwise.
+    pub fn elements<'a>(
+        &mut self,
+        body: &Body,
+        collection: NodeId,
+        frame: &mut [Slot<'a>],
+    ) -> Eval<Elements<'a>> {
+        if let Some(Value::List(items)) = long_place(body, collection, frame) {
+            if O::ACTIVE && self.depth == 0 {
+                self.observer
+                    .read(body, collection, &Value::List(Arc::clone(items)));
+            }
+            return Ok(Elements::Borrowed(items));
+        }
+        let value = self.eval(body, collection, frame)?;
+        Ok(Elements::Shared(Arc::clone(as_list(&value)?)))
+    }
+
     fn enter(&mut self) -> Eval<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -747,26 +801,32 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         Ok(())
     }
 
-    fn run_loop(&mut self, body: &Body, frame: &mut [Value], spec: LoopSpec<'_>) -> Eval<Value> {
-        let collection = self.eval(body, spec.collection, frame)?;
-        let items = Arc::clone(as_list(&collection)?);
+    fn run_loop<'a>(
+        &mut self,
+        body: &Body,
+        frame: &mut [Slot<'a>],
+        spec: LoopSpec<'_>,
+    ) -> Eval<Value> {
+        let elements = self.elements(body, spec.collection, frame)?;
         let skip_at = match spec.skip {
-            Some(slot) => Some(as_int(frame.get(slot as usize).unwrap_or(&Value::Absent))?),
+            Some(slot) => Some(as_int(
+                frame.get(slot as usize).map_or(&Value::Absent, Slot::get),
+            )?),
             None => None,
         };
         let mut count: i64 = 0;
         let mut accumulator: Option<Value> = None;
         let mut collected = Vec::new();
-        for (position, item) in items.iter().enumerate() {
+        for position in 0..elements.len() {
             let position_value = i64::try_from(position).map_err(|_| overflow())?;
             if skip_at == Some(position_value) {
                 continue;
             }
             if let Some(slot) = frame.get_mut(spec.var as usize) {
-                *slot = item.clone();
+                *slot = elements.slot(position);
             }
             if let Some(slot) = frame.get_mut(spec.index as usize) {
-                *slot = Value::Int(position_value);
+                *slot = Slot::Owned(Value::Int(position_value));
             }
             if O::ACTIVE && self.depth == 0 {
                 self.observer
@@ -863,7 +923,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         })
     }
 
-    fn call_table(&mut self, index: u32, arguments: Arguments) -> Eval<Value> {
+    fn call_table(&mut self, index: u32, arguments: Arguments<'_>) -> Eval<Value> {
         let machine = self.machine;
         let (Some(table), Some(compiled)) = (
             machine.program.tables.get(index as usize),
@@ -874,7 +934,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         let compiled = compiled.as_ref().map_err(Clone::clone)?;
         let row_matches = |tests: &[CompiledTest]| -> Eval<bool> {
             for (test, argument) in tests.iter().zip(&arguments) {
-                if !test_matches(test, argument)? {
+                if !test_matches(test, argument.get())? {
                     return Ok(false);
                 }
             }
@@ -897,8 +957,10 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             if let Some(Some(value)) = compiled.constant_values.get(row) {
                 return Ok(value.clone());
             }
-            let mut frame = vec![Value::Absent; table.body.locals.len().max(arguments.len())];
-            frame[..arguments.len()].clone_from_slice(&arguments);
+            let mut frame = frame(table.body.locals.len().max(arguments.len()));
+            for (slot, argument) in frame.iter_mut().zip(arguments.iter()) {
+                *slot = argument.clone();
+            }
             evaluator.eval(&table.body, table.rows[row].value, &mut frame)
         };
         let result = match table.policy {
@@ -1127,7 +1189,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
 fn operand<'f>(
     body: &Body,
     node: NodeId,
-    frame: &'f [Value],
+    frame: &'f [Slot<'_>],
 ) -> Option<std::borrow::Cow<'f, Value>> {
     match body.node(node)? {
         Node::Const(
@@ -1150,9 +1212,9 @@ fn operand<'f>(
 /// The value a place (a local, or fields of one) reads, borrowed from the frame; `None` when
 /// the node is not a place or the path meets an absent record (the caller then reports it).
 #[inline]
-fn place<'f>(body: &Body, node: NodeId, frame: &'f [Value]) -> Option<&'f Value> {
+fn place<'f>(body: &Body, node: NodeId, frame: &'f [Slot<'_>]) -> Option<&'f Value> {
     match body.node(node)? {
-        Node::Local(local) => frame.get(*local as usize),
+        Node::Local(local) => frame.get(*local as usize).map(Slot::get),
         Node::Field { base, index, .. } => match place(body, *base, frame)? {
             Value::Record(fields) => fields.get(*index as usize),
             _ => None,
@@ -1162,7 +1224,55 @@ fn place<'f>(body: &Body, node: NodeId, frame: &'f [Value]) -> Option<&'f Value>
 }
 
 /// The arguments of a table call: few, so kept off the heap.
-type Arguments = smallvec::SmallVec<[Value; 4]>;
+type Arguments<'a> = smallvec::SmallVec<[Slot<'a>; 4]>;
+
+/// A place whose value lives for the whole evaluation (`'a`): a borrowed slot, or fields of one.
+#[inline]
+fn long_place<'a>(body: &Body, node: NodeId, frame: &[Slot<'a>]) -> Option<&'a Value> {
+    match body.node(node)? {
+        Node::Local(local) => match frame.get(*local as usize)? {
+            Slot::Borrowed(value) => Some(value),
+            Slot::Owned(_) => None,
+        },
+        Node::Field { base, index, .. } => match long_place(body, *base, frame)? {
+            Value::Record(fields) => fields.get(*index as usize),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The elements a loop walks.
+pub enum Elements<'a> {
+    Borrowed(&'a [Value]),
+    Shared(Arc<[Value]>),
+}
+
+impl<'a> Elements<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Elements::Borrowed(items) => items.len(),
+            Elements::Shared(items) => items.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The slot that binds element `position`.
+    #[inline]
+    pub fn slot(&self, position: usize) -> Slot<'a> {
+        match self {
+            Elements::Borrowed(items) => items
+                .get(position)
+                .map_or(Slot::Owned(Value::Absent), Slot::Borrowed),
+            Elements::Shared(items) => {
+                Slot::Owned(items.get(position).cloned().unwrap_or(Value::Absent))
+            }
+        }
+    }
+}
 
 struct LoopSpec<'t> {
     kind: LoopKind,
