@@ -732,272 +732,49 @@ impl Checker<'_> {
             return self.poisoned(span);
         };
         let (lt, rt) = (lt.base().clone(), rt.base().clone());
-        use ArithOp::*;
-        use Type as T;
-        let to_decimal = |checker: &mut Self, node: NodeId, ty: &Type, span: Span| {
-            if matches!(ty, T::Int) {
+        // Money combines only within one currency, known when the rules are checked.
+        if let (Type::Money(a), Type::Money(b)) = (&lt, &rt)
+            && matches!(op, ArithOp::Add | ArithOp::Sub | ArithOp::Div)
+            && self.same_currency(a, b, left, right, span).is_none()
+        {
+            return self.poisoned(span);
+        }
+        let Some(signature) = arithmetic(op, &lt, &rt) else {
+            self.error(arithmetic_mismatch(
+                op, &lt, &rt, left.span, right.span, span,
+            ));
+            return self.poisoned(span);
+        };
+        let widen = |checker: &mut Self, node: NodeId, widen: bool, span: Span| {
+            if widen {
                 checker.push(
                     Node::Unary {
                         op: UnaryOp::IntToDecimal,
                         operand: node,
                     },
-                    T::Decimal,
+                    Type::Decimal,
                     span,
                 )
             } else {
                 node
             }
         };
-        let binary = |checker: &mut Self, op: BinaryOp, lhs: NodeId, rhs: NodeId, ty: Type| {
-            checker.push(Node::Binary { op, lhs, rhs }, ty, span)
+        let lhs = widen(self, left_node, signature.widen_left, left.span);
+        let rhs = widen(self, right_node, signature.widen_right, right.span);
+        let (lhs, rhs) = if signature.swap {
+            (rhs, lhs)
+        } else {
+            (lhs, rhs)
         };
-        match (op, &lt, &rt) {
-            (Add | Sub | Mul | Mod | Pow, T::Int, T::Int) => {
-                let op = match op {
-                    Add => BinaryOp::AddInt,
-                    Sub => BinaryOp::SubInt,
-                    Mul => BinaryOp::MulInt,
-                    Mod => BinaryOp::ModInt,
-                    _ => BinaryOp::PowInt,
-                };
-                binary(self, op, left_node, right_node, T::Int)
-            }
-            (Div, T::Int, T::Int) => {
-                binary(self, BinaryOp::DivInt, left_node, right_node, T::Decimal)
-            }
-            (Pow, T::Decimal, T::Int) => binary(
-                self,
-                BinaryOp::PowDecimal,
-                left_node,
-                right_node,
-                T::Decimal,
-            ),
-            (Add | Sub | Mul | Div | Mod, T::Int | T::Decimal, T::Int | T::Decimal) => {
-                let lhs = to_decimal(self, left_node, &lt, left.span);
-                let rhs = to_decimal(self, right_node, &rt, right.span);
-                let op = match op {
-                    Add => BinaryOp::AddDecimal,
-                    Sub => BinaryOp::SubDecimal,
-                    Mul => BinaryOp::MulDecimal,
-                    Div => BinaryOp::DivDecimal,
-                    _ => BinaryOp::ModDecimal,
-                };
-                binary(self, op, lhs, rhs, T::Decimal)
-            }
-            (Add | Sub | Div, T::Money(a), T::Money(b)) => {
-                let Some(currency) = self.same_currency(a, b, left, right, span) else {
-                    return self.poisoned(span);
-                };
-                match op {
-                    Add => binary(
-                        self,
-                        BinaryOp::AddMoney,
-                        left_node,
-                        right_node,
-                        T::Money(Some(currency)),
-                    ),
-                    Sub => binary(
-                        self,
-                        BinaryOp::SubMoney,
-                        left_node,
-                        right_node,
-                        T::Money(Some(currency)),
-                    ),
-                    _ => binary(
-                        self,
-                        BinaryOp::RatioMoney,
-                        left_node,
-                        right_node,
-                        T::Decimal,
-                    ),
-                }
-            }
-            (Mul | Div, T::Money(currency), T::Int | T::Decimal) => {
-                let rhs = to_decimal(self, right_node, &rt, right.span);
-                let op = if op == Mul {
-                    BinaryOp::ScaleMoney
-                } else {
-                    BinaryOp::DivideMoney
-                };
-                binary(self, op, left_node, rhs, T::Money(currency.clone()))
-            }
-            (Mul, T::Int | T::Decimal, T::Money(currency)) => {
-                let lhs = to_decimal(self, left_node, &lt, left.span);
-                binary(
-                    self,
-                    BinaryOp::ScaleMoney,
-                    right_node,
-                    lhs,
-                    T::Money(currency.clone()),
-                )
-            }
-            (Add | Sub | Div, T::Quantity(a), T::Quantity(b)) if a == b => match op {
-                Add => binary(
-                    self,
-                    BinaryOp::AddQuantity,
-                    left_node,
-                    right_node,
-                    T::Quantity(*a),
-                ),
-                Sub => binary(
-                    self,
-                    BinaryOp::SubQuantity,
-                    left_node,
-                    right_node,
-                    T::Quantity(*a),
-                ),
-                _ => binary(
-                    self,
-                    BinaryOp::RatioQuantity,
-                    left_node,
-                    right_node,
-                    T::Decimal,
-                ),
+        self.push(
+            Node::Binary {
+                op: signature.op,
+                lhs,
+                rhs,
             },
-            (Mul | Div, T::Quantity(dimension), T::Int | T::Decimal) => {
-                let rhs = to_decimal(self, right_node, &rt, right.span);
-                let op = if op == Mul {
-                    BinaryOp::ScaleQuantity
-                } else {
-                    BinaryOp::DivideQuantity
-                };
-                binary(self, op, left_node, rhs, T::Quantity(*dimension))
-            }
-            (Mul, T::Int | T::Decimal, T::Quantity(dimension)) => {
-                let lhs = to_decimal(self, left_node, &lt, left.span);
-                binary(
-                    self,
-                    BinaryOp::ScaleQuantity,
-                    right_node,
-                    lhs,
-                    T::Quantity(*dimension),
-                )
-            }
-            (Add, T::Duration, T::Duration) => binary(
-                self,
-                BinaryOp::AddDuration,
-                left_node,
-                right_node,
-                T::Duration,
-            ),
-            (Sub, T::Duration, T::Duration) => binary(
-                self,
-                BinaryOp::SubDuration,
-                left_node,
-                right_node,
-                T::Duration,
-            ),
-            (Mul, T::Duration, T::Int | T::Decimal) => {
-                let rhs = to_decimal(self, right_node, &rt, right.span);
-                binary(self, BinaryOp::ScaleDuration, left_node, rhs, T::Duration)
-            }
-            (Mul, T::Int | T::Decimal, T::Duration) => {
-                let lhs = to_decimal(self, left_node, &lt, left.span);
-                binary(self, BinaryOp::ScaleDuration, right_node, lhs, T::Duration)
-            }
-            (Add, T::DateTime, T::Duration) => binary(
-                self,
-                BinaryOp::AddElapsed,
-                left_node,
-                right_node,
-                T::DateTime,
-            ),
-            (Sub, T::DateTime, T::Duration) => binary(
-                self,
-                BinaryOp::SubElapsed,
-                left_node,
-                right_node,
-                T::DateTime,
-            ),
-            (Sub, T::DateTime, T::DateTime) => {
-                binary(self, BinaryOp::Elapsed, left_node, right_node, T::Duration)
-            }
-            (Add, T::DateTime, T::Period) => binary(
-                self,
-                BinaryOp::AddPeriodToDateTime,
-                left_node,
-                right_node,
-                T::DateTime,
-            ),
-            (Sub, T::DateTime, T::Period) => binary(
-                self,
-                BinaryOp::SubPeriodFromDateTime,
-                left_node,
-                right_node,
-                T::DateTime,
-            ),
-            (Add, T::Date, T::Period) => binary(
-                self,
-                BinaryOp::AddPeriodToDate,
-                left_node,
-                right_node,
-                T::Date,
-            ),
-            (Sub, T::Date, T::Period) => binary(
-                self,
-                BinaryOp::SubPeriodFromDate,
-                left_node,
-                right_node,
-                T::Date,
-            ),
-            (Add, T::Period, T::Period) => {
-                binary(self, BinaryOp::AddPeriods, left_node, right_node, T::Period)
-            }
-            (Add, T::Text, T::Text) => {
-                binary(self, BinaryOp::ConcatText, left_node, right_node, T::Text)
-            }
-            (Add | Sub, T::Date, T::Duration) => {
-                self.error(
-                    Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
-                        span,
-                        "hours cannot be added to a date, which has no time of day",
-                    )
-                    .with_primary_label("`Date` and `Duration`")
-                    .with_help("add calendar days to a date (`+ 1 day`), or hours to a date-time"),
-                );
-                self.poisoned(span)
-            }
-            (Add | Sub, T::Duration, T::Period) | (Add | Sub, T::Period, T::Duration) => {
-                self.error(
-                    Diagnostic::new(
-                        DiagnosticId::UnitMismatch,
-                        span,
-                        "elapsed time and calendar days do not add up",
-                    )
-                    .with_primary_label("`Duration` and `Period`")
-                    .with_help(
-                        "a calendar day is not always 24 hours (daylight saving); write both in hours, or both in days",
-                    ),
-                );
-                self.poisoned(span)
-            }
-            (_, T::Quantity(_) | T::Money(_), T::Quantity(_) | T::Money(_)) => {
-                self.error(
-                    Diagnostic::new(
-                        DiagnosticId::UnitMismatch,
-                        span,
-                        format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
-                    )
-                    .with_label(left.span, format!("of type `{lt}`"))
-                    .with_label(right.span, format!("of type `{rt}`"))
-                    .with_help("quantities of different kinds never convert into each other"),
-                );
-                self.poisoned(span)
-            }
-            _ => {
-                self.error(
-                    Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
-                        span,
-                        format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
-                    )
-                    .with_label(left.span, format!("of type `{lt}`"))
-                    .with_label(right.span, format!("of type `{rt}`")),
-                );
-                self.poisoned(span)
-            }
-        }
+            signature.result,
+            span,
+        )
     }
 
     fn same_currency(
@@ -2039,4 +1816,236 @@ pub fn unknown_field<'a>(
             ))
         }
     }))
+}
+
+/// How an arithmetic operator applies to two operand types.
+struct ArithSignature {
+    op: BinaryOp,
+    result: Type,
+    /// Whether an `Int` operand widens to a `Decimal` first.
+    widen_left: bool,
+    widen_right: bool,
+    /// Whether the operands swap, so that a measure always comes first (`2 * 3 kg`).
+    swap: bool,
+}
+
+/// The operators of a measure (money, quantity, duration).
+struct MeasureOps {
+    add: BinaryOp,
+    sub: BinaryOp,
+    /// By a number.
+    scale: BinaryOp,
+    /// By a number.
+    divide: Option<BinaryOp>,
+    /// Of two measures, giving a number.
+    ratio: Option<BinaryOp>,
+}
+
+fn measure_ops(ty: &Type) -> Option<MeasureOps> {
+    Some(match ty {
+        Type::Money(_) => MeasureOps {
+            add: BinaryOp::AddMoney,
+            sub: BinaryOp::SubMoney,
+            scale: BinaryOp::ScaleMoney,
+            divide: Some(BinaryOp::DivideMoney),
+            ratio: Some(BinaryOp::RatioMoney),
+        },
+        Type::Quantity(_) => MeasureOps {
+            add: BinaryOp::AddQuantity,
+            sub: BinaryOp::SubQuantity,
+            scale: BinaryOp::ScaleQuantity,
+            divide: Some(BinaryOp::DivideQuantity),
+            ratio: Some(BinaryOp::RatioQuantity),
+        },
+        Type::Duration => MeasureOps {
+            add: BinaryOp::AddDuration,
+            sub: BinaryOp::SubDuration,
+            scale: BinaryOp::ScaleDuration,
+            divide: None,
+            ratio: None,
+        },
+        _ => return None,
+    })
+}
+
+/// The typing rules of arithmetic, in one table: which operator applies to which operand
+/// types, and with what result. Money has passed the currency check before.
+fn arithmetic(op: ArithOp, lt: &Type, rt: &Type) -> Option<ArithSignature> {
+    use ArithOp::*;
+    use Type as T;
+    let sign = |op: BinaryOp, result: Type| ArithSignature {
+        op,
+        result,
+        widen_left: false,
+        widen_right: false,
+        swap: false,
+    };
+    let is_number = |ty: &Type| matches!(ty, T::Int | T::Decimal);
+    Some(match (op, lt, rt) {
+        (Add, T::Int, T::Int) => sign(BinaryOp::AddInt, T::Int),
+        (Sub, T::Int, T::Int) => sign(BinaryOp::SubInt, T::Int),
+        (Mul, T::Int, T::Int) => sign(BinaryOp::MulInt, T::Int),
+        (Mod, T::Int, T::Int) => sign(BinaryOp::ModInt, T::Int),
+        (Pow, T::Int, T::Int) => sign(BinaryOp::PowInt, T::Int),
+        (Div, T::Int, T::Int) => sign(BinaryOp::DivInt, T::Decimal),
+        (Pow, T::Decimal, T::Int) => sign(BinaryOp::PowDecimal, T::Decimal),
+        (Add | Sub | Mul | Div | Mod, a, b) if is_number(a) && is_number(b) => ArithSignature {
+            widen_left: *a == T::Int,
+            widen_right: *b == T::Int,
+            ..sign(
+                match op {
+                    Add => BinaryOp::AddDecimal,
+                    Sub => BinaryOp::SubDecimal,
+                    Mul => BinaryOp::MulDecimal,
+                    Div => BinaryOp::DivDecimal,
+                    _ => BinaryOp::ModDecimal,
+                },
+                T::Decimal,
+            )
+        },
+        (Add | Sub | Div, a, b)
+            if std::mem::discriminant(a) == std::mem::discriminant(b)
+                && measure_ops(a).is_some() =>
+        {
+            if let (T::Quantity(x), T::Quantity(y)) = (a, b)
+                && x != y
+            {
+                return None;
+            }
+            let ops = measure_ops(a)?;
+            match op {
+                Add => sign(ops.add, a.clone()),
+                Sub => sign(ops.sub, a.clone()),
+                _ => sign(ops.ratio?, T::Decimal),
+            }
+        }
+        (Mul | Div, measure, number) if is_number(number) && measure_ops(measure).is_some() => {
+            let ops = measure_ops(measure)?;
+            ArithSignature {
+                widen_right: *number == T::Int,
+                ..sign(
+                    if op == Mul { ops.scale } else { ops.divide? },
+                    measure.clone(),
+                )
+            }
+        }
+        (Mul, number, measure) if is_number(number) && measure_ops(measure).is_some() => {
+            let ops = measure_ops(measure)?;
+            ArithSignature {
+                widen_left: *number == T::Int,
+                swap: true,
+                ..sign(ops.scale, measure.clone())
+            }
+        }
+        (Add, T::DateTime, T::Duration) => sign(BinaryOp::AddElapsed, T::DateTime),
+        (Sub, T::DateTime, T::Duration) => sign(BinaryOp::SubElapsed, T::DateTime),
+        (Sub, T::DateTime, T::DateTime) => sign(BinaryOp::Elapsed, T::Duration),
+        (Add, T::DateTime, T::Period) => sign(BinaryOp::AddPeriodToDateTime, T::DateTime),
+        (Sub, T::DateTime, T::Period) => sign(BinaryOp::SubPeriodFromDateTime, T::DateTime),
+        (Add, T::Date, T::Period) => sign(BinaryOp::AddPeriodToDate, T::Date),
+        (Sub, T::Date, T::Period) => sign(BinaryOp::SubPeriodFromDate, T::Date),
+        (Add, T::Period, T::Period) => sign(BinaryOp::AddPeriods, T::Period),
+        (Add, T::Text, T::Text) => sign(BinaryOp::ConcatText, T::Text),
+        _ => return None,
+    })
+}
+
+/// Why two operand types do not combine, with the help an analyst needs.
+fn arithmetic_mismatch(
+    op: ArithOp,
+    lt: &Type,
+    rt: &Type,
+    left: Span,
+    right: Span,
+    span: Span,
+) -> Diagnostic {
+    use Type as T;
+    match (lt, rt) {
+        (T::Date, T::Duration) => Diagnostic::new(
+            DiagnosticId::TypeMismatch,
+            span,
+            "hours cannot be added to a date, which has no time of day",
+        )
+        .with_primary_label("`Date` and `Duration`")
+        .with_help("add calendar days to a date (`+ 1 day`), or hours to a date-time"),
+        (T::Duration, T::Period) | (T::Period, T::Duration) => Diagnostic::new(
+            DiagnosticId::UnitMismatch,
+            span,
+            "elapsed time and calendar days do not add up",
+        )
+        .with_primary_label("`Duration` and `Period`")
+        .with_help(
+            "a calendar day is not always 24 hours (daylight saving); write both in hours, or both in days",
+        ),
+        (T::Quantity(_) | T::Money(_), T::Quantity(_) | T::Money(_)) => Diagnostic::new(
+            DiagnosticId::UnitMismatch,
+            span,
+            format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
+        )
+        .with_label(left, format!("of type `{lt}`"))
+        .with_label(right, format!("of type `{rt}`"))
+        .with_help("quantities of different kinds never convert into each other"),
+        _ => Diagnostic::new(
+            DiagnosticId::TypeMismatch,
+            span,
+            format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
+        )
+        .with_label(left, format!("of type `{lt}`"))
+        .with_label(right, format!("of type `{rt}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Dimension;
+
+    fn result(op: ArithOp, left: Type, right: Type) -> Option<(BinaryOp, Type, bool)> {
+        arithmetic(op, &left, &right)
+            .map(|signature| (signature.op, signature.result, signature.swap))
+    }
+
+    #[test]
+    fn measures_scale_by_numbers_on_either_side() {
+        let mass = Type::Quantity(Dimension::Mass);
+        assert_eq!(
+            result(ArithOp::Mul, mass.clone(), Type::Int),
+            Some((BinaryOp::ScaleQuantity, mass.clone(), false))
+        );
+        assert_eq!(
+            result(ArithOp::Mul, Type::Decimal, mass.clone()),
+            Some((BinaryOp::ScaleQuantity, mass.clone(), true))
+        );
+        assert_eq!(
+            result(ArithOp::Div, mass.clone(), mass.clone()),
+            Some((BinaryOp::RatioQuantity, Type::Decimal, false))
+        );
+    }
+
+    #[test]
+    fn unlike_measures_do_not_combine() {
+        let mass = Type::Quantity(Dimension::Mass);
+        let volume = Type::Quantity(Dimension::Volume);
+        assert_eq!(result(ArithOp::Add, mass.clone(), volume), None);
+        assert_eq!(result(ArithOp::Add, mass, Type::Money(None)), None);
+        assert_eq!(result(ArithOp::Div, Type::Duration, Type::Duration), None);
+        assert_eq!(result(ArithOp::Add, Type::Duration, Type::Period), None);
+        assert_eq!(result(ArithOp::Add, Type::Date, Type::Duration), None);
+    }
+
+    #[test]
+    fn time_arithmetic_keeps_elapsed_and_calendar_time_apart() {
+        assert_eq!(
+            result(ArithOp::Sub, Type::DateTime, Type::DateTime),
+            Some((BinaryOp::Elapsed, Type::Duration, false))
+        );
+        assert_eq!(
+            result(ArithOp::Add, Type::DateTime, Type::Period),
+            Some((BinaryOp::AddPeriodToDateTime, Type::DateTime, false))
+        );
+        assert_eq!(
+            result(ArithOp::Div, Type::Int, Type::Int),
+            Some((BinaryOp::DivInt, Type::Decimal, false))
+        );
+    }
 }
