@@ -130,14 +130,7 @@ impl Binder {
     /// Binds `json` as a value of type `ty`; problems go to `errors` and the value is then
     /// absent at that place.
     pub fn bind(&self, json: &Json, ty: &Type, path: &str, errors: &mut Vec<BindError>) -> Value {
-        let mut error = |kind: BindErrorKind, message: String| {
-            errors.push(BindError {
-                path: path.to_string(),
-                kind,
-                message,
-            });
-            Value::Absent
-        };
+        let mut error = |kind: BindErrorKind, message: String| reject(errors, path, kind, message);
         match ty {
             Type::Error | Type::Absent | Type::BusinessOffset => Value::Absent,
             Type::Optional(inner) => {
@@ -444,14 +437,7 @@ impl Binder {
         path: &str,
         errors: &mut Vec<BindError>,
     ) -> Value {
-        let mut error = |kind: BindErrorKind, message: String| {
-            errors.push(BindError {
-                path: path.to_string(),
-                kind,
-                message,
-            });
-            Value::Absent
-        };
+        let mut error = |kind: BindErrorKind, message: String| reject(errors, path, kind, message);
         let (amount_text, currency) = match json {
             Json::Object(object) => {
                 let amount = object.get("amount").and_then(number_text);
@@ -534,14 +520,7 @@ fn bind_quantity(
     path: &str,
     errors: &mut Vec<BindError>,
 ) -> Value {
-    let mut error = |kind: BindErrorKind, message: String| {
-        errors.push(BindError {
-            path: path.to_string(),
-            kind,
-            message,
-        });
-        Value::Absent
-    };
+    let mut error = |kind: BindErrorKind, message: String| reject(errors, path, kind, message);
     if let Some(text) = number_text(json) {
         return match parse_decimal(&text) {
             Some(amount) => Value::Quantity(amount),
@@ -620,6 +599,16 @@ fn bind_quantity(
             format!("{amount_text} is too large"),
         ),
     }
+}
+
+/// Records a problem at `path`; the value there is then absent.
+fn reject(errors: &mut Vec<BindError>, path: &str, kind: BindErrorKind, message: String) -> Value {
+    errors.push(BindError {
+        path: path.to_string(),
+        kind,
+        message,
+    });
+    Value::Absent
 }
 
 /// The text of a JSON number, or of a string that holds one (customs data often quotes

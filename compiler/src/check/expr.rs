@@ -1383,6 +1383,46 @@ impl Checker<'_> {
             .map(|info| (info.var, info.index, info.collection))
     }
 
+    /// A binder, its filter and the value computed for each element, with the binder's
+    /// variables (and the filter's narrowing) in scope for the value only.
+    fn binder_value(
+        &mut self,
+        binder: &Binder,
+        filter: Option<&Expr>,
+        value: &Expr,
+    ) -> Option<(BinderInfo, Option<NodeId>, NodeId)> {
+        let info = self.binder(binder)?;
+        let (filter, narrow_mark) = self.filter(filter);
+        let value_node = self.expr(value, None);
+        self.unnarrow_to(narrow_mark);
+        self.unbind_to(info.mark);
+        Some((info, filter, value_node))
+    }
+
+    fn loop_node(
+        &mut self,
+        kind: LoopKind,
+        info: &BinderInfo,
+        filter: Option<NodeId>,
+        body: Option<NodeId>,
+        ty: Type,
+        span: Span,
+    ) -> NodeId {
+        self.push(
+            Node::Loop {
+                kind,
+                var: info.var,
+                index: info.index,
+                collection: info.collection,
+                skip: info.skip,
+                filter,
+                body,
+            },
+            ty,
+            span,
+        )
+    }
+
     fn filter(&mut self, filter: Option<&Expr>) -> (Option<NodeId>, usize) {
         let mark = self.narrowing_mark();
         let node = filter.map(|filter| {
@@ -1400,19 +1440,7 @@ impl Checker<'_> {
         };
         let body_node = self.condition(body);
         self.unbind_to(info.mark);
-        self.push(
-            Node::Loop {
-                kind,
-                var: info.var,
-                index: info.index,
-                collection: info.collection,
-                skip: info.skip,
-                filter: None,
-                body: Some(body_node),
-            },
-            Type::Bool,
-            span,
-        )
+        self.loop_node(kind, &info, None, Some(body_node), Type::Bool, span)
     }
 
     fn count(&mut self, binder: &Binder, filter: Option<&Expr>, span: Span) -> NodeId {
@@ -1422,19 +1450,7 @@ impl Checker<'_> {
         let (filter, narrow_mark) = self.filter(filter);
         self.unnarrow_to(narrow_mark);
         self.unbind_to(info.mark);
-        self.push(
-            Node::Loop {
-                kind: LoopKind::Count,
-                var: info.var,
-                index: info.index,
-                collection: info.collection,
-                skip: info.skip,
-                filter,
-                body: None,
-            },
-            Type::Int,
-            span,
-        )
+        self.loop_node(LoopKind::Count, &info, filter, None, Type::Int, span)
     }
 
     fn aggregate(
@@ -1445,15 +1461,10 @@ impl Checker<'_> {
         filter: Option<&Expr>,
         span: Span,
     ) -> NodeId {
-        let Some(info) = self.binder(binder) else {
+        let Some((info, filter, value_node)) = self.binder_value(binder, filter, value) else {
             return self.poisoned(span);
         };
-        let (filter, narrow_mark) = self.filter(filter);
-        let value_node = self.expr(value, None);
-        let value_type = self.require_present(value_node, value.span);
-        self.unnarrow_to(narrow_mark);
-        self.unbind_to(info.mark);
-        let Some(value_type) = value_type else {
+        let Some(value_type) = self.require_present(value_node, value.span) else {
             return self.poisoned(span);
         };
         let value_type = value_type.base().clone();
@@ -1493,19 +1504,7 @@ impl Checker<'_> {
             AggregateKind::Min => (LoopKind::Min(domain), value_type.clone().optional()),
             AggregateKind::Max => (LoopKind::Max(domain), value_type.clone().optional()),
         };
-        self.push(
-            Node::Loop {
-                kind: loop_kind,
-                var: info.var,
-                index: info.index,
-                collection: info.collection,
-                skip: info.skip,
-                filter,
-                body: Some(value_node),
-            },
-            result,
-            span,
-        )
+        self.loop_node(loop_kind, &info, filter, Some(value_node), result, span)
     }
 
     fn comprehension(
@@ -1515,24 +1514,15 @@ impl Checker<'_> {
         filter: Option<&Expr>,
         span: Span,
     ) -> NodeId {
-        let Some(info) = self.binder(binder) else {
+        let Some((info, filter, value_node)) = self.binder_value(binder, filter, value) else {
             return self.poisoned(span);
         };
-        let (filter, narrow_mark) = self.filter(filter);
-        let value_node = self.expr(value, None);
         let value_type = self.ty(value_node);
-        self.unnarrow_to(narrow_mark);
-        self.unbind_to(info.mark);
-        self.push(
-            Node::Loop {
-                kind: LoopKind::Collect,
-                var: info.var,
-                index: info.index,
-                collection: info.collection,
-                skip: info.skip,
-                filter,
-                body: Some(value_node),
-            },
+        self.loop_node(
+            LoopKind::Collect,
+            &info,
+            filter,
+            Some(value_node),
             Type::List(Box::new(value_type)),
             span,
         )
