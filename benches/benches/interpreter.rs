@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use clearance_benches::{STAR_RULES, declarations, hand_written, item_count, to_json};
+use clearance_benches::{STAR_RULES, declarations, hand_written, item_count, to_json, to_node};
 use clearance_runtime::RuleSet;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jiff::civil::Date;
@@ -18,16 +18,16 @@ fn star_rules(criterion: &mut Criterion) {
     let as_of = Date::constant(2026, 3, 10);
     let synthetic = declarations(DECLARATIONS, SEED);
     let items = item_count(&synthetic) as u64;
-    let json: Vec<serde_json::Value> = synthetic
+    let json: Vec<String> = synthetic
         .iter()
-        .map(|declaration| serde_json::json!({ "declaration": to_json(declaration) }))
+        .map(|declaration| serde_json::json!({ "declaration": to_json(declaration) }).to_string())
         .collect();
     let bound: Vec<Vec<clearance_runtime::value::Value>> = synthetic
         .iter()
         .map(|declaration| {
             vec![
                 rule_set
-                    .bind_input("declaration", &to_json(declaration))
+                    .bind_input("declaration", &to_node(declaration))
                     .unwrap(),
             ]
         })
@@ -67,7 +67,7 @@ fn star_rules(criterion: &mut Criterion) {
     group.bench_function("bind_and_interpret_json", |bencher| {
         bencher.iter(|| {
             for (position, record) in json.iter().enumerate() {
-                black_box(rule_set.evaluate(black_box(record), position + 1, as_of));
+                black_box(rule_set.evaluate_text(black_box(record), position + 1, as_of));
             }
         })
     });

@@ -105,6 +105,12 @@ pub fn declarations(count: usize, seed: u64) -> Vec<Declaration> {
         .collect()
 }
 
+/// A declaration as the binder reads it, from its JSON text.
+pub fn to_node(declaration: &Declaration) -> clearance_runtime::data::Node {
+    clearance_runtime::data::parse_json(to_json(declaration).to_string().as_bytes())
+        .unwrap_or(clearance_runtime::data::Node::Null)
+}
+
 /// The JSON a validation server would receive for a declaration.
 pub fn to_json(declaration: &Declaration) -> Value {
     json!({

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use clearance_compiler::diagnostics::FileDiagnostic;
 use clearance_compiler::diagnostics::render::{render_human, render_json};
 use clearance_runtime::RuleSet;
+use clearance_runtime::input::InputFormat;
 use jiff::civil::Date;
 
 #[derive(Parser)]
@@ -30,6 +31,16 @@ struct Cli {
 pub enum CheckFormat {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// By extension (`.json`, `.ndjson` or `.jsonl`, `.xml`, in any case); standard input is
+    /// JSON when it starts with `[`, NDJSON otherwise.
+    Auto,
+    Json,
+    Ndjson,
+    WcoXml,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,22 +64,35 @@ errors were found; 2 on a usage error, such as a path that does not exist."
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
     },
-    /// Evaluate records (JSON or NDJSON) against rule sets and report findings.
+    /// Evaluate records (JSON, NDJSON or WCO DEC-DMS XML) against rule sets and report
+    /// findings.
     #[command(
-        after_help = "Input: a JSON array of records, or NDJSON (one record per line). \
-Each record is an object whose keys are the rule sets' inputs, plus an optional \"id\" and \
-\"as_of\". Every record gives exactly one result, in input order.\n\nExit status: 0 when every \
-record passed (warnings allowed); 1 when a record failed or was invalid, or when the rules do \
-not check; 2 on a usage error."
+        after_help = "Input: NDJSON (one record per line), JSON (a record, or an array of \
+records, streamed), or WCO DEC-DMS XML (HMRC CDS declarations: each `Declaration` element is \
+a record; notifications and reports give a `not_a_declaration` result). A JSON record is an \
+object whose keys are the rule sets' inputs, plus an optional \"id\" (and \"as_of\", where \
+--allow-record-as-of allows it). Every record gives exactly one result, in input order: \
+a line that is not JSON or a file that is not well-formed XML is a result too.\n\nResults go \
+to standard output; the summary goes to standard error.\n\nExit status: 0 when every record \
+passed (warnings allowed) or was not a declaration; 1 when a record failed, was invalid or \
+was not evaluated (no rule in force on its date), or when the rules do not check; 2 on a \
+usage error or an input that cannot be read."
     )]
     Run {
         /// Rule files or directories.
         #[arg(long = "rules", required = true)]
         rules: Vec<PathBuf>,
-        /// The records: a file, a directory of `.json` and `.ndjson` files, or `-` for
-        /// standard input. Repeat to read several in turn.
+        /// The records: a file, a directory (walked recursively for `.json`, `.ndjson`,
+        /// `.jsonl` and `.xml` files), or `-` for standard input. Repeat to read several in
+        /// turn.
         #[arg(long = "input", required = true)]
         inputs: Vec<PathBuf>,
+        #[arg(long = "input-format", value_enum, default_value = "auto")]
+        input_format: InputFormatArg,
+        /// Let each record choose, with its own "as_of" key, the date whose rules check it
+        /// (for replaying past decisions). Without it, a record that sets "as_of" is invalid.
+        #[arg(long = "allow-record-as-of")]
+        allow_record_as_of: bool,
         /// Evaluate with the rules in force on this date (YYYY-MM-DD). Default: today (UTC).
         #[arg(long = "as-of")]
         as_of: Option<String>,
@@ -109,9 +133,18 @@ fn main() -> ExitCode {
         Command::Run {
             rules,
             inputs,
+            input_format,
+            allow_record_as_of,
             as_of,
             format,
-        } => run_command(&rules, &inputs, as_of.as_deref(), format),
+        } => run_command(RunArgs {
+            rules: &rules,
+            inputs: &inputs,
+            input_format,
+            allow_record_as_of,
+            as_of: as_of.as_deref(),
+            format,
+        }),
         Command::Test { paths } => test(&paths),
         Command::Trace { paths, format } => trace(&paths, format),
     }
@@ -154,10 +187,10 @@ fn check(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
         }
         CheckFormat::Json => {
             let json = render_json(&diagnostics, &loaded.project.sources());
-            println!(
-                "{}",
+            print_out(&format!(
+                "{}\n",
                 serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            ));
         }
     }
     if errors > 0 {
@@ -198,44 +231,83 @@ fn today() -> Date {
         .date()
 }
 
-fn run_command(
-    rules: &[PathBuf],
-    inputs: &[PathBuf],
-    as_of: Option<&str>,
+struct RunArgs<'a> {
+    rules: &'a [PathBuf],
+    inputs: &'a [PathBuf],
+    input_format: InputFormatArg,
+    allow_record_as_of: bool,
+    as_of: Option<&'a str>,
     format: OutputFormat,
-) -> ExitCode {
-    let as_of = match as_of {
+}
+
+fn run_command(args: RunArgs<'_>) -> ExitCode {
+    let as_of = match args.as_of {
         Some(text) => match clearance_compiler::time::parse_date(text) {
             Ok(date) => date,
             Err(message) => return usage_error(&format!("--as-of: {message}")),
         },
         None => today(),
     };
-    let inputs = match run::input_files(inputs) {
-        Ok(files) => files,
+    let input_format = match args.input_format {
+        InputFormatArg::Auto => InputFormat::Auto,
+        InputFormatArg::Json => InputFormat::Json,
+        InputFormatArg::Ndjson => InputFormat::Ndjson,
+        InputFormatArg::WcoXml => InputFormat::WcoXml,
+    };
+    let (inputs, skipped_files) = match run::input_files(args.inputs, input_format) {
+        Ok(found) => found,
         Err(message) => return usage_error(&message),
     };
-    let (_loaded, rule_set) = match load_checked(rules) {
+    let (_loaded, rule_set) = match load_checked(args.rules) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    let rule_set = rule_set.allow_record_as_of(args.allow_record_as_of);
     let options = run::RunOptions {
         inputs,
+        input_format,
         as_of,
-        format,
+        format: args.format,
+        skipped_files,
     };
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match run::run(&rule_set, &options, &mut out) {
-        Ok(summary) => {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut summary = clearance_runtime::Summary::default();
+    let outcome = run::run(&rule_set, &options, &mut out, &mut summary);
+    let exit = if summary.needs_attention() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    match outcome {
+        Ok(()) => {
             eprintln!("{}", run::summary_line(&summary));
-            if summary.fail + summary.invalid > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            exit
         }
-        Err(error) => usage_error(&format!("cannot read the input: {error}")),
+        // The reader of the results went away (`clearance run ... | head`): stop quietly, as
+        // Unix tools do.
+        Err(run::RunError::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => exit,
+        Err(run::RunError::Output(error)) => {
+            usage_error(&format!("cannot write the results: {error}"))
+        }
+        Err(run::RunError::Input(path, error)) => {
+            eprintln!("{}", run::summary_line(&summary));
+            usage_error(&format!("cannot read `{}`: {error}", path.display()))
+        }
+    }
+}
+
+/// Writes a command's output to standard output; a closed pipe ends the command quietly.
+fn print_out(text: &str) -> bool {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => true,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => false,
+        Err(error) => {
+            eprintln!("error: cannot write the output: {error}");
+            false
+        }
     }
 }
 
@@ -252,21 +324,23 @@ fn test(paths: &[PathBuf]) -> ExitCode {
     let results =
         clearance_runtime::testing::run_examples(&rule_set, |path| loaded.is_selected(path));
     let mut failed = 0;
+    let mut report = String::new();
     for result in &results {
         if result.passed() {
             continue;
         }
         failed += 1;
-        println!(
-            "FAILED {}:{} example \"{}\"",
+        report.push_str(&format!(
+            "FAILED {}:{} example \"{}\"\n",
             result.path, result.line, result.description
-        );
+        ));
         for failure in &result.failures {
-            println!("  {failure}");
+            report.push_str(&format!("  {failure}\n"));
         }
     }
     let passed = results.len() - failed;
-    println!("{passed} passed, {failed} failed");
+    report.push_str(&format!("{passed} passed, {failed} failed\n"));
+    print_out(&report);
     if failed > 0 {
         ExitCode::from(1)
     } else {
@@ -287,12 +361,14 @@ fn trace(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     let trace = clearance_compiler::trace::trace(rule_set.program());
     match format {
         CheckFormat::Json => {
-            println!(
-                "{}",
+            print_out(&format!(
+                "{}\n",
                 serde_json::to_string_pretty(&trace).unwrap_or_default()
-            );
+            ));
         }
-        CheckFormat::Human => print!("{}", trace_table(&trace)),
+        CheckFormat::Human => {
+            print_out(&trace_table(&trace));
+        }
     }
     if trace.complete() {
         ExitCode::SUCCESS

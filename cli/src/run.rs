@@ -1,13 +1,13 @@
 //! `clearance run`: evaluate records, stream results, summarise.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clearance_runtime::findings::{RecordResult, Summary};
+use clearance_runtime::input::{InputFormat, RawRecord, open_records};
 use clearance_runtime::{RuleSet, Verdict};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::Date;
-use serde_json::Value as Json;
 
 use crate::OutputFormat;
 
@@ -15,51 +15,94 @@ use crate::OutputFormat;
 const BATCH: usize = 2048;
 
 pub struct RunOptions {
-    /// Files, directories (their `.json` and `.ndjson` files, in name order) or `-`.
+    /// Files (or `-`), in the order given, directories expanded.
     pub inputs: Vec<PathBuf>,
+    pub input_format: InputFormat,
     pub as_of: Date,
     pub format: OutputFormat,
+    /// Files that a directory walk passed over (neither JSON, NDJSON nor XML).
+    pub skipped_files: usize,
 }
 
-/// The input files of a run, directories expanded.
-pub fn input_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// Why a run stopped before its end.
+#[derive(Debug)]
+pub enum RunError {
+    /// An input could not be opened or read (not its content: a disk or pipe error).
+    Input(PathBuf, std::io::Error),
+    /// Results could not be written.
+    Output(std::io::Error),
+}
+
+/// The input files of a run: files as given (FIFOs and `/dev/stdin`-like paths included),
+/// directories walked recursively, their files in path order, chosen by extension. Returns
+/// the files and how many a walk passed over.
+pub fn input_files(
+    inputs: &[PathBuf],
+    format: InputFormat,
+) -> Result<(Vec<PathBuf>, usize), String> {
     let mut files = Vec::new();
+    let mut skipped = 0;
     for input in inputs {
-        if input == Path::new("-") || input.is_file() {
+        if input == Path::new("-") {
             files.push(input.clone());
-        } else if input.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
-                .map_err(|error| format!("cannot read `{}`: {error}", input.display()))?
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|path| {
-                    path.extension()
-                        .is_some_and(|extension| extension == "json" || extension == "ndjson")
-                })
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(format!(
-                    "`{}` holds no `.json` or `.ndjson` file",
-                    input.display()
-                ));
+            continue;
+        }
+        let metadata = std::fs::metadata(input)
+            .map_err(|error| format!("cannot read `{}`: {error}", input.display()))?;
+        if !metadata.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut pending = vec![input.clone()];
+        while let Some(directory) = pending.pop() {
+            let entries = std::fs::read_dir(&directory)
+                .map_err(|error| format!("cannot read `{}`: {error}", directory.display()))?;
+            for entry in entries {
+                let entry = entry
+                    .map_err(|error| format!("cannot read `{}`: {error}", directory.display()))?;
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if wanted(&path, format) {
+                    found.push(path);
+                } else {
+                    skipped += 1;
+                }
             }
-            files.extend(found);
-        } else {
+        }
+        if found.is_empty() {
             return Err(format!(
-                "`{}` is not a readable file or directory",
+                "`{}` holds no `.json`, `.ndjson` or `.xml` file",
                 input.display()
             ));
         }
+        found.sort();
+        files.extend(found);
     }
-    Ok(files)
+    Ok((files, skipped))
 }
 
-fn open_input(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
+/// Whether a directory walk reads `path`: by its extension, or any file when the format is
+/// given explicitly... of that format's extensions.
+fn wanted(path: &Path, format: InputFormat) -> bool {
+    match (InputFormat::of_path(path), format) {
+        (None, _) => false,
+        (Some(_), InputFormat::Auto) => true,
+        (Some(InputFormat::WcoXml), InputFormat::WcoXml) => true,
+        (Some(InputFormat::WcoXml), _) | (Some(_), InputFormat::WcoXml) => false,
+        (Some(_), _) => true,
+    }
+}
+
+fn open_input(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     if path == Path::new("-") {
         Ok(Box::new(BufReader::new(std::io::stdin())))
     } else {
-        Ok(Box::new(BufReader::new(std::fs::File::open(path)?)))
+        Ok(Box::new(BufReader::with_capacity(
+            256 * 1024,
+            std::fs::File::open(path)?,
+        )))
     }
 }
 
@@ -76,98 +119,59 @@ fn progress_bar() -> ProgressBar {
 }
 
 /// Evaluates every record of every input and writes one result per record, in input order.
+/// `summary` is kept up to date as results are written, so that a caller still has it when
+/// the run stops early.
 pub fn run(
     rule_set: &RuleSet,
     options: &RunOptions,
     out: &mut dyn Write,
-) -> std::io::Result<Summary> {
-    let mut summary = Summary {
-        rules_hash: rule_set.program().content_hash.clone(),
-        as_of: options.as_of.to_string(),
-        ..Summary::default()
-    };
+    summary: &mut Summary,
+) -> Result<(), RunError> {
+    summary.rules_hash = rule_set.program().content_hash.clone();
+    summary.as_of = options.as_of.to_string();
+    summary.skipped_files = options.skipped_files;
     let mut writer = ResultWriter::new(options.format, out);
-    writer.start()?;
+    writer.start().map_err(RunError::Output)?;
     let bar = progress_bar();
     let mut position = 1;
     for path in &options.inputs {
         let source = path.display().to_string();
-        let mut reader = open_input(path)?;
-        let emit = |mut result: RecordResult,
-                    line: Option<usize>,
-                    summary: &mut Summary,
-                    writer: &mut ResultWriter<'_>| {
-            result.source = Some(source.clone());
-            result.line = line;
-            summary.add(&result);
-            writer.write(&result)
-        };
-        if first_byte(&mut reader)? == Some(b'[') {
-            let mut text = String::new();
-            reader.read_to_string(&mut text)?;
-            match serde_json::from_str::<Vec<Json>>(&text) {
-                Ok(records) => {
-                    summary.records_in += records.len();
-                    for chunk in records.chunks(BATCH) {
-                        for result in rule_set.evaluate_values(chunk, position, options.as_of) {
-                            emit(result, None, &mut summary, &mut writer)?;
-                        }
-                        position += chunk.len();
-                        bar.inc(chunk.len() as u64);
-                    }
-                }
-                Err(error) => {
-                    summary.records_in += 1;
-                    let result = rule_set.unreadable(
-                        position,
-                        options.as_of,
-                        format!("the input is a JSON array that cannot be read ({error}); records in NDJSON, one per line, are read one by one"),
-                    );
-                    emit(result, Some(error.line()), &mut summary, &mut writer)?;
-                    position += 1;
-                }
-            }
-            continue;
-        }
-        let mut batch: Vec<String> = Vec::with_capacity(BATCH);
-        let mut lines: Vec<usize> = Vec::with_capacity(BATCH);
-        let mut line = String::new();
-        let mut line_number = 0;
+        let input_error = |error| RunError::Input(path.clone(), error);
+        let reader = open_input(path).map_err(input_error)?;
+        let mut records = open_records(
+            reader,
+            options.input_format,
+            Some(path)
+                .filter(|path| *path != Path::new("-"))
+                .map(PathBuf::as_path),
+        )
+        .map_err(input_error)?;
+        let mut batch: Vec<RawRecord> = Vec::with_capacity(BATCH);
         loop {
-            line.clear();
-            let read = reader.read_line(&mut line)?;
-            line_number += 1;
-            if read > 0 && !line.trim().is_empty() {
-                batch.push(line.trim_end().to_string());
-                lines.push(line_number);
+            let next = records.next_record().map_err(input_error)?;
+            let end = next.is_none();
+            if let Some(record) = next {
+                batch.push(record);
             }
-            if batch.len() == BATCH || (read == 0 && !batch.is_empty()) {
+            if batch.len() == BATCH || (end && !batch.is_empty()) {
                 summary.records_in += batch.len();
-                let results = rule_set.evaluate_batch(&batch, position, options.as_of);
-                for (result, line) in results.into_iter().zip(&lines) {
-                    emit(result, Some(*line), &mut summary, &mut writer)?;
+                for mut result in rule_set.evaluate_raw(&batch, position, options.as_of) {
+                    result.source = Some(source.clone());
+                    summary.add(&result);
+                    writer.write(&result).map_err(RunError::Output)?;
                 }
                 position += batch.len();
                 bar.inc(batch.len() as u64);
                 batch.clear();
-                lines.clear();
             }
-            if read == 0 {
+            if end {
                 break;
             }
         }
     }
     bar.finish_and_clear();
-    writer.finish(&summary)?;
-    Ok(summary)
-}
-
-fn first_byte(reader: &mut Box<dyn BufRead>) -> std::io::Result<Option<u8>> {
-    let buffer = reader.fill_buf()?;
-    Ok(buffer
-        .iter()
-        .copied()
-        .find(|byte| !byte.is_ascii_whitespace()))
+    writer.finish(summary).map_err(RunError::Output)?;
+    Ok(())
 }
 
 struct ResultWriter<'w> {
@@ -223,10 +227,10 @@ impl<'w> ResultWriter<'w> {
 
 fn write_human(out: &mut dyn Write, result: &RecordResult) -> std::io::Result<()> {
     let verdict = match result.verdict {
-        Verdict::Pass => "pass",
-        Verdict::Warn => "warn",
-        Verdict::Fail => "FAIL",
-        Verdict::Invalid => "INVALID",
+        Verdict::Fail | Verdict::Invalid | Verdict::NotEvaluated => {
+            result.verdict.as_str().to_uppercase()
+        }
+        other => other.as_str().to_string(),
     };
     let id = result
         .id
@@ -290,14 +294,17 @@ fn write_human(out: &mut dyn Write, result: &RecordResult) -> std::io::Result<()
 
 pub fn summary_line(summary: &Summary) -> String {
     format!(
-        "{} records in, {} results out: {} pass, {} warn, {} fail, {} invalid ({} findings; rules {}, as of {})",
+        "{} records in, {} results out: {} pass, {} warn, {} fail, {} invalid, {} not evaluated, {} not a declaration ({} findings; {} files skipped; rules {}, as of {})",
         summary.records_in,
         summary.results_out,
         summary.pass,
         summary.warn,
         summary.fail,
         summary.invalid,
+        summary.not_evaluated,
+        summary.not_a_declaration,
         summary.findings,
+        summary.skipped_files,
         summary.rules_hash.get(..12).unwrap_or(""),
         summary.as_of
     )

@@ -289,11 +289,16 @@ fn an_auditor_replays_with_the_rules_of_the_day() {
         "--format",
         "ndjson",
     ]);
+    // No rule was in force: the records were not checked, so none of them passed.
+    assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(!stdout.is_empty());
     for line in stdout.lines() {
         let result: Value = serde_json::from_str(line).unwrap();
         assert_eq!(result["rules"]["evaluated"], 0, "{result:#}");
-        assert_eq!(result["verdict"], "pass");
+        assert_eq!(result["verdict"], "not_evaluated");
+        let message = result["findings"][0]["message"]["en"].as_str().unwrap();
+        assert!(message.contains("in force from 2021-06-01"), "{message}");
     }
 }
 

@@ -419,6 +419,18 @@ impl Validity {
     }
 }
 
+/// "in force from 2024-01-01", "in force from 2021-06-01 until 2026-12-31", "always in force".
+impl std::fmt::Display for Validity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.from, self.until) {
+            (Some(from), Some(until)) => write!(f, "in force from {from} until {until}"),
+            (Some(from), None) => write!(f, "in force from {from}"),
+            (None, Some(until)) => write!(f, "in force until {until}"),
+            (None, None) => write!(f, "always in force"),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Citation {
     pub source: String,

@@ -26,10 +26,25 @@ pub fn parse_clock_time(text: &str) -> Result<Time, String> {
 /// Reads an RFC 3339 or RFC 9557 date-time. An offset or a time zone is required: a
 /// date-time without one does not name an instant.
 pub fn parse_date_time(text: &str) -> Result<ZonedDateTime, String> {
-    let pieces = Pieces::parse(text).map_err(|_| format!("`{text}` is not a valid date-time"))?;
+    let shown = shorten(text);
+    let pieces = Pieces::parse(text).map_err(|_| format!("`{shown}` is not a valid date-time"))?;
     let Some(time) = pieces.time() else {
-        return Err(format!("`{text}` has no time of day"));
+        return Err(format!("`{shown}` has no time of day"));
     };
+    // jiff reads a leap second `:60` as `:59`, and accepts offsets up to 25:59:59; RFC 3339
+    // allows neither, and a customs system would not have written them.
+    if has_leap_second(text) {
+        return Err(format!(
+            "`{shown}` has the second 60; a date-time's seconds run from 00 to 59"
+        ));
+    }
+    if let Some(offset) = pieces.to_numeric_offset()
+        && offset.seconds().unsigned_abs() >= 24 * 3600
+    {
+        return Err(format!(
+            "`{shown}` has the UTC offset {offset}; offsets run from -23:59 to +23:59"
+        ));
+    }
     let date_time = pieces.date().to_datetime(time);
     let zone = match pieces.to_time_zone() {
         Ok(Some(zone)) => zone,
@@ -63,6 +78,24 @@ pub fn parse_date_time(text: &str) -> Result<ZonedDateTime, String> {
     }
 }
 
+/// Whether the time of day in an RFC 3339 text has the second 60 (`T23:59:60`).
+fn has_leap_second(text: &str) -> bool {
+    let Some(time) = text.find(['T', 't', ' ']).and_then(|at| text.get(at + 1..)) else {
+        return false;
+    };
+    time.get(5..6) == Some(":") && time.get(6..8) == Some("60")
+}
+
+/// Data shown in a message: long values are cut.
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 40 {
+        let kept: String = text.chars().take(40).collect();
+        format!("{kept}…")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Looks a time zone up in the bundled database.
 pub fn time_zone(name: &str) -> Result<TimeZone, String> {
     jiff::tz::db()
@@ -81,6 +114,21 @@ mod tests {
         assert_eq!(with_offset.timestamp(), with_zone.timestamp());
         assert!(parse_date_time("2026-03-10T10:00:01").is_err());
         assert!(parse_date_time("2026-03-10T10:00:01[Mars/Olympus]").is_err());
+    }
+
+    #[test]
+    fn offsets_and_seconds_stay_in_range() {
+        assert!(parse_date_time("2026-03-10T10:00:00+23:59").is_ok());
+        assert!(parse_date_time("2026-03-10T10:00:00-23:59").is_ok());
+        for text in [
+            "2026-03-10T10:00:00+24:00",
+            "2026-03-10T10:00:00+25:00",
+            "2026-03-10T10:00:00-24:00",
+            "2026-12-31T23:59:60Z",
+            "2026-12-31T23:59:60+01:00",
+        ] {
+            assert!(parse_date_time(text).is_err(), "{text}");
+        }
     }
 
     #[test]

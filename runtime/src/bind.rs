@@ -1,8 +1,9 @@
-//! Data binding: JSON in, typed values out, against the rule set's declared schema.
+//! Data binding: input trees in (from JSON or WCO XML), typed values out, against the rule
+//! set's declared schema. This is the one binding path of every input format.
 //!
-//! Binding never stops at the first problem: it collects every one, each with the JSON path of
-//! the value at fault, so that an operator fixes a record in one pass. Numbers are read from
-//! their JSON text into exact decimals; binary floating point is never involved.
+//! Binding never stops at the first problem: it collects every one, each with the path of the
+//! value at fault, so that an operator fixes a record in one pass. Numbers are read from their
+//! own text into exact decimals; binary floating point is never involved.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,8 +14,8 @@ use clearance_compiler::types::{Constraint, DefPath, Dimension, Type, UnitKind, 
 use regex::Regex;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value as Json;
 
+use crate::data::Node;
 use crate::value::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -24,6 +25,7 @@ pub enum BindErrorKind {
     WrongType,
     MissingField,
     UnknownField,
+    DuplicateField,
     UnknownCode,
     OutOfRange,
     InvalidValue,
@@ -129,7 +131,7 @@ impl Binder {
 
     /// Binds `json` as a value of type `ty`; problems go to `errors` and the value is then
     /// absent at that place.
-    pub fn bind(&self, json: &Json, ty: &Type, path: &str, errors: &mut Vec<BindError>) -> Value {
+    pub fn bind(&self, json: &Node, ty: &Type, path: &str, errors: &mut Vec<BindError>) -> Value {
         let mut error = |kind: BindErrorKind, message: String| reject(errors, path, kind, message);
         match ty {
             Type::Error | Type::Absent | Type::BusinessOffset => Value::Absent,
@@ -141,7 +143,7 @@ impl Binder {
                 }
             }
             Type::Bool => match json {
-                Json::Bool(value) => Value::Bool(*value),
+                Node::Bool(value) => Value::Bool(*value),
                 other => error(
                     BindErrorKind::WrongType,
                     format!("expected true or false, found {}", describe(other)),
@@ -153,16 +155,19 @@ impl Binder {
                         Ok(value) => Value::Int(value),
                         Err(_) => error(
                             BindErrorKind::OutOfRange,
-                            format!("{text} is too large a whole number"),
+                            format!("{} is too large a whole number", shorten(&text)),
                         ),
                     },
                     Some(_) => error(
                         BindErrorKind::WrongType,
-                        format!("expected a whole number, found {text}"),
+                        format!("expected a whole number, found {}", shorten(&text)),
                     ),
                     None => error(
                         BindErrorKind::OutOfRange,
-                        format!("{text} is not a number Clearance can hold exactly"),
+                        format!(
+                            "{} is not a number Clearance can hold exactly",
+                            shorten(&text)
+                        ),
                     ),
                 },
                 None => error(
@@ -176,7 +181,8 @@ impl Binder {
                     None => error(
                         BindErrorKind::OutOfRange,
                         format!(
-                            "{text} is not a number Clearance can hold exactly (at most 28 digits)"
+                            "{} is not a number Clearance can hold exactly (at most 28 digits)",
+                            shorten(&text)
                         ),
                     ),
                 },
@@ -186,14 +192,14 @@ impl Binder {
                 ),
             },
             Type::Text => match json {
-                Json::String(text) => Value::Text(Arc::from(text.as_str())),
+                Node::Text(text) => Value::Text(Arc::from(text.as_ref())),
                 other => error(
                     BindErrorKind::WrongType,
                     format!("expected a text, found {}", describe(other)),
                 ),
             },
             Type::Date => match json {
-                Json::String(text) => match clearance_compiler::time::parse_date(text) {
+                Node::Text(text) => match clearance_compiler::time::parse_date(text) {
                     Ok(date) => Value::Date(date),
                     Err(message) => error(BindErrorKind::InvalidValue, message),
                 },
@@ -206,7 +212,7 @@ impl Binder {
                 ),
             },
             Type::DateTime => match json {
-                Json::String(text) => match clearance_compiler::time::parse_date_time(text) {
+                Node::Text(text) => match clearance_compiler::time::parse_date_time(text) {
                     Ok(value) => Value::DateTime(Arc::new(value)),
                     Err(message) => error(BindErrorKind::InvalidValue, message),
                 },
@@ -219,11 +225,11 @@ impl Binder {
                 ),
             },
             Type::Duration => match json {
-                Json::String(text) => match text.parse::<jiff::SignedDuration>() {
+                Node::Text(text) => match text.parse::<jiff::SignedDuration>() {
                     Ok(duration) => Value::Duration(duration),
                     Err(_) => error(
                         BindErrorKind::InvalidValue,
-                        format!("\"{text}\" is not a duration such as \"PT24H\""),
+                        format!("\"{}\" is not a duration such as \"PT24H\"", shorten(text)),
                     ),
                 },
                 other => error(
@@ -235,7 +241,7 @@ impl Binder {
                 ),
             },
             Type::Period => match json {
-                Json::String(text) => match text.parse::<jiff::Span>() {
+                Node::Text(text) => match text.parse::<jiff::Span>() {
                     Ok(span)
                         if span.get_hours() == 0
                             && span.get_minutes() == 0
@@ -250,7 +256,10 @@ impl Binder {
                     }
                     _ => error(
                         BindErrorKind::InvalidValue,
-                        format!("\"{text}\" is not a calendar period such as \"P2D\" or \"P1M\""),
+                        format!(
+                            "\"{}\" is not a calendar period such as \"P2D\" or \"P1M\"",
+                            shorten(text)
+                        ),
                     ),
                 },
                 other => error(
@@ -265,8 +274,7 @@ impl Binder {
             Type::Quantity(dimension) => bind_quantity(json, *dimension, path, errors),
             Type::Code(list) => {
                 let text = match json {
-                    Json::String(text) => text.clone(),
-                    Json::Number(number) => number.to_string(),
+                    Node::Text(text) | Node::Number(text) => text.to_string(),
                     other => {
                         return error(
                             BindErrorKind::WrongType,
@@ -291,7 +299,11 @@ impl Binder {
                         };
                         error(
                             BindErrorKind::UnknownCode,
-                            format!("\"{text}\" is not a code of `{}`{hint}", list.name),
+                            format!(
+                                "\"{}\" is not a code of `{}`{hint}",
+                                shorten(&text),
+                                list.name
+                            ),
                         )
                     }
                 }
@@ -329,10 +341,7 @@ impl Binder {
                             format!("is not between {low} and {high}"),
                         ),
                     };
-                    let shown = match json {
-                        Json::String(text) => format!("\"{text}\""),
-                        other => other.to_string(),
-                    };
+                    let shown = describe(json);
                     errors.push(BindError {
                         path: path.to_string(),
                         kind,
@@ -345,7 +354,7 @@ impl Binder {
                 }
             }
             Type::List(element) | Type::Set(element) => match json {
-                Json::Array(items) => {
+                Node::List(items) => {
                     let values: Vec<Value> = items
                         .iter()
                         .enumerate()
@@ -355,7 +364,7 @@ impl Binder {
                         .collect();
                     Value::List(Arc::from(values))
                 }
-                Json::Null => Value::empty_list(),
+                Node::Null => Value::empty_list(),
                 other => error(
                     BindErrorKind::WrongType,
                     format!("expected a list, found {}", describe(other)),
@@ -367,7 +376,7 @@ impl Binder {
 
     fn bind_record(
         &self,
-        json: &Json,
+        json: &Node,
         record: &DefPath,
         path: &str,
         errors: &mut Vec<BindError>,
@@ -375,7 +384,7 @@ impl Binder {
         let Some(fields) = self.records.get(record) else {
             return Value::Absent;
         };
-        let Json::Object(object) = json else {
+        let Node::Object(object) = json else {
             errors.push(BindError {
                 path: path.to_string(),
                 kind: BindErrorKind::WrongType,
@@ -387,15 +396,12 @@ impl Binder {
             });
             return Value::Absent;
         };
+        report_duplicate_keys(object, path, errors);
         let mut values = Vec::with_capacity(fields.len());
         for (name, ty) in fields {
-            let field_path = if path.is_empty() {
-                name.clone()
-            } else {
-                format!("{path}.{name}")
-            };
-            let value = match object.get(name) {
-                None | Some(Json::Null) => match ty.base() {
+            let field_path = join_path(path, name);
+            let value = match json.get(name) {
+                None | Some(Node::Null) => match ty.base() {
                     Type::Optional(_) => Value::Absent,
                     Type::List(_) | Type::Set(_) => Value::empty_list(),
                     _ => {
@@ -411,17 +417,13 @@ impl Binder {
             };
             values.push(value);
         }
-        for key in object.keys() {
-            if !fields.iter().any(|(name, _)| name == key) {
+        for (key, _) in object {
+            if !fields.iter().any(|(name, _)| name.as_str() == key.as_ref()) {
                 let hint = closest(key, fields.iter().map(|(name, _)| name.as_str()))
                     .map(|candidate| format!("; did you mean `{candidate}`?"))
                     .unwrap_or_default();
                 errors.push(BindError {
-                    path: if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    },
+                    path: join_path(path, key),
                     kind: BindErrorKind::UnknownField,
                     message: format!("`{}` has no field `{key}`{hint}", record.name),
                 });
@@ -432,22 +434,24 @@ impl Binder {
 
     fn bind_money(
         &self,
-        json: &Json,
+        json: &Node,
         expected: Option<&str>,
         path: &str,
         errors: &mut Vec<BindError>,
     ) -> Value {
-        let mut error = |kind: BindErrorKind, message: String| reject(errors, path, kind, message);
         let (amount_text, currency) = match json {
-            Json::Object(object) => {
-                let amount = object.get("amount").and_then(number_text);
-                let currency = object
-                    .get("currency")
-                    .and_then(Json::as_str)
-                    .map(str::to_string);
-                for key in object.keys() {
-                    if key != "amount" && key != "currency" {
-                        return error(
+            Node::Object(object) => {
+                report_duplicate_keys(object, path, errors);
+                let amount = json.get("amount").and_then(number_text);
+                let currency = match json.get("currency") {
+                    Some(Node::Text(text)) => Some(text.to_string()),
+                    _ => None,
+                };
+                for (key, _) in object {
+                    if key.as_ref() != "amount" && key.as_ref() != "currency" {
+                        return reject(
+                            errors,
+                            path,
                             BindErrorKind::UnknownField,
                             format!("money has fields `amount` and `currency`, not `{key}`"),
                         );
@@ -456,14 +460,16 @@ impl Binder {
                 match amount {
                     Some(amount) => (amount, currency),
                     None => {
-                        return error(
+                        return reject(
+                            errors,
+                            path,
                             BindErrorKind::MissingField,
                             "money needs an `amount`".to_string(),
                         );
                     }
                 }
             }
-            Json::String(text) if text.contains(' ') => {
+            Node::Text(text) if text.contains(' ') => {
                 let mut parts = text.split_whitespace();
                 let amount = parts.next().unwrap_or_default().to_string();
                 (amount, parts.next().map(str::to_string))
@@ -471,7 +477,9 @@ impl Binder {
             other => match number_text(other) {
                 Some(amount) => (amount, None),
                 None => {
-                    return error(
+                    return reject(
+                        errors,
+                        path,
                         BindErrorKind::WrongType,
                         format!(
                             "expected money such as {{\"amount\": \"22.00\", \"currency\": \"EUR\"}}, found {}",
@@ -482,14 +490,18 @@ impl Binder {
             },
         };
         let Some(amount) = parse_decimal(&amount_text) else {
-            return error(
+            return reject(
+                errors,
+                path,
                 BindErrorKind::InvalidValue,
                 format!("\"{amount_text}\" is not an amount"),
             );
         };
         let currency = match (currency, expected) {
             (Some(found), Some(expected)) if found != expected => {
-                return error(
+                return reject(
+                    errors,
+                    path,
                     BindErrorKind::InvalidValue,
                     format!("expected an amount in {expected}, found one in {found}"),
                 );
@@ -497,16 +509,31 @@ impl Binder {
             (Some(found), _) => found,
             (None, Some(expected)) => expected.to_string(),
             (None, None) => {
-                return error(
+                return reject(
+                    errors,
+                    path,
                     BindErrorKind::MissingField,
                     "this amount has no currency; write {\"amount\": ..., \"currency\": \"EUR\"}"
                         .to_string(),
                 );
             }
         };
+        if amount.is_sign_negative() && !amount.is_zero() {
+            return reject(
+                errors,
+                path,
+                BindErrorKind::OutOfRange,
+                format!(
+                    "{} is a negative amount; amounts in a declaration are never below zero",
+                    shorten(&amount_text)
+                ),
+            );
+        }
         match self.currencies.get(&currency) {
             Some(index) => Value::Money(amount, *index),
-            None => error(
+            None => reject(
+                errors,
+                path,
                 BindErrorKind::UnknownCode,
                 format!("\"{currency}\" is not an ISO 4217 currency code"),
             ),
@@ -515,65 +542,75 @@ impl Binder {
 }
 
 fn bind_quantity(
-    json: &Json,
+    json: &Node,
     dimension: Dimension,
     path: &str,
     errors: &mut Vec<BindError>,
 ) -> Value {
-    let mut error = |kind: BindErrorKind, message: String| reject(errors, path, kind, message);
-    if let Some(text) = number_text(json) {
-        return match parse_decimal(&text) {
-            Some(amount) => Value::Quantity(amount),
-            None => error(
-                BindErrorKind::OutOfRange,
-                format!("{text} is too large a quantity for an exact decimal (at most 28 digits)"),
-            ),
-        };
-    }
+    let example = || format!("\"12.5 {}\"", dimension.base_unit());
     let (amount_text, unit) = match json {
-        Json::Object(object) => (
-            object
-                .get("value")
-                .and_then(number_text)
-                .unwrap_or_default(),
-            object
-                .get("unit")
-                .and_then(Json::as_str)
-                .map(str::to_string),
-        ),
-        Json::String(text) if text.contains(|c: char| c.is_ascii_alphabetic()) => {
-            let split = text
-                .find(|c: char| c.is_ascii_alphabetic())
-                .unwrap_or(text.len());
-            (
-                text[..split].trim().to_string(),
-                Some(text[split..].trim().to_string()),
-            )
-        }
-        other => match number_text(other) {
-            Some(amount) => (amount, None),
-            None => {
-                return error(
-                    BindErrorKind::WrongType,
+        Node::Object(object) => {
+            report_duplicate_keys(object, path, errors);
+            for (key, _) in object {
+                if key.as_ref() != "value" && key.as_ref() != "unit" {
+                    return reject(
+                        errors,
+                        path,
+                        BindErrorKind::UnknownField,
+                        format!("a quantity has fields `value` and `unit`, not `{key}`"),
+                    );
+                }
+            }
+            let Some(value) = json.get("value").and_then(number_text) else {
+                return reject(
+                    errors,
+                    path,
+                    BindErrorKind::MissingField,
                     format!(
-                        "expected a quantity such as \"12.5 {}\", found {}",
-                        dimension.base_unit(),
-                        describe(other)
+                        "a quantity needs a numeric `value`, such as {{\"value\": \"12.5\", \"unit\": \"{}\"}}",
+                        dimension.base_unit()
                     ),
+                );
+            };
+            let unit = match json.get("unit") {
+                Some(Node::Text(unit)) => Some(unit.to_string()),
+                _ => None,
+            };
+            (value, unit)
+        }
+        Node::Text(text) => match split_number_and_unit(text) {
+            Some((number, unit)) => (number.to_string(), unit.map(str::to_string)),
+            None => {
+                return reject(
+                    errors,
+                    path,
+                    BindErrorKind::InvalidValue,
+                    format!("{} is not a quantity such as {}", describe(json), example()),
                 );
             }
         },
+        Node::Number(text) => (text.to_string(), None),
+        other => {
+            return reject(
+                errors,
+                path,
+                BindErrorKind::WrongType,
+                format!(
+                    "expected a quantity such as {}, found {}",
+                    example(),
+                    describe(other)
+                ),
+            );
+        }
     };
     let Some(amount) = parse_decimal(&amount_text) else {
-        let shown = match json {
-            Json::String(text) => format!("\"{text}\""),
-            other => other.to_string(),
-        };
-        return error(
-            BindErrorKind::InvalidValue,
+        return reject(
+            errors,
+            path,
+            BindErrorKind::OutOfRange,
             format!(
-                "{shown} is not a quantity such as \"12.5 {}\"",
-                dimension.base_unit()
+                "{} is too large a quantity for an exact decimal (at most 28 significant digits)",
+                shorten(&amount_text)
             ),
         );
     };
@@ -582,23 +619,76 @@ fn bind_quantity(
         Some(unit) => match unit_kind(&unit) {
             Some(UnitKind::Quantity(found, factor)) if found == dimension => factor,
             _ => {
-                return error(
+                return reject(
+                    errors,
+                    path,
                     BindErrorKind::InvalidValue,
                     format!(
-                        "\"{unit}\" is not a unit of {}",
+                        "\"{}\" is not a unit of {}",
+                        shorten(&unit),
                         dimension.type_name().to_lowercase()
                     ),
                 );
             }
         },
     };
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return reject(
+            errors,
+            path,
+            BindErrorKind::OutOfRange,
+            format!(
+                "{} is negative; a {} is never below zero",
+                shorten(&amount_text),
+                dimension.type_name().to_lowercase()
+            ),
+        );
+    }
     match amount.checked_mul(factor) {
         Some(value) => Value::Quantity(value),
-        None => error(
+        None => reject(
+            errors,
+            path,
             BindErrorKind::OutOfRange,
-            format!("{amount_text} is too large"),
+            format!("{} is too large", shorten(&amount_text)),
         ),
     }
+}
+
+/// Splits `"12.5 kg"`, `"1e3kg"` or `"12.5"` into the number and the unit. The number is the
+/// longest prefix with the shape of one (sign, digits, fraction, exponent), so the exponent of
+/// `1e3 kg` stays with the number; whether it fits an exact decimal is decided after.
+fn split_number_and_unit(text: &str) -> Option<(&str, Option<&str>)> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    let digits_from = |mut at: usize| {
+        while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+        }
+        at
+    };
+    let mut end = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
+    let integer_end = digits_from(end);
+    let mut has_digits = integer_end > end;
+    end = integer_end;
+    if bytes.get(end) == Some(&b'.') {
+        let fraction_end = digits_from(end + 1);
+        has_digits |= fraction_end > end + 1;
+        end = fraction_end;
+    }
+    if !has_digits {
+        return None;
+    }
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        let exponent_end = digits_from(end + 1 + sign);
+        if exponent_end > end + 1 + sign {
+            end = exponent_end;
+        }
+    }
+    let number = text.get(..end)?;
+    let unit = text.get(end..)?.trim();
+    Some((number, (!unit.is_empty()).then_some(unit)))
 }
 
 /// Records a problem at `path`; the value there is then absent.
@@ -611,13 +701,37 @@ fn reject(errors: &mut Vec<BindError>, path: &str, kind: BindErrorKind, message:
     Value::Absent
 }
 
-/// The text of a JSON number, or of a string that holds one (customs data often quotes
-/// decimals to keep them exact).
-fn number_text(json: &Json) -> Option<String> {
+/// Reports every key that appears more than once in an object: which value would count is a
+/// guess no auditor should have to make.
+pub fn report_duplicate_keys(object: &[(Box<str>, Node)], path: &str, errors: &mut Vec<BindError>) {
+    for (position, (key, _)) in object.iter().enumerate() {
+        let earlier = object.get(..position).unwrap_or_default();
+        if earlier.iter().any(|(seen, _)| seen == key) {
+            errors.push(BindError {
+                path: join_path(path, key),
+                kind: BindErrorKind::DuplicateField,
+                message: format!("`{key}` is given more than once; give each field once"),
+            });
+        }
+    }
+}
+
+/// `base.name`, or `name` at the top of a record.
+pub fn join_path(base: &str, name: &str) -> String {
+    if base.is_empty() {
+        name.to_string()
+    } else {
+        format!("{base}.{name}")
+    }
+}
+
+/// The text of a number, or of a string that holds one (customs data often quotes decimals to
+/// keep them exact).
+fn number_text(json: &Node) -> Option<String> {
     match json {
-        Json::Number(number) => Some(number.to_string()),
-        Json::String(text)
-            if !text.is_empty()
+        Node::Number(number) => Some(number.to_string()),
+        Node::Text(text)
+            if !text.trim().is_empty()
                 && text
                     .trim()
                     .chars()
@@ -630,24 +744,34 @@ fn number_text(json: &Json) -> Option<String> {
 }
 
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    // A number longer than any exact decimal is refused before it is parsed.
+    if text.len() > 64 {
+        return None;
+    }
     Decimal::from_str_exact(text)
         .ok()
         .or_else(|| Decimal::from_scientific(text).ok())
 }
 
-fn describe(json: &Json) -> String {
+/// Data shown in a message: long values are cut, so that a million-digit number is not
+/// echoed back in full.
+pub fn shorten(text: &str) -> String {
+    const SHOWN: usize = 40;
+    if text.chars().count() > SHOWN {
+        let kept: String = text.chars().take(SHOWN).collect();
+        format!("{kept}… ({} characters)", text.chars().count())
+    } else {
+        text.to_string()
+    }
+}
+
+fn describe(json: &Node) -> String {
     match json {
-        Json::Null => "null".to_string(),
-        Json::Bool(value) => value.to_string(),
-        Json::Number(number) => number.to_string(),
-        Json::String(text) => {
-            let shown: String = text.chars().take(40).collect();
-            format!(
-                "\"{shown}{}\"",
-                if text.chars().count() > 40 { "…" } else { "" }
-            )
-        }
-        Json::Array(_) => "a list".to_string(),
-        Json::Object(_) => "an object".to_string(),
+        Node::Null => "null".to_string(),
+        Node::Bool(value) => value.to_string(),
+        Node::Number(number) => shorten(number),
+        Node::Text(text) => format!("\"{}\"", shorten(text)),
+        Node::List(_) => "a list".to_string(),
+        Node::Object(_) => "an object".to_string(),
     }
 }

@@ -3,21 +3,20 @@
 
 use std::sync::Arc;
 
-use clearance_compiler::diagnostics::{FileDiagnostic, Severity};
-use clearance_compiler::ir::{
-    Body, Citation, LocalId, Node, NodeId, Program, RuleIr, RulesetIr, Step, Template,
-    TemplatePiece,
-};
+use clearance_compiler::diagnostics::FileDiagnostic;
+use clearance_compiler::ir::{Citation, Program, RulesetIr};
 use clearance_compiler::project::Project;
 use clearance_compiler::syntax::ast::Lang;
+use clearance_compiler::types::Type;
 use jiff::civil::Date;
 use rayon::prelude::*;
-use serde_json::Value as Json;
 
 use crate::bind::{BindError, BindErrorKind, Binder};
-use crate::findings::{Finding, Observation, Provenance, RecordResult, RuleCounts, Texts, Verdict};
-use crate::interp::{EvalError, Evaluator, Machine, NoObserver, Observer, Slot, frame};
-use crate::value::{Value, display};
+use crate::data::{Node, parse_json};
+use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, Texts, Verdict};
+use crate::interp::{EvalError, Evaluator, Machine, NoObserver, frame};
+use crate::rule_run::RuleRun;
+use crate::value::Value;
 
 /// Record keys that are not inputs: the record's identifier and its own as-of date.
 pub const RESERVED_KEYS: &[&str] = &["id", "as_of"];
@@ -25,19 +24,22 @@ pub const RESERVED_KEYS: &[&str] = &["id", "as_of"];
 /// A checked rule set, ready to evaluate records. It is immutable, `Send` and `Sync`: share
 /// one behind an `Arc` between every thread of a validation server.
 pub struct RuleSet {
-    machine: Machine,
+    pub(crate) machine: Machine,
     binder: Binder,
     /// The parts of each rule's findings that never change, by rule set and rule position.
     metadata: Vec<Vec<RuleMeta>>,
+    /// Whether a record may choose the date its rules are taken from (its `as_of` key). The
+    /// operator decides, not the record: off unless the embedding program turns it on.
+    allow_record_as_of: bool,
 }
 
 /// What every finding of one rule shares.
 #[derive(Clone, Debug)]
-struct RuleMeta {
-    title: Arc<Texts>,
-    requirements: Arc<[String]>,
-    citations: Arc<[Citation]>,
-    assertion: Arc<str>,
+pub(crate) struct RuleMeta {
+    pub(crate) title: Arc<Texts>,
+    pub(crate) requirements: Arc<[String]>,
+    pub(crate) citations: Arc<[Citation]>,
+    pub(crate) assertion: Arc<str>,
 }
 
 /// Compiling failed; the diagnostics say why.
@@ -135,7 +137,16 @@ impl RuleSet {
             machine: Machine::new(program),
             binder,
             metadata,
+            allow_record_as_of: false,
         }
+    }
+
+    /// Lets each record choose, with its own `as_of` key, the date whose rules it is checked
+    /// against (for replaying past decisions). Off by default: a record that sets `as_of` is
+    /// otherwise invalid, with a finding that says why.
+    pub fn allow_record_as_of(mut self, allow: bool) -> RuleSet {
+        self.allow_record_as_of = allow;
+        self
     }
 
     pub fn program(&self) -> &Program {
@@ -146,7 +157,7 @@ impl RuleSet {
         &self.machine
     }
 
-    fn provenance(&self, ruleset: Option<&RulesetIr>, as_of: Date) -> Arc<Provenance> {
+    pub(crate) fn provenance(&self, ruleset: Option<&RulesetIr>, as_of: Date) -> Arc<Provenance> {
         Arc::new(Provenance {
             ruleset: ruleset.map(|r| r.name.clone()).unwrap_or_default(),
             version: ruleset.map(|r| r.version.clone()).unwrap_or_default(),
@@ -157,47 +168,46 @@ impl RuleSet {
 
     /// Evaluates one record given as JSON text. Malformed JSON is a finding, not an error.
     pub fn evaluate_text(&self, text: &str, position: usize, as_of: Date) -> RecordResult {
-        match serde_json::from_str::<Json>(text) {
-            Ok(json) => self.evaluate(&json, position, as_of),
-            Err(error) => self.invalid(
-                position,
-                None,
-                as_of,
-                vec![BindError {
-                    path: String::new(),
-                    kind: BindErrorKind::Malformed,
-                    message: format!("the record is not valid JSON: {error}"),
-                }],
-            ),
+        self.evaluate_bytes(text.as_bytes(), position, as_of)
+    }
+
+    /// Evaluates one record given as bytes that should be JSON: invalid UTF-8 and malformed
+    /// JSON are findings with their line and column, not errors.
+    pub fn evaluate_bytes(&self, bytes: &[u8], position: usize, as_of: Date) -> RecordResult {
+        match parse_json(bytes) {
+            Ok(node) => self.evaluate(&node, position, as_of),
+            Err(error) => self.unreadable(position, as_of, error.to_string()),
         }
     }
 
     /// Evaluates a batch on every core, keeping the input order. `first_position` is the
     /// position of the first record in the whole input, for reports.
-    pub fn evaluate_batch(
+    pub fn evaluate_batch<T: AsRef<[u8]> + Sync>(
         &self,
-        records: &[String],
+        records: &[T],
         first_position: usize,
         as_of: Date,
     ) -> Vec<RecordResult> {
         records
             .par_iter()
             .enumerate()
-            .map(|(offset, text)| self.evaluate_text(text, first_position + offset, as_of))
+            .map(|(offset, bytes)| {
+                self.evaluate_bytes(bytes.as_ref(), first_position + offset, as_of)
+            })
             .collect()
     }
 
     /// Evaluates parsed records on every core, keeping the input order.
     pub fn evaluate_values(
         &self,
-        records: &[Json],
+        records: &[Node],
         first_position: usize,
         as_of: Date,
     ) -> Vec<RecordResult> {
         records
             .par_iter()
             .enumerate()
-            .map(|(offset, json)| self.evaluate(json, first_position + offset, as_of))
+            .map(|(offset, node)| self.evaluate(node, first_position + offset, as_of))
             .collect()
     }
 
@@ -215,6 +225,37 @@ impl RuleSet {
         )
     }
 
+    /// A result for a message that is not a declaration (a notification, a report): no rule
+    /// concerns it, and it is neither passed nor failed. `what` says what it is.
+    pub fn not_a_declaration(&self, position: usize, as_of: Date, what: &str) -> RecordResult {
+        let mut result = self.result(position, None, as_of);
+        result.verdict = Verdict::NotADeclaration;
+        result.findings.push(Finding::information(
+            "not-a-declaration",
+            Texts {
+                en: format!("this message is not a declaration: {what}; no rule applies to it"),
+                fr: format!(
+                    "ce message n'est pas une déclaration ({what}) : aucune règle ne s'y applique"
+                ),
+            },
+            self.provenance(None, as_of),
+        ));
+        result
+    }
+
+    fn result(&self, position: usize, id: Option<String>, as_of: Date) -> RecordResult {
+        RecordResult {
+            record: position,
+            source: None,
+            line: None,
+            id,
+            verdict: Verdict::Pass,
+            as_of: as_of.to_string(),
+            rules: RuleCounts::default(),
+            findings: Vec::new(),
+        }
+    }
+
     fn invalid(
         &self,
         position: usize,
@@ -223,26 +264,58 @@ impl RuleSet {
         errors: Vec<BindError>,
     ) -> RecordResult {
         let provenance = self.provenance(None, as_of);
-        RecordResult {
-            record: position,
-            source: None,
-            line: None,
-            id,
-            verdict: Verdict::Invalid,
-            as_of: as_of.to_string(),
-            rules: RuleCounts::default(),
-            findings: errors
-                .iter()
-                .map(|error| Finding::technical(error, provenance.clone()))
-                .collect(),
+        let mut result = self.result(position, id, as_of);
+        result.verdict = Verdict::Invalid;
+        result.findings = errors
+            .iter()
+            .map(|error| Finding::technical(error, provenance.clone()))
+            .collect();
+        result
+    }
+
+    /// The date whose rules a record is checked against, and any problem with its `as_of`.
+    fn record_as_of(&self, record: &Node, as_of: Date, errors: &mut Vec<BindError>) -> Date {
+        let Some(value) = record.get("as_of") else {
+            return as_of;
+        };
+        if !self.allow_record_as_of {
+            errors.push(BindError {
+                path: "as_of".to_string(),
+                kind: BindErrorKind::InvalidValue,
+                message: format!(
+                    "the record asks to be checked with the rules of its own date, which this run does not allow; it is checked as of {as_of} (the operator allows it with `--allow-record-as-of`)"
+                ),
+            });
+            return as_of;
+        }
+        match value {
+            Node::Text(text) => match clearance_compiler::time::parse_date(text) {
+                Ok(date) => date,
+                Err(message) => {
+                    errors.push(BindError {
+                        path: "as_of".to_string(),
+                        kind: BindErrorKind::InvalidValue,
+                        message,
+                    });
+                    as_of
+                }
+            },
+            _ => {
+                errors.push(BindError {
+                    path: "as_of".to_string(),
+                    kind: BindErrorKind::WrongType,
+                    message: "`as_of` is a date such as \"2026-03-10\"".to_string(),
+                });
+                as_of
+            }
         }
     }
 
     /// Evaluates one record: binds it to the inputs of every rule set, then runs the rules in
-    /// force at `as_of` (or at the record's own `as_of`).
-    pub fn evaluate(&self, json: &Json, position: usize, as_of: Date) -> RecordResult {
+    /// force at `as_of` (or at the record's own `as_of`, where the operator allows it).
+    pub fn evaluate(&self, record: &Node, position: usize, as_of: Date) -> RecordResult {
         let program = &self.machine.program;
-        let Json::Object(object) = json else {
+        let Node::Object(object) = record else {
             return self.invalid(
                 position,
                 None,
@@ -255,45 +328,21 @@ impl RuleSet {
                 }],
             );
         };
-        let id = object.get("id").and_then(|id| match id {
-            Json::String(text) => Some(text.clone()),
-            Json::Number(number) => Some(number.to_string()),
+        let id = match record.get("id") {
+            Some(Node::Text(text) | Node::Number(text)) => Some(crate::bind::shorten(text)),
             _ => None,
-        });
-        let mut errors = Vec::new();
-        let as_of = match object.get("as_of") {
-            None => as_of,
-            Some(Json::String(text)) => match clearance_compiler::time::parse_date(text) {
-                Ok(date) => date,
-                Err(message) => {
-                    errors.push(BindError {
-                        path: "as_of".to_string(),
-                        kind: BindErrorKind::InvalidValue,
-                        message,
-                    });
-                    as_of
-                }
-            },
-            Some(_) => {
-                errors.push(BindError {
-                    path: "as_of".to_string(),
-                    kind: BindErrorKind::WrongType,
-                    message: "`as_of` is a date such as \"2026-03-10\"".to_string(),
-                });
-                as_of
-            }
         };
+        let mut errors = Vec::new();
+        crate::bind::report_duplicate_keys(object, "", &mut errors);
+        let as_of = self.record_as_of(record, as_of, &mut errors);
         // A record provides some inputs; the rule sets whose required inputs are all among
         // them run, the others do not concern this record.
         let mut inputs = Vec::with_capacity(program.inputs.len());
         let mut provided = Vec::with_capacity(program.inputs.len());
         for input in &program.inputs {
-            let is_list = matches!(
-                input.ty.base(),
-                clearance_compiler::types::Type::List(_) | clearance_compiler::types::Type::Set(_)
-            );
-            let value = match object.get(&input.name) {
-                None | Some(Json::Null) => {
+            let is_list = matches!(input.ty.base(), Type::List(_) | Type::Set(_));
+            let value = match record.get(&input.name) {
+                None | Some(Node::Null) => {
                     provided.push(is_list || input.ty.is_optional());
                     if is_list {
                         Value::empty_list()
@@ -335,9 +384,12 @@ impl RuleSet {
                 ),
             });
         }
-        for key in object.keys() {
-            if !RESERVED_KEYS.contains(&key.as_str())
-                && !program.inputs.iter().any(|input| &input.name == key)
+        for (key, _) in object {
+            if !RESERVED_KEYS.contains(&key.as_ref())
+                && !program
+                    .inputs
+                    .iter()
+                    .any(|input| input.name == key.as_ref())
             {
                 let names = program
                     .inputs
@@ -348,7 +400,7 @@ impl RuleSet {
                     .map(|candidate| format!("; did you mean `{candidate}`?"))
                     .unwrap_or_default();
                 errors.push(BindError {
-                    path: key.clone(),
+                    path: key.to_string(),
                     kind: BindErrorKind::UnknownField,
                     message: format!("`{key}` is not an input of the loaded rule sets{hint}"),
                 });
@@ -359,7 +411,7 @@ impl RuleSet {
         }
         let mut counts = RuleCounts::default();
         let mut findings = Vec::new();
-        for (index, ruleset) in concerned {
+        for (index, ruleset) in &concerned {
             if !ruleset.validity.contains(as_of) {
                 continue;
             }
@@ -373,7 +425,7 @@ impl RuleSet {
                         .unwrap_or(Value::Absent)
                 })
                 .collect();
-            for report in self.evaluate_ruleset(index, &ruleset_inputs, as_of) {
+            for report in self.evaluate_ruleset(*index, &ruleset_inputs, as_of) {
                 match report.status {
                     RuleStatus::NotInForce => continue,
                     RuleStatus::Passed => counts.passed += 1,
@@ -385,19 +437,35 @@ impl RuleSet {
                 findings.extend(report.findings);
             }
         }
-        RecordResult {
-            record: position,
-            source: None,
-            line: None,
-            id,
-            verdict: RecordResult::verdict_of(&findings),
-            as_of: as_of.to_string(),
-            rules: counts,
-            findings,
+        let mut result = self.result(position, id, as_of);
+        result.rules = counts;
+        if counts.evaluated == 0 {
+            // No rule was in force for this record: it was not checked, so it did not pass.
+            let periods = concerned
+                .iter()
+                .map(|(_, ruleset)| format!("`{}` {}", ruleset.name, ruleset.validity))
+                .collect::<Vec<_>>()
+                .join(", ");
+            result.verdict = Verdict::NotEvaluated;
+            result.findings.push(Finding::information(
+                "not-evaluated",
+                Texts {
+                    en: format!(
+                        "no rule of the rule sets for this record is in force on {as_of} ({periods}), so the record was not checked"
+                    ),
+                    fr: format!(
+                        "aucune règle des jeux de règles de cet enregistrement n'est en vigueur le {as_of} ({periods}) : l'enregistrement n'a pas été contrôlé"
+                    ),
+                },
+                self.provenance(None, as_of),
+            ));
+            return result;
         }
+        result.verdict = RecordResult::verdict_of(&findings);
+        result.findings = findings;
+        result
     }
 
-    /// Runs every rule of one rule set on its inputs (in the rule set's input order).
     /// Runs every rule of the rule set at `index` in the program on its inputs (in the rule
     /// set's input order).
     pub fn evaluate_ruleset(&self, index: usize, inputs: &[Value], as_of: Date) -> Vec<RuleReport> {
@@ -438,7 +506,7 @@ impl RuleSet {
     }
 
     /// Binds one input of the loaded rule sets from JSON, as a record would provide it.
-    pub fn bind_input(&self, name: &str, json: &Json) -> Result<Value, Vec<BindError>> {
+    pub fn bind_input(&self, name: &str, json: &Node) -> Result<Value, Vec<BindError>> {
         let Some(input) = self
             .machine
             .program
@@ -476,346 +544,6 @@ impl RuleSet {
                 "the example's `given` did not build the rule set's inputs",
             )),
         }
-    }
-}
-
-/// The evaluation of one rule on one record.
-struct RuleRun<'a> {
-    rule_set: &'a RuleSet,
-    ruleset: &'a RulesetIr,
-    rule: &'a RuleIr,
-    meta: &'a RuleMeta,
-    as_of: Date,
-    /// Shared by the rules of one rule set on one record, made at the first finding.
-    provenance: &'a std::cell::OnceCell<Arc<Provenance>>,
-    reached: usize,
-    failures: usize,
-    findings: Vec<Finding>,
-    error: Option<EvalError>,
-}
-
-impl<'a> RuleRun<'a> {
-    fn provenance(&self) -> Arc<Provenance> {
-        Arc::clone(
-            self.provenance
-                .get_or_init(|| self.rule_set.provenance(Some(self.ruleset), self.as_of)),
-        )
-    }
-
-    fn run(mut self, inputs: &[Value]) -> RuleReport {
-        // Inputs are borrowed for the whole evaluation: loops over them bind by reference.
-        let mut frame = frame(self.rule.body.locals.len().max(inputs.len()));
-        for (slot, input) in frame.iter_mut().zip(inputs) {
-            *slot = Slot::Borrowed(input);
-        }
-        let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver);
-        if let Err(error) = self.steps(&mut evaluator, 0, &mut frame) {
-            self.error = Some(error);
-        }
-        let status = if let Some(error) = &self.error {
-            self.findings.push(self.error_finding(error));
-            RuleStatus::Error
-        } else if self.failures > 0 {
-            RuleStatus::Failed(self.failures)
-        } else if self.reached > 0 {
-            RuleStatus::Passed
-        } else {
-            RuleStatus::NotApplicable
-        };
-        RuleReport {
-            rule: self.rule.id.clone(),
-            status,
-            findings: self.findings,
-        }
-    }
-
-    fn steps<'i>(
-        &mut self,
-        evaluator: &mut Evaluator<'_, NoObserver>,
-        position: usize,
-        frame: &mut [Slot<'i>],
-    ) -> Result<(), EvalError> {
-        let body = &self.rule.body;
-        let Some(step) = self.rule.steps.get(position) else {
-            return self.assert(evaluator, frame);
-        };
-        match step {
-            Step::ForEvery {
-                var,
-                index,
-                collection,
-            } => {
-                let elements = evaluator.elements(body, *collection, frame)?;
-                for item_position in 0..elements.len() {
-                    frame[*var as usize] = elements.slot(item_position);
-                    frame[*index as usize] =
-                        Slot::Owned(Value::Int(i64::try_from(item_position).unwrap_or(i64::MAX)));
-                    self.steps(evaluator, position + 1, frame)?;
-                }
-                Ok(())
-            }
-            Step::Let { local, value } => {
-                frame[*local as usize] = Slot::Owned(evaluator.eval(body, *value, frame)?);
-                self.steps(evaluator, position + 1, frame)
-            }
-            Step::When(condition) => {
-                if evaluator.eval_bool(body, *condition, frame)? {
-                    self.steps(evaluator, position + 1, frame)
-                } else {
-                    Ok(())
-                }
-            }
-        }
-    }
-
-    /// Decides the assertion at one binding, exceptions first.
-    fn assert(
-        &mut self,
-        evaluator: &mut Evaluator<'_, NoObserver>,
-        frame: &mut [Slot<'_>],
-    ) -> Result<(), EvalError> {
-        let body = &self.rule.body;
-        self.reached += 1;
-        let mut applicable = Vec::new();
-        for exception in &self.rule.exceptions {
-            if evaluator.eval_bool(body, exception.condition, frame)? {
-                applicable.push(exception);
-            }
-        }
-        let assertion = match applicable.as_slice() {
-            [] => self.rule.require,
-            [exception] => match exception.requirement {
-                None => return Ok(()),
-                Some(requirement) => Some(requirement),
-            },
-            [first, second, ..] => {
-                return Err(EvalError::new(format!(
-                    "two exceptions apply at once, so the rule is ambiguous for this record: `{}` and `{}`",
-                    first.description, second.description
-                )));
-            }
-        };
-        let Some(assertion) = assertion else {
-            return Ok(());
-        };
-        if evaluator.eval_bool(body, assertion, frame)? {
-            return Ok(());
-        }
-        self.failures += 1;
-        let finding = self.failure_finding(assertion, frame);
-        self.findings.push(finding);
-        Ok(())
-    }
-
-    fn texts(&self, templates: &[Template], frame: &mut [Slot<'_>]) -> Option<Texts> {
-        if templates.is_empty() {
-            return None;
-        }
-        let render = |lang: Lang, frame: &mut [Slot<'_>]| -> Option<String> {
-            let template = templates.iter().find(|template| template.lang == lang)?;
-            let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver);
-            let mut out = String::new();
-            for piece in &template.pieces {
-                match piece {
-                    TemplatePiece::Text(text) => out.push_str(text),
-                    TemplatePiece::Value(node) => {
-                        match evaluator.eval(&self.rule.body, *node, frame) {
-                            Ok(value) => out.push_str(&display(
-                                &value,
-                                self.rule.body.ty(*node),
-                                &self.rule_set.machine.program,
-                            )),
-                            Err(error) => out.push_str(&format!("(?: {})", error.message)),
-                        }
-                    }
-                }
-            }
-            Some(out)
-        };
-        let en = render(Lang::En, frame);
-        let fr = render(Lang::Fr, frame);
-        Some(Texts {
-            en: en.clone().or_else(|| fr.clone()).unwrap_or_default(),
-            fr: fr.or(en).unwrap_or_default(),
-        })
-    }
-
-    fn failure_finding(&self, assertion: NodeId, frame: &mut [Slot<'_>]) -> Finding {
-        let program = &self.rule_set.machine.program;
-        let mut tracer = Tracer::new(self.rule, self.ruleset, frame, program);
-        let loop_paths = tracer.loop_paths.clone();
-        let mut evaluator = Evaluator::new(&self.rule_set.machine, tracer);
-        let mut trace_frame = frame.to_vec();
-        let _ = evaluator.eval(&self.rule.body, assertion, &mut trace_frame);
-        tracer = evaluator.observer;
-        let mut paths = loop_paths;
-        for observation in &tracer.observations {
-            if let Some(path) = &observation.path
-                && !paths.contains(path)
-            {
-                paths.push(path.clone());
-            }
-        }
-        let message = self
-            .texts(&self.rule.message, frame)
-            .unwrap_or_else(|| Texts {
-                en: self.rule.title.best(Lang::En).to_string(),
-                fr: self.rule.title.best(Lang::Fr).to_string(),
-            });
-        Finding {
-            rule: self.rule.id.clone(),
-            title: Arc::clone(&self.meta.title),
-            severity: self.rule.severity,
-            category: self.rule.category.as_str(),
-            requirements: Arc::clone(&self.meta.requirements),
-            message,
-            fix: self.texts(&self.rule.fix, frame),
-            paths,
-            values: tracer.observations,
-            assertion: Some(Arc::clone(&self.meta.assertion)),
-            citations: Arc::clone(&self.meta.citations),
-            provenance: self.provenance(),
-        }
-    }
-
-    fn error_finding(&self, error: &EvalError) -> Finding {
-        Finding {
-            rule: self.rule.id.clone(),
-            title: Arc::clone(&self.meta.title),
-            severity: Severity::Error,
-            category: "technical-validation",
-            requirements: Arc::clone(&self.meta.requirements),
-            message: Texts {
-                en: format!("the rule could not be evaluated: {}", error.message),
-                fr: format!("la règle n'a pas pu être évaluée : {}", error.message),
-            },
-            fix: None,
-            paths: Vec::new(),
-            values: Vec::new(),
-            assertion: None,
-            citations: Arc::clone(&self.meta.citations),
-            provenance: self.provenance(),
-        }
-    }
-}
-
-/// Records what a failed assertion read, with the JSON path of each value.
-struct Tracer<'a> {
-    paths: Vec<Option<String>>,
-    /// The elements the rule's `for every` steps stand for at this failure.
-    loop_paths: Vec<String>,
-    observations: Vec<Observation>,
-    program: &'a Program,
-}
-
-const MAX_OBSERVATIONS: usize = 12;
-
-impl<'a> Tracer<'a> {
-    fn new(
-        rule: &RuleIr,
-        ruleset: &RulesetIr,
-        frame: &[Slot<'_>],
-        program: &'a Program,
-    ) -> Tracer<'a> {
-        let mut paths = vec![None; rule.body.locals.len()];
-        let mut loop_paths = Vec::new();
-        for (slot, input) in ruleset.inputs.iter().enumerate() {
-            if let (Some(path), Some(input)) =
-                (paths.get_mut(slot), program.inputs.get(*input as usize))
-            {
-                *path = Some(input.name.clone());
-            }
-        }
-        for step in &rule.steps {
-            if let Step::ForEvery {
-                var,
-                index,
-                collection,
-            } = step
-            {
-                let base = path_of(&rule.body, *collection, &paths);
-                let position = match frame.get(*index as usize).map(Slot::get) {
-                    Some(Value::Int(position)) => Some(*position),
-                    _ => None,
-                };
-                if let (Some(base), Some(position), Some(slot)) =
-                    (base, position, paths.get_mut(*var as usize))
-                {
-                    let path = format!("{base}[{position}]");
-                    loop_paths.push(path.clone());
-                    *slot = Some(path);
-                }
-            }
-        }
-        Tracer {
-            paths,
-            loop_paths,
-            observations: Vec::new(),
-            program,
-        }
-    }
-}
-
-fn path_of(body: &Body, node: NodeId, paths: &[Option<String>]) -> Option<String> {
-    match body.node(node)? {
-        Node::Local(local) => paths.get(*local as usize).cloned().flatten(),
-        Node::Field { base, name, .. } => {
-            path_of(body, *base, paths).map(|base| format!("{base}.{name}"))
-        }
-        _ => None,
-    }
-}
-
-fn label_of(body: &Body, node: NodeId) -> Option<String> {
-    match body.node(node)? {
-        Node::Local(local) => body
-            .locals
-            .get(*local as usize)
-            .map(|name| name.to_string()),
-        Node::Field { base, name, .. } => {
-            label_of(body, *base).map(|base| format!("{base}.{name}"))
-        }
-        _ => None,
-    }
-}
-
-impl Observer for Tracer<'_> {
-    const ACTIVE: bool = true;
-
-    fn element(&mut self, body: &Body, var: LocalId, collection: NodeId, index: usize) {
-        let path = path_of(body, collection, &self.paths).map(|base| format!("{base}[{index}]"));
-        if let Some(slot) = self.paths.get_mut(var as usize) {
-            *slot = path;
-        }
-    }
-
-    fn read(&mut self, body: &Body, node: NodeId, value: &Value) {
-        if self.observations.len() >= MAX_OBSERVATIONS || matches!(value, Value::Record(_)) {
-            return;
-        }
-        let is_local = matches!(body.node(node), Some(Node::Local(_)));
-        if matches!(value, Value::List(_)) && !is_local {
-            return;
-        }
-        let Some(expression) = label_of(body, node) else {
-            return;
-        };
-        if expression.contains('#') {
-            return;
-        }
-        let path = path_of(body, node, &self.paths);
-        if self
-            .observations
-            .iter()
-            .any(|seen| seen.expression == expression && seen.path == path)
-        {
-            return;
-        }
-        self.observations.push(Observation {
-            expression,
-            path,
-            value: display(value, body.ty(node), self.program),
-        });
     }
 }
 

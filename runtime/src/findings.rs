@@ -69,6 +69,7 @@ impl Finding {
             BindErrorKind::WrongType => "type de donnée incorrect",
             BindErrorKind::MissingField => "champ obligatoire absent",
             BindErrorKind::UnknownField => "champ inconnu",
+            BindErrorKind::DuplicateField => "champ répété",
             BindErrorKind::UnknownCode => "code inconnu",
             BindErrorKind::OutOfRange => "valeur hors limites",
             BindErrorKind::InvalidValue => "valeur invalide",
@@ -105,8 +106,29 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// A finding that informs and decides nothing: why a record was not checked, or what a
+    /// message that is not a declaration is.
+    pub fn information(rule: &str, message: Texts, provenance: Arc<Provenance>) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            title: Arc::new(message.clone()),
+            severity: Severity::Info,
+            category: "information",
+            requirements: Arc::from(Vec::new()),
+            message,
+            fix: None,
+            paths: Vec::new(),
+            values: Vec::new(),
+            assertion: None,
+            citations: Arc::from(Vec::new()),
+            provenance,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Every rule in force passed or did not apply.
     Pass,
@@ -116,6 +138,33 @@ pub enum Verdict {
     Fail,
     /// The record did not bind to the schema: no rule was evaluated.
     Invalid,
+    /// No rule was in force for the record (its date is outside every rule set's period):
+    /// it was not checked, so it did not pass.
+    NotEvaluated,
+    /// The message is not a declaration (a notification, a report): no rule concerns it.
+    NotADeclaration,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+            Verdict::Invalid => "invalid",
+            Verdict::NotEvaluated => "not_evaluated",
+            Verdict::NotADeclaration => "not_a_declaration",
+        }
+    }
+
+    /// Whether a run with this verdict among its results exits with status 1: a record that
+    /// failed, did not bind, or was not checked at all.
+    pub fn needs_attention(self) -> bool {
+        matches!(
+            self,
+            Verdict::Fail | Verdict::Invalid | Verdict::NotEvaluated
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -147,15 +196,13 @@ pub struct RecordResult {
 
 impl RecordResult {
     pub fn verdict_of(findings: &[Finding]) -> Verdict {
-        if findings
-            .iter()
-            .any(|finding| finding.severity == Severity::Error)
-        {
+        let has = |severity: Severity| findings.iter().any(|finding| finding.severity == severity);
+        if has(Severity::Error) {
             Verdict::Fail
-        } else if findings.is_empty() {
-            Verdict::Pass
-        } else {
+        } else if has(Severity::Warning) {
             Verdict::Warn
+        } else {
+            Verdict::Pass
         }
     }
 }
@@ -169,12 +216,22 @@ pub struct Summary {
     pub warn: usize,
     pub fail: usize,
     pub invalid: usize,
+    pub not_evaluated: usize,
+    pub not_a_declaration: usize,
+    /// Input files that were passed over (a directory's files of other kinds).
+    pub skipped_files: usize,
     pub findings: usize,
     pub rules_hash: String,
     pub as_of: String,
 }
 
 impl Summary {
+    /// Whether a result of the run needs attention: one failed, was invalid, or was not
+    /// evaluated. Such a run exits with status 1.
+    pub fn needs_attention(&self) -> bool {
+        self.fail + self.invalid + self.not_evaluated > 0
+    }
+
     pub fn add(&mut self, result: &RecordResult) {
         self.results_out += 1;
         self.findings += result.findings.len();
@@ -183,6 +240,8 @@ impl Summary {
             Verdict::Warn => self.warn += 1,
             Verdict::Fail => self.fail += 1,
             Verdict::Invalid => self.invalid += 1,
+            Verdict::NotEvaluated => self.not_evaluated += 1,
+            Verdict::NotADeclaration => self.not_a_declaration += 1,
         }
     }
 }

@@ -5,9 +5,12 @@
 
 pub mod bind;
 pub mod calendar;
+pub mod data;
 pub mod engine;
 pub mod findings;
+pub mod input;
 pub mod interp;
+mod rule_run;
 pub mod testing;
 pub mod value;
 

@@ -2,7 +2,7 @@
 //! `cargo run --release -p clearance-benches --bin profile -- 20 [rules.clr]`.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use clearance_benches::{STAR_RULES, declarations, to_json};
+use clearance_benches::{STAR_RULES, declarations, to_node};
 use clearance_runtime::RuleSet;
 use jiff::civil::Date;
 
@@ -23,7 +23,7 @@ fn main() {
         .map(|declaration| {
             vec![
                 rule_set
-                    .bind_input("declaration", &to_json(declaration))
+                    .bind_input("declaration", &to_node(declaration))
                     .unwrap(),
             ]
         })

@@ -1,0 +1,356 @@
+//! One rule on one record: the `for every`, `let` and `when` steps, exceptions decided in
+//! Catala's sense, and the findings a failure gives, with the values that explain it.
+
+use std::sync::Arc;
+
+use clearance_compiler::diagnostics::Severity;
+use clearance_compiler::ir::{
+    Body, LocalId, Node, NodeId, Program, RuleIr, RulesetIr, Step, Template, TemplatePiece,
+};
+use clearance_compiler::syntax::ast::Lang;
+use jiff::civil::Date;
+
+use crate::engine::{RuleMeta, RuleReport, RuleSet, RuleStatus};
+use crate::findings::{Finding, Observation, Provenance, Texts};
+use crate::interp::{EvalError, Evaluator, NoObserver, Observer, Slot, frame};
+use crate::value::{Value, display};
+
+/// The evaluation of one rule on one record.
+pub(crate) struct RuleRun<'a> {
+    pub(crate) rule_set: &'a RuleSet,
+    pub(crate) ruleset: &'a RulesetIr,
+    pub(crate) rule: &'a RuleIr,
+    pub(crate) meta: &'a RuleMeta,
+    pub(crate) as_of: Date,
+    /// Shared by the rules of one rule set on one record, made at the first finding.
+    pub(crate) provenance: &'a std::cell::OnceCell<Arc<Provenance>>,
+    pub(crate) reached: usize,
+    pub(crate) failures: usize,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) error: Option<EvalError>,
+}
+
+impl<'a> RuleRun<'a> {
+    fn provenance(&self) -> Arc<Provenance> {
+        Arc::clone(
+            self.provenance
+                .get_or_init(|| self.rule_set.provenance(Some(self.ruleset), self.as_of)),
+        )
+    }
+
+    pub(crate) fn run(mut self, inputs: &[Value]) -> RuleReport {
+        // Inputs are borrowed for the whole evaluation: loops over them bind by reference.
+        let mut frame = frame(self.rule.body.locals.len().max(inputs.len()));
+        for (slot, input) in frame.iter_mut().zip(inputs) {
+            *slot = Slot::Borrowed(input);
+        }
+        let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver);
+        if let Err(error) = self.steps(&mut evaluator, 0, &mut frame) {
+            self.error = Some(error);
+        }
+        let status = if let Some(error) = &self.error {
+            self.findings.push(self.error_finding(error));
+            RuleStatus::Error
+        } else if self.failures > 0 {
+            RuleStatus::Failed(self.failures)
+        } else if self.reached > 0 {
+            RuleStatus::Passed
+        } else {
+            RuleStatus::NotApplicable
+        };
+        RuleReport {
+            rule: self.rule.id.clone(),
+            status,
+            findings: self.findings,
+        }
+    }
+
+    fn steps<'i>(
+        &mut self,
+        evaluator: &mut Evaluator<'_, NoObserver>,
+        position: usize,
+        frame: &mut [Slot<'i>],
+    ) -> Result<(), EvalError> {
+        let body = &self.rule.body;
+        let Some(step) = self.rule.steps.get(position) else {
+            return self.assert(evaluator, frame);
+        };
+        match step {
+            Step::ForEvery {
+                var,
+                index,
+                collection,
+            } => {
+                let elements = evaluator.elements(body, *collection, frame)?;
+                for item_position in 0..elements.len() {
+                    frame[*var as usize] = elements.slot(item_position);
+                    frame[*index as usize] =
+                        Slot::Owned(Value::Int(i64::try_from(item_position).unwrap_or(i64::MAX)));
+                    self.steps(evaluator, position + 1, frame)?;
+                }
+                Ok(())
+            }
+            Step::Let { local, value } => {
+                frame[*local as usize] = Slot::Owned(evaluator.eval(body, *value, frame)?);
+                self.steps(evaluator, position + 1, frame)
+            }
+            Step::When(condition) => {
+                if evaluator.eval_bool(body, *condition, frame)? {
+                    self.steps(evaluator, position + 1, frame)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Decides the assertion at one binding, exceptions first.
+    fn assert(
+        &mut self,
+        evaluator: &mut Evaluator<'_, NoObserver>,
+        frame: &mut [Slot<'_>],
+    ) -> Result<(), EvalError> {
+        let body = &self.rule.body;
+        self.reached += 1;
+        let mut applicable = Vec::new();
+        for exception in &self.rule.exceptions {
+            if evaluator.eval_bool(body, exception.condition, frame)? {
+                applicable.push(exception);
+            }
+        }
+        let assertion = match applicable.as_slice() {
+            [] => self.rule.require,
+            [exception] => match exception.requirement {
+                None => return Ok(()),
+                Some(requirement) => Some(requirement),
+            },
+            [first, second, ..] => {
+                return Err(EvalError::new(format!(
+                    "two exceptions apply at once, so the rule is ambiguous for this record: `{}` and `{}`",
+                    first.description, second.description
+                )));
+            }
+        };
+        let Some(assertion) = assertion else {
+            return Ok(());
+        };
+        if evaluator.eval_bool(body, assertion, frame)? {
+            return Ok(());
+        }
+        self.failures += 1;
+        let finding = self.failure_finding(assertion, frame);
+        self.findings.push(finding);
+        Ok(())
+    }
+
+    fn texts(&self, templates: &[Template], frame: &mut [Slot<'_>]) -> Option<Texts> {
+        if templates.is_empty() {
+            return None;
+        }
+        let render = |lang: Lang, frame: &mut [Slot<'_>]| -> Option<String> {
+            let template = templates.iter().find(|template| template.lang == lang)?;
+            let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver);
+            let mut out = String::new();
+            for piece in &template.pieces {
+                match piece {
+                    TemplatePiece::Text(text) => out.push_str(text),
+                    TemplatePiece::Value(node) => {
+                        match evaluator.eval(&self.rule.body, *node, frame) {
+                            Ok(value) => out.push_str(&display(
+                                &value,
+                                self.rule.body.ty(*node),
+                                &self.rule_set.machine.program,
+                            )),
+                            Err(error) => out.push_str(&format!("(?: {})", error.message)),
+                        }
+                    }
+                }
+            }
+            Some(out)
+        };
+        let en = render(Lang::En, frame);
+        let fr = render(Lang::Fr, frame);
+        Some(Texts {
+            en: en.clone().or_else(|| fr.clone()).unwrap_or_default(),
+            fr: fr.or(en).unwrap_or_default(),
+        })
+    }
+
+    fn failure_finding(&self, assertion: NodeId, frame: &mut [Slot<'_>]) -> Finding {
+        let program = &self.rule_set.machine.program;
+        let mut tracer = Tracer::new(self.rule, self.ruleset, frame, program);
+        let loop_paths = tracer.loop_paths.clone();
+        let mut evaluator = Evaluator::new(&self.rule_set.machine, tracer);
+        let mut trace_frame = frame.to_vec();
+        let _ = evaluator.eval(&self.rule.body, assertion, &mut trace_frame);
+        tracer = evaluator.observer;
+        let mut paths = loop_paths;
+        for observation in &tracer.observations {
+            if let Some(path) = &observation.path
+                && !paths.contains(path)
+            {
+                paths.push(path.clone());
+            }
+        }
+        let message = self
+            .texts(&self.rule.message, frame)
+            .unwrap_or_else(|| Texts {
+                en: self.rule.title.best(Lang::En).to_string(),
+                fr: self.rule.title.best(Lang::Fr).to_string(),
+            });
+        Finding {
+            rule: self.rule.id.clone(),
+            title: Arc::clone(&self.meta.title),
+            severity: self.rule.severity,
+            category: self.rule.category.as_str(),
+            requirements: Arc::clone(&self.meta.requirements),
+            message,
+            fix: self.texts(&self.rule.fix, frame),
+            paths,
+            values: tracer.observations,
+            assertion: Some(Arc::clone(&self.meta.assertion)),
+            citations: Arc::clone(&self.meta.citations),
+            provenance: self.provenance(),
+        }
+    }
+
+    fn error_finding(&self, error: &EvalError) -> Finding {
+        Finding {
+            rule: self.rule.id.clone(),
+            title: Arc::clone(&self.meta.title),
+            severity: Severity::Error,
+            category: "technical-validation",
+            requirements: Arc::clone(&self.meta.requirements),
+            message: Texts {
+                en: format!("the rule could not be evaluated: {}", error.message),
+                fr: format!("la règle n'a pas pu être évaluée : {}", error.message),
+            },
+            fix: None,
+            paths: Vec::new(),
+            values: Vec::new(),
+            assertion: None,
+            citations: Arc::clone(&self.meta.citations),
+            provenance: self.provenance(),
+        }
+    }
+}
+
+/// Records what a failed assertion read, with the JSON path of each value.
+struct Tracer<'a> {
+    paths: Vec<Option<String>>,
+    /// The elements the rule's `for every` steps stand for at this failure.
+    loop_paths: Vec<String>,
+    observations: Vec<Observation>,
+    program: &'a Program,
+}
+
+const MAX_OBSERVATIONS: usize = 12;
+
+impl<'a> Tracer<'a> {
+    fn new(
+        rule: &RuleIr,
+        ruleset: &RulesetIr,
+        frame: &[Slot<'_>],
+        program: &'a Program,
+    ) -> Tracer<'a> {
+        let mut paths = vec![None; rule.body.locals.len()];
+        let mut loop_paths = Vec::new();
+        for (slot, input) in ruleset.inputs.iter().enumerate() {
+            if let (Some(path), Some(input)) =
+                (paths.get_mut(slot), program.inputs.get(*input as usize))
+            {
+                *path = Some(input.name.clone());
+            }
+        }
+        for step in &rule.steps {
+            if let Step::ForEvery {
+                var,
+                index,
+                collection,
+            } = step
+            {
+                let base = path_of(&rule.body, *collection, &paths);
+                let position = match frame.get(*index as usize).map(Slot::get) {
+                    Some(Value::Int(position)) => Some(*position),
+                    _ => None,
+                };
+                if let (Some(base), Some(position), Some(slot)) =
+                    (base, position, paths.get_mut(*var as usize))
+                {
+                    let path = format!("{base}[{position}]");
+                    loop_paths.push(path.clone());
+                    *slot = Some(path);
+                }
+            }
+        }
+        Tracer {
+            paths,
+            loop_paths,
+            observations: Vec::new(),
+            program,
+        }
+    }
+}
+
+fn path_of(body: &Body, node: NodeId, paths: &[Option<String>]) -> Option<String> {
+    match body.node(node)? {
+        Node::Local(local) => paths.get(*local as usize).cloned().flatten(),
+        Node::Field { base, name, .. } => {
+            path_of(body, *base, paths).map(|base| format!("{base}.{name}"))
+        }
+        _ => None,
+    }
+}
+
+fn label_of(body: &Body, node: NodeId) -> Option<String> {
+    match body.node(node)? {
+        Node::Local(local) => body
+            .locals
+            .get(*local as usize)
+            .map(|name| name.to_string()),
+        Node::Field { base, name, .. } => {
+            label_of(body, *base).map(|base| format!("{base}.{name}"))
+        }
+        _ => None,
+    }
+}
+
+impl Observer for Tracer<'_> {
+    const ACTIVE: bool = true;
+
+    fn element(&mut self, body: &Body, var: LocalId, collection: NodeId, index: usize) {
+        let path = path_of(body, collection, &self.paths).map(|base| format!("{base}[{index}]"));
+        if let Some(slot) = self.paths.get_mut(var as usize) {
+            *slot = path;
+        }
+    }
+
+    fn read(&mut self, body: &Body, node: NodeId, value: &Value) {
+        if self.observations.len() >= MAX_OBSERVATIONS || matches!(value, Value::Record(_)) {
+            return;
+        }
+        let is_local = matches!(body.node(node), Some(Node::Local(_)));
+        if matches!(value, Value::List(_)) && !is_local {
+            return;
+        }
+        let Some(expression) = label_of(body, node) else {
+            return;
+        };
+        if expression.contains('#') {
+            return;
+        }
+        let path = path_of(body, node, &self.paths);
+        if self
+            .observations
+            .iter()
+            .any(|seen| seen.expression == expression && seen.path == path)
+        {
+            return;
+        }
+        self.observations.push(Observation {
+            expression,
+            path,
+            value: display(value, body.ty(node), self.program),
+        });
+    }
+}
