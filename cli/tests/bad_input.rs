@@ -359,8 +359,10 @@ fn numbers_are_read_whole_and_echoed_short() {
     assert_eq!(results[0]["verdict"], "pass", "{:#}", results[0]);
     for result in &results[1..] {
         assert_eq!(result["verdict"], "invalid");
-        let text = message(result);
-        assert!(text.len() < 300, "{} characters", text.len());
+        for finding in result["findings"].as_array().unwrap() {
+            let text = finding["message"]["en"].as_str().unwrap();
+            assert!(text.len() < 300, "{} characters: {text}", text.len());
+        }
     }
     assert!(
         message(&results[2]).contains("(1000000 characters)"),
@@ -372,4 +374,36 @@ fn numbers_are_read_whole_and_echoed_short() {
         "{}",
         message(&results[3])
     );
+}
+
+#[test]
+fn a_value_outside_a_closed_list_is_invalid_not_absent() {
+    let directory = scratch("invalid-state");
+    let record = with(r#""border_transport_mode": "Z", "incoterm": "FOB""#)
+        .replace(r#""incoterm": "DAP", "#, "");
+    let path = write(&directory, "mode.ndjson", record.as_bytes());
+    let (results, output) = run_file(&path, &[]);
+    let result = &results[0];
+    assert_eq!(result["verdict"], "invalid", "{result:#}");
+    assert_eq!(output.status.code(), Some(1));
+    let findings = result["findings"].as_array().unwrap();
+    assert_eq!(findings[0]["rule"], "technical-validation");
+    assert_eq!(findings[0]["paths"][0], "declaration.border_transport_mode");
+    // The rules that do not read the mode still ran; the one that reads it was not evaluated,
+    // neither passed nor reported as a missing value.
+    assert!(
+        result["rules"]["passed"].as_u64().unwrap() > 0,
+        "{result:#}"
+    );
+    let incoterm_mode = findings
+        .iter()
+        .find(|finding| finding["rule"] == "CAS-INCOTERM-MODE")
+        .unwrap_or_else(|| panic!("{result:#}"));
+    let text = incoterm_mode["message"]["en"].as_str().unwrap();
+    assert!(text.contains("could not be evaluated"), "{text}");
+    assert!(
+        text.contains("`declaration.border_transport_mode`"),
+        "{text}"
+    );
+    assert!(text.contains("invalid"), "{text}");
 }

@@ -118,6 +118,8 @@ pub struct CodelistDef {
     pub title: LangTexts,
     pub codes: Vec<CodeDef>,
     pub by_name: HashMap<String, u32>,
+    /// The shape of the codes an open list accepts besides its own.
+    pub open: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -138,6 +140,7 @@ pub fn codelist_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<CodelistDef>
         title: LangTexts::default(),
         codes: Vec::new(),
         by_name: HashMap::new(),
+        open: None,
         diagnostics: Vec::new(),
     };
     let Some(syntax) = item_syntax(db, item) else {
@@ -147,6 +150,20 @@ pub fn codelist_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<CodelistDef>
         return Arc::new(codelist);
     };
     codelist.title = lang_texts(item.title.as_ref());
+    if let Some(pattern) = &item.open {
+        match regex::Regex::new(&pattern.value) {
+            Ok(_) => codelist.open = Some(pattern.value.clone()),
+            Err(error) => codelist.diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticId::InvalidRegex,
+                    pattern.span,
+                    "this pattern is not a valid regular expression",
+                )
+                .with_primary_label(crate::resolve::first_line(&error.to_string()))
+                .with_help("patterns use the syntax of the Rust `regex` crate"),
+            ),
+        }
+    }
     let mut externals: HashMap<String, ()> = HashMap::new();
     for entry in &item.entries {
         let external = entry.external.as_ref().map_or_else(

@@ -564,6 +564,10 @@ pub struct CodeIr {
 pub struct CodelistIr {
     pub path: DefPath,
     pub codes: Vec<CodeIr>,
+    /// For an open list, the shape (a regular expression) of the codes data may hold besides
+    /// the listed ones. Such a code binds as [`unlisted`](CodelistIr::open), equal to itself
+    /// only, and gives a warning that names it.
+    pub open: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

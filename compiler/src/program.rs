@@ -284,6 +284,7 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                                 label: code.label.clone(),
                             })
                             .collect(),
+                        open: codelist.open.clone(),
                     });
                 }
                 ItemKind::Record => {

@@ -27,6 +27,9 @@ pub enum BindErrorKind {
     UnknownField,
     DuplicateField,
     UnknownCode,
+    /// A code of an open code list's shape that the list does not hold: a warning, and the
+    /// code is kept.
+    UnlistedCode,
     OutOfRange,
     InvalidValue,
 }
@@ -39,11 +42,21 @@ pub struct BindError {
     pub message: String,
 }
 
+impl BindError {
+    /// Whether the problem only warns: the value is kept and the record still binds.
+    pub fn is_warning(&self) -> bool {
+        self.kind == BindErrorKind::UnlistedCode
+    }
+}
+
 /// Everything needed to bind data, resolved once when a rule set is loaded.
 pub struct Binder {
     records: HashMap<DefPath, Vec<(String, Type)>>,
     codes: HashMap<DefPath, HashMap<String, u32>>,
-    code_names: HashMap<DefPath, Vec<String>>,
+    /// Each list's codes as data writes them, with their English label (empty when none).
+    code_names: HashMap<DefPath, Vec<(String, String)>>,
+    /// The shape of the codes each open list accepts besides its own.
+    open_lists: HashMap<DefPath, Regex>,
     patterns: HashMap<String, Regex>,
     currencies: HashMap<String, u32>,
 }
@@ -88,6 +101,7 @@ impl Binder {
         }
         let mut codes = HashMap::new();
         let mut code_names = HashMap::new();
+        let mut open_lists = HashMap::new();
         for codelist in &program.codelists {
             let mut lookup = HashMap::new();
             for (index, code) in codelist.codes.iter().enumerate() {
@@ -101,9 +115,22 @@ impl Binder {
                 codelist
                     .codes
                     .iter()
-                    .map(|code| code.external.clone())
+                    .map(|code| {
+                        (
+                            code.external.clone(),
+                            code.label
+                                .get(clearance_compiler::syntax::ast::Lang::En)
+                                .unwrap_or_default()
+                                .to_string(),
+                        )
+                    })
                     .collect(),
             );
+            if let Some(pattern) = &codelist.open
+                && let Ok(regex) = Regex::new(pattern)
+            {
+                open_lists.insert(codelist.path.clone(), regex);
+            }
         }
         let currencies = program
             .currency_codelist
@@ -124,6 +151,7 @@ impl Binder {
             records,
             codes,
             code_names,
+            open_lists,
             patterns,
             currencies,
         }
@@ -288,24 +316,7 @@ impl Binder {
                 };
                 match self.codes.get(list).and_then(|codes| codes.get(&text)) {
                     Some(index) => Value::Code(*index),
-                    None => {
-                        let names = self.code_names.get(list).map(Vec::as_slice).unwrap_or(&[]);
-                        let hint = match closest(&text, names.iter().map(String::as_str)) {
-                            Some(candidate) => format!("; did you mean \"{candidate}\"?"),
-                            None if names.len() <= 12 => {
-                                format!("; the codes are {}", names.join(", "))
-                            }
-                            None => String::new(),
-                        };
-                        error(
-                            BindErrorKind::UnknownCode,
-                            format!(
-                                "\"{}\" is not a code of `{}`{hint}",
-                                shorten(&text),
-                                list.name
-                            ),
-                        )
-                    }
+                    None => self.bind_unknown_code(text, list, path, errors),
                 }
             }
             Type::Refined(refined) => {
@@ -350,7 +361,7 @@ impl Binder {
                             refined.path.name
                         ),
                     });
-                    Value::Absent
+                    Value::Invalid
                 }
             }
             Type::List(element) | Type::Set(element) => match json {
@@ -374,6 +385,67 @@ impl Binder {
         }
     }
 
+    /// A code that a list does not hold: kept, with a warning, when an open list accepts its
+    /// shape; otherwise invalid, with a suggestion only when one edit turns it into a code.
+    fn bind_unknown_code(
+        &self,
+        text: String,
+        list: &DefPath,
+        path: &str,
+        errors: &mut Vec<BindError>,
+    ) -> Value {
+        let names = self.code_names.get(list).map(Vec::as_slice).unwrap_or(&[]);
+        let suggestion = names
+            .iter()
+            .filter(|(code, _)| strsim::osa_distance(code, &text) == 1)
+            .min_by(|a, b| a.0.cmp(&b.0))
+            .map(|(code, label)| {
+                if label.is_empty() {
+                    format!("; did you mean \"{code}\"?")
+                } else {
+                    format!("; did you mean \"{code}\" ({label})?")
+                }
+            });
+        if let Some(shape) = self.open_lists.get(list)
+            && shape.is_match(&text)
+        {
+            errors.push(BindError {
+                path: path.to_string(),
+                kind: BindErrorKind::UnlistedCode,
+                message: format!(
+                    "\"{}\" is not among the {} codes that `{}` lists; it is well formed, so it is kept{}",
+                    shorten(&text),
+                    names.len(),
+                    list.name,
+                    suggestion.unwrap_or_default()
+                ),
+            });
+            return Value::UnlistedCode(Arc::from(text));
+        }
+        let hint = match suggestion {
+            Some(suggestion) => suggestion,
+            None if names.len() <= 12 => format!(
+                "; the codes are {}",
+                names
+                    .iter()
+                    .map(|(code, _)| code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => String::new(),
+        };
+        reject(
+            errors,
+            path,
+            BindErrorKind::UnknownCode,
+            format!(
+                "\"{}\" is not a code of `{}`{hint}",
+                shorten(&text),
+                list.name
+            ),
+        )
+    }
+
     fn bind_record(
         &self,
         json: &Node,
@@ -394,7 +466,7 @@ impl Binder {
                     describe(json)
                 ),
             });
-            return Value::Absent;
+            return Value::Invalid;
         };
         report_duplicate_keys(object, path, errors);
         let mut values = Vec::with_capacity(fields.len());
@@ -410,7 +482,7 @@ impl Binder {
                             kind: BindErrorKind::MissingField,
                             message: format!("the required field `{name}` is missing"),
                         });
-                        Value::Absent
+                        Value::Invalid
                     }
                 },
                 Some(json) => self.bind(json, ty, &field_path, errors),
@@ -691,14 +763,15 @@ fn split_number_and_unit(text: &str) -> Option<(&str, Option<&str>)> {
     Some((number, (!unit.is_empty()).then_some(unit)))
 }
 
-/// Records a problem at `path`; the value there is then absent.
+/// Records a problem at `path`; the value there is then invalid, which is not absent: a rule
+/// that reads it is not evaluated.
 fn reject(errors: &mut Vec<BindError>, path: &str, kind: BindErrorKind, message: String) -> Value {
     errors.push(BindError {
         path: path.to_string(),
         kind,
         message,
     });
-    Value::Absent
+    Value::Invalid
 }
 
 /// Reports every key that appears more than once in an object: which value would count is a

@@ -406,11 +406,26 @@ impl RuleSet {
                 });
             }
         }
-        if !errors.is_empty() {
-            return self.invalid(position, id, as_of, errors);
+        // A record that concerns no rule set, or that asks for a date it may not choose, is
+        // refused whole; otherwise the rules run on what did bind, and those that read invalid
+        // data are reported as not evaluated.
+        let (warnings, errors): (Vec<BindError>, Vec<BindError>) =
+            errors.into_iter().partition(BindError::is_warning);
+        if concerned.is_empty() || errors.iter().any(|error| error.path == "as_of") {
+            return self.invalid(
+                position,
+                id,
+                as_of,
+                errors.into_iter().chain(warnings).collect(),
+            );
         }
+        let data_provenance = self.provenance(None, as_of);
+        let mut findings: Vec<Finding> = errors
+            .iter()
+            .chain(&warnings)
+            .map(|error| Finding::technical(error, Arc::clone(&data_provenance)))
+            .collect();
         let mut counts = RuleCounts::default();
-        let mut findings = Vec::new();
         for (index, ruleset) in &concerned {
             if !ruleset.validity.contains(as_of) {
                 continue;
@@ -439,6 +454,11 @@ impl RuleSet {
         }
         let mut result = self.result(position, id, as_of);
         result.rules = counts;
+        if !errors.is_empty() {
+            result.verdict = Verdict::Invalid;
+            result.findings = findings;
+            return result;
+        }
         if counts.evaluated == 0 {
             // No rule was in force for this record: it was not checked, so it did not pass.
             let periods = concerned
@@ -447,6 +467,7 @@ impl RuleSet {
                 .collect::<Vec<_>>()
                 .join(", ");
             result.verdict = Verdict::NotEvaluated;
+            result.findings = findings;
             result.findings.push(Finding::information(
                 "not-evaluated",
                 Texts {

@@ -61,6 +61,9 @@ pub struct Finding {
 /// The rule id under which data problems are reported.
 pub const TECHNICAL_VALIDATION_RULE: &str = "technical-validation";
 
+/// The rule id under which a code that an open code list does not hold is reported.
+pub const UNLISTED_CODE_RULE: &str = "unlisted-code";
+
 impl Finding {
     /// A finding for data that did not bind (CAS alert category "technical validation").
     pub fn technical(error: &BindError, provenance: Arc<Provenance>) -> Finding {
@@ -71,6 +74,7 @@ impl Finding {
             BindErrorKind::UnknownField => "champ inconnu",
             BindErrorKind::DuplicateField => "champ répété",
             BindErrorKind::UnknownCode => "code inconnu",
+            BindErrorKind::UnlistedCode => "code absent de la liste",
             BindErrorKind::OutOfRange => "valeur hors limites",
             BindErrorKind::InvalidValue => "valeur invalide",
         };
@@ -79,13 +83,30 @@ impl Finding {
         } else {
             format!("{}: ", error.path)
         };
+        let (rule, title, severity) = if error.is_warning() {
+            (
+                UNLISTED_CODE_RULE,
+                Texts {
+                    en: "A code the code list does not hold".to_string(),
+                    fr: "Un code que la liste de codes ne contient pas".to_string(),
+                },
+                Severity::Warning,
+            )
+        } else {
+            (
+                TECHNICAL_VALIDATION_RULE,
+                Texts {
+                    en: "The record does not match the rule set's schema".to_string(),
+                    fr: "L'enregistrement n'est pas conforme au schéma du jeu de règles"
+                        .to_string(),
+                },
+                Severity::Error,
+            )
+        };
         Finding {
-            rule: TECHNICAL_VALIDATION_RULE.to_string(),
-            title: Arc::new(Texts {
-                en: "The record does not match the rule set's schema".to_string(),
-                fr: "L'enregistrement n'est pas conforme au schéma du jeu de règles".to_string(),
-            }),
-            severity: Severity::Error,
+            rule: rule.to_string(),
+            title: Arc::new(title),
+            severity,
             category: "technical-validation",
             requirements: Arc::from(vec!["CAS-CAT-01".to_string()]),
             message: Texts {
@@ -136,7 +157,8 @@ pub enum Verdict {
     Warn,
     /// At least one error finding.
     Fail,
-    /// The record did not bind to the schema: no rule was evaluated.
+    /// Some of the record's data did not bind to the schema. Rules that do not read it were
+    /// still evaluated; those that do were not.
     Invalid,
     /// No rule was in force for the record (its date is outside every rule set's period):
     /// it was not checked, so it did not pass.

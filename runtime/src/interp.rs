@@ -470,6 +470,9 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     .get(*local as usize)
                     .map(|slot| slot.get().clone())
                     .ok_or_else(|| internal("a local slot is missing"))?;
+                if matches!(value, Value::Invalid) {
+                    return Err(invalid_read(body, node));
+                }
                 if O::ACTIVE && self.depth == 0 {
                     self.observer.read(body, node, &value);
                 }
@@ -488,10 +491,11 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 }
                 let record = self.eval(body, *base, frame)?;
                 let value = match &record {
-                    Value::Record(fields) => fields
-                        .get(*index as usize)
-                        .cloned()
-                        .ok_or_else(|| internal("a record field is missing"))?,
+                    Value::Record(fields) => match fields.get(*index as usize) {
+                        Some(Value::Invalid) => return Err(invalid_read(body, node)),
+                        Some(value) => value.clone(),
+                        None => return Err(internal("a record field is missing")),
+                    },
                     Value::Absent => {
                         return Err(EvalError::new("a field of an absent record was read"));
                     }
@@ -1211,16 +1215,28 @@ fn operand<'f>(
 
 /// The value a place (a local, or fields of one) reads, borrowed from the frame; `None` when
 /// the node is not a place or the path meets an absent record (the caller then reports it).
+/// An invalid value is no place either: the caller evaluates the node, which reports it.
 #[inline]
 fn place<'f>(body: &Body, node: NodeId, frame: &'f [Slot<'_>]) -> Option<&'f Value> {
-    match body.node(node)? {
+    let value = match body.node(node)? {
         Node::Local(local) => frame.get(*local as usize).map(Slot::get),
         Node::Field { base, index, .. } => match place(body, *base, frame)? {
             Value::Record(fields) => fields.get(*index as usize),
             _ => None,
         },
         _ => None,
-    }
+    }?;
+    (!matches!(value, Value::Invalid)).then_some(value)
+}
+
+/// The error of a rule that reads data that did not bind: it is not evaluated.
+fn invalid_read(body: &Body, node: NodeId) -> EvalError {
+    let what = crate::rule_run::label_of(body, node)
+        .map(|label| format!("`{label}`"))
+        .unwrap_or_else(|| "a value".to_string());
+    EvalError::new(format!(
+        "it reads {what}, whose value in the record is invalid (see the technical-validation finding)"
+    ))
 }
 
 /// The arguments of a table call: few, so kept off the heap.
@@ -1235,7 +1251,9 @@ fn long_place<'a>(body: &Body, node: NodeId, frame: &[Slot<'a>]) -> Option<&'a V
             Slot::Owned(_) => None,
         },
         Node::Field { base, index, .. } => match long_place(body, *base, frame)? {
-            Value::Record(fields) => fields.get(*index as usize),
+            Value::Record(fields) => fields
+                .get(*index as usize)
+                .filter(|value| !matches!(value, Value::Invalid)),
             _ => None,
         },
         _ => None,

@@ -302,7 +302,7 @@ fn path_of(body: &Body, node: NodeId, paths: &[Option<String>]) -> Option<String
     }
 }
 
-fn label_of(body: &Body, node: NodeId) -> Option<String> {
+pub(crate) fn label_of(body: &Body, node: NodeId) -> Option<String> {
     match body.node(node)? {
         Node::Local(local) => body
             .locals

@@ -13,6 +13,12 @@ use rust_decimal::Decimal;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Absent,
+    /// Data that was given but did not bind (a code outside a closed list, a malformed
+    /// number): distinct from absent. A rule that reads it is not evaluated.
+    Invalid,
+    /// A code of an open code list that the list does not hold, as the data wrote it. It
+    /// equals only the same unlisted code.
+    UnlistedCode(Arc<str>),
     Bool(bool),
     Int(i64),
     Decimal(Decimal),
@@ -93,6 +99,8 @@ fn write_value(out: &mut String, value: &Value, ty: &Type, program: &Program) {
     };
     match value {
         Value::Absent => out.push_str("absent"),
+        Value::Invalid => out.push_str("invalid"),
+        Value::UnlistedCode(code) => out.push_str(code),
         Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
         Value::Int(value) => {
             let _ = write!(out, "{value}");

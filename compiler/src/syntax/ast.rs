@@ -286,6 +286,8 @@ pub struct CodelistItem {
     pub name: Name,
     pub title: Option<Texts>,
     pub source: Option<StrLit>,
+    /// `open matching "..."`: data may hold any code of this shape, listed or not.
+    pub open: Option<StrLit>,
     pub entries: Vec<CodeEntry>,
 }
 

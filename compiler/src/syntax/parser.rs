@@ -568,6 +568,7 @@ impl<'t> Builder<'t> {
             name,
             title: None,
             source: None,
+            open: None,
             entries: Vec::new(),
         };
         for part in parts {
@@ -580,6 +581,10 @@ impl<'t> Builder<'t> {
                 Rule::source_clause => {
                     let mut inner = children(part).into_iter();
                     codelist.source = Some(self.string(&next_child!(self, inner, part_span)));
+                }
+                Rule::open_codes => {
+                    let mut inner = children(part).into_iter();
+                    codelist.open = Some(self.string(&next_child!(self, inner, part_span)));
                 }
                 Rule::code_entry => {
                     let docs = docs_before(self.text, part_span.start as usize);
