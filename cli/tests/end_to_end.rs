@@ -223,11 +223,7 @@ fn every_bad_record_gets_its_finding_and_every_good_one_its_verdict() {
         "declaration.items[0].seq",
         "expected a whole number",
     );
-    technical(
-        "MISSING-FIELD",
-        "declaration.items[0].net_mass",
-        "is missing",
-    );
+    technical("MISSING-FIELD", "declaration.items[0].seq", "is missing");
     technical(
         "UNKNOWN-CODE",
         "declaration.incoterm",

@@ -119,7 +119,7 @@ fn cases() -> Vec<(DiagnosticId, Vec<(&'static str, String)>)> {
         (D::NotConstant, file("module m\n\ntable t(x: Int) -> Int\n  | 1 + 1 => 1\n  | * => 0\n")),
         (
             D::MissingField,
-            ruleset(&format!("{RULE}  require true\n\nexample \"e\"\n  given {{ declaration: {{ reference: \"x\", items: [{{ seq: 1 }}] }} }}\n  expect R-1 passes\n")),
+            ruleset(&format!("{RULE}  require true\n\nexample \"e\"\n  given {{ declaration: {{ reference: \"x\", items: [{{ description: \"x\" }}] }} }}\n  expect R-1 passes\n")),
         ),
         (D::DuplicateField, file("module m\n\nrecord R\n  a: Int\n  a: Text\n")),
         (D::MissingClause, ruleset("rule R-1\n  title en \"A\" fr \"A\"\n  category validation_violation\n  implements CAS-MASS-01\n  require true\n  message en \"m\" fr \"m\"\n")),

@@ -20,7 +20,7 @@ rule MASS
   category validation_violation
   implements CAS-MASS-01
   for every item in declaration.items
-  when item.gross_mass is present
+  when item.gross_mass is present and item.net_mass is present
   require item.gross_mass >= item.net_mass
   message en \"item {item.seq}\" fr \"article {item.seq}\"
 

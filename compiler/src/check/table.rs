@@ -24,6 +24,49 @@ fn is_catch_all(row: &crate::syntax::ast::TableRow) -> bool {
         .all(|pattern| matches!(pattern.kind, PatternKind::Wildcard))
 }
 
+/// Whether the rows of a one-parameter table over a closed code list name every code of it,
+/// so that the table needs no `*` row. (An open list may hold codes no row can name.)
+fn covers_every_code(
+    db: &dyn Db,
+    params: &[Type],
+    abstractions: &[(crate::syntax::ast::Span, Vec<Matches>)],
+) -> bool {
+    let [param] = params else {
+        return false;
+    };
+    let Type::Code(path) = param.base() else {
+        return false;
+    };
+    let Some(codelist) = crate::defs::codelist_by_path(db, path) else {
+        return false;
+    };
+    if codelist.open.is_some() || codelist.codes.is_empty() {
+        return false;
+    }
+    let mut named = vec![false; codelist.codes.len()];
+    fn mark(matches: &Matches, named: &mut [bool]) {
+        match matches {
+            Matches::Exact(Constant::Code(index)) => {
+                if let Some(slot) = named.get_mut(*index as usize) {
+                    *slot = true;
+                }
+            }
+            Matches::OneOf(alternatives) => {
+                for alternative in alternatives {
+                    mark(alternative, named);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (_, row) in abstractions {
+        if let [matches] = row.as_slice() {
+            mark(matches, &mut named);
+        }
+    }
+    named.iter().all(|named| *named)
+}
+
 #[salsa::tracked(returns(clone))]
 pub fn check_table<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<TableIr>> {
     let signature = table_signature(db, item);
@@ -103,7 +146,8 @@ pub fn check_table<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Table
         abstractions.push((row.span, row_abstraction));
     }
     analyse_rows(&mut checker, signature.policy, &abstractions);
-    let has_default = table.rows.iter().any(is_catch_all);
+    let has_default =
+        table.rows.iter().any(is_catch_all) || covers_every_code(db, &params, &abstractions);
     if !has_default
         && signature.policy != Policy::Collect
         && !signature.row_type.is_optional()

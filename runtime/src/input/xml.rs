@@ -93,7 +93,10 @@ fn namespace_of(resolved: &ResolveResult<'_>) -> String {
 /// gives the parser's message and the line and column where it stopped.
 pub fn parse(bytes: &[u8]) -> Result<Element, ReadError> {
     let mut reader = NsReader::from_reader(bytes);
-    reader.config_mut().check_end_names = true;
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    // A comment may not hold `--`; quick-xml only checks it when asked.
+    config.check_comments = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     loop {

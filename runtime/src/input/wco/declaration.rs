@@ -1,102 +1,8 @@
-//! WCO DEC-DMS XML (HMRC CDS): which messages a file holds, and how a declaration maps onto
-//! the standard library's `Declaration` record.
-//!
-//! A file's root element, by namespace and local name, says what it is ([`MESSAGE_KINDS`]):
-//! a declaration message (its `Declaration` elements are records, one each), an envelope to
-//! unwrap, or a message that is not a declaration (a DMS notification, a DIS report, an
-//! inventory-linking message), which gives one `not_a_declaration` result. [`MAPPING`] lists
-//! every data element read, its XML path and the field it fills; `docs/wco-xml.md` is made
-//! from it, and a test keeps the two equal.
+//! How a DEC-DMS `Declaration` maps onto the standard library's `Declaration` record: the
+//! table of data elements ([`MAPPING`]) and the code that follows it.
 
-use std::collections::VecDeque;
-use std::io::BufRead;
-
-use super::xml::{Element, parse};
-use super::{RawContent, RawRecord, RecordSource};
+use super::super::xml::Element;
 use crate::data::Node;
-
-/// The namespace of DMS declarations.
-pub const DEC_DMS: &str = "urn:wco:datamodel:WCO:DEC-DMS:2";
-/// The namespace of DMS responses (notifications).
-pub const RES_DMS: &str = "urn:wco:datamodel:WCO:RES-DMS:2";
-/// The namespace of the DMS metadata wrapper.
-pub const METADATA_DMS: &str = "urn:wco:datamodel:WCO:DocumentMetaData-DMS:2";
-
-/// What a root element makes of a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MessageKind {
-    /// `MetaData` around declarations (or, with a `Response` child, a notification).
-    DmsMetaData,
-    /// An envelope whose `requestDetail` holds a `MetaData`.
-    MdgEnvelope,
-    /// A message that is not a declaration; the text says what it is.
-    NotADeclaration(&'static str),
-}
-
-/// Every root element the reader knows: namespace (empty for none), local name, kind.
-pub const MESSAGE_KINDS: &[(&str, &str, MessageKind)] = &[
-    (METADATA_DMS, "MetaData", MessageKind::DmsMetaData),
-    (
-        "http://uk/gov/hmrc/mdg/declarationmanagement/submitdeclaration/request/schema/v1",
-        "submitDeclarationRequest",
-        MessageKind::MdgEnvelope,
-    ),
-    (
-        "",
-        "MetaData",
-        MessageKind::NotADeclaration("a DMS notification (a response of customs)"),
-    ),
-    (
-        "",
-        "_2MetaData",
-        MessageKind::NotADeclaration("a DMS notification (a response of customs)"),
-    ),
-    (
-        "http://gov.uk/customs/FullDeclarationDataRetrievalService",
-        "DeclarationFullResponse",
-        MessageKind::NotADeclaration("a DIS report (full declaration data retrieval)"),
-    ),
-    (
-        "http://gov.uk/customs/declarationInformationRetrieval/status/v2",
-        "DeclarationStatusResponse",
-        MessageKind::NotADeclaration("a DIS report (declaration status)"),
-    ),
-    (
-        "http://gov.uk/customs/retrieveDeclarationVersion",
-        "DeclarationVersionResponse",
-        MessageKind::NotADeclaration("a DIS report (declaration versions)"),
-    ),
-    (
-        "http://gov.uk/customs/inventoryLinking/v1",
-        "inventoryLinkingMovementRequest",
-        MessageKind::NotADeclaration("an inventory-linking movement request"),
-    ),
-    (
-        "http://gov.uk/customs/inventoryLinking/v1",
-        "inventoryLinkingConsolidationRequest",
-        MessageKind::NotADeclaration("an inventory-linking consolidation request"),
-    ),
-    (
-        "http://gov.uk/customs/inventoryLinking/v1",
-        "inventoryLinkingQueryRequest",
-        MessageKind::NotADeclaration("an inventory-linking query request"),
-    ),
-    (
-        "http://gov.uk/customs/inventoryLinkingImport/v1",
-        "InventoryLinkingImportsValidateMovementResponse",
-        MessageKind::NotADeclaration("an inventory-linking import movement response"),
-    ),
-    (
-        "http://gov.uk/customs/inventoryLinkingImport/v1",
-        "inventoryLinkingImportsGoodsArrival",
-        MessageKind::NotADeclaration("an inventory-linking goods arrival"),
-    ),
-    (
-        "http://www.hmrc.gov.uk/cds/inventorylinking/exportmovement",
-        "InventoryLinkingExportsInboundRequest",
-        MessageKind::NotADeclaration("an inventory-linking export movement request"),
-    ),
-];
 
 /// One data element: its number in the UCC / CDS data model, where it is in a DEC-DMS
 /// `Declaration`, and the field of `Declaration` (or of one of its items, `items[]`) it fills.
@@ -306,13 +212,13 @@ pub const MAPPING: &[MappingRow] = &[
         "6/14",
         "GoodsShipment/GovernmentAgencyGoodsItem/Commodity/Classification (IdentificationTypeCode TSP)/ID",
         "items[].cn_code",
-        "8 digits",
+        "8 digits (the first 8 when TSP/ID has 10)",
     ),
     row(
         "6/14, 6/15",
         "Classification TSP/ID + Classification TRC/ID",
         "items[].taric",
-        "10 digits, when both are declared",
+        "10 digits: TSP/ID followed by TRC/ID, or TSP/ID alone when it has all ten",
     ),
     row(
         "6/16, 6/17",
@@ -346,6 +252,12 @@ pub const MAPPING: &[MappingRow] = &[
         "every ID, as declared",
     ),
     row(
+        "7/10",
+        "GoodsShipment/GovernmentAgencyGoodsItem/Commodity/TransportEquipment/ID",
+        "items[].containers",
+        "every ID, as declared",
+    ),
+    row(
         "7/15",
         "BorderTransportMeans/RegistrationNationalityCode",
         "border_transport_nationality",
@@ -362,152 +274,13 @@ pub const MAPPING: &[MappingRow] = &[
 /// Units of measure (UN/ECE Recommendation 20) that masses are declared in.
 const MASS_UNITS: &[(&str, &str)] = &[("KGM", "kg"), ("GRM", "g"), ("TNE", "t")];
 
-/// Reads one XML file and yields its records.
-pub struct WcoReader {
-    reader: Option<Box<dyn BufRead + Send>>,
-    pending: VecDeque<RawRecord>,
-}
-
-impl WcoReader {
-    pub fn new(reader: Box<dyn BufRead + Send>) -> WcoReader {
-        WcoReader {
-            reader: Some(reader),
-            pending: VecDeque::new(),
-        }
-    }
-}
-
-/// An XML file larger than this is reported, not parsed.
-pub const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
-
-impl RecordSource for WcoReader {
-    fn next_record(&mut self) -> std::io::Result<Option<RawRecord>> {
-        if let Some(reader) = self.reader.take() {
-            let mut bytes = Vec::new();
-            let read = std::io::Read::read_to_end(
-                &mut std::io::Read::take(reader, MAX_XML_BYTES + 1),
-                &mut bytes,
-            )?;
-            if u64::try_from(read).unwrap_or(u64::MAX) > MAX_XML_BYTES {
-                self.pending.push_back(RawRecord {
-                    line: None,
-                    content: RawContent::Unreadable(format!(
-                        "the XML file is larger than {} MiB, the most a file may take",
-                        MAX_XML_BYTES / 1024 / 1024
-                    )),
-                });
-            } else {
-                self.pending.extend(read_messages(&bytes));
-            }
-        }
-        Ok(self.pending.pop_front())
-    }
-}
-
-/// The records of one XML document: one per declaration, or one for the whole file when it
-/// is not well-formed or not a declaration message.
-pub fn read_messages(bytes: &[u8]) -> Vec<RawRecord> {
-    let root = match parse(bytes) {
-        Ok(root) => root,
-        Err(error) => {
-            return vec![RawRecord {
-                line: Some(error.line),
-                content: RawContent::Unreadable(error.to_string()),
-            }];
-        }
-    };
-    let kind = MESSAGE_KINDS
-        .iter()
-        .find(|(namespace, name, _)| *namespace == root.namespace && *name == root.name)
-        .map(|(_, _, kind)| *kind);
-    let metadata = match kind {
-        Some(MessageKind::DmsMetaData) => Some(&root),
-        Some(MessageKind::MdgEnvelope) => root
-            .at("requestDetail/MetaData")
-            .filter(|metadata| metadata.namespace == METADATA_DMS),
-        Some(MessageKind::NotADeclaration(what)) => {
-            return vec![RawRecord {
-                line: Some(root.line),
-                content: RawContent::NotADeclaration(what.to_string()),
-            }];
-        }
-        None => {
-            let namespace = if root.namespace.is_empty() {
-                "no namespace".to_string()
-            } else {
-                format!("namespace `{}`", root.namespace)
-            };
-            return vec![RawRecord {
-                line: Some(root.line),
-                content: RawContent::Unreadable(format!(
-                    "the root element `{}` ({namespace}) is not a message this reader knows; a DMS declaration is a `MetaData` element in namespace `{METADATA_DMS}`",
-                    root.name
-                )),
-            }];
-        }
-    };
-    let Some(metadata) = metadata else {
-        return vec![RawRecord {
-            line: Some(root.line),
-            content: RawContent::Unreadable(
-                "the envelope holds no DMS `MetaData` in its `requestDetail`".to_string(),
-            ),
-        }];
-    };
-    if metadata
-        .children
-        .iter()
-        .any(|child| child.name == "Response")
-    {
-        return vec![RawRecord {
-            line: Some(root.line),
-            content: RawContent::NotADeclaration(
-                "a DMS notification (a response of customs)".to_string(),
-            ),
-        }];
-    }
-    let declarations: Vec<&Element> = metadata
-        .all("Declaration")
-        .filter(|declaration| declaration.namespace == DEC_DMS)
-        .collect();
-    if declarations.is_empty() {
-        return vec![RawRecord {
-            line: Some(metadata.line),
-            content: RawContent::Unreadable(format!(
-                "the message holds no `Declaration` element in namespace `{DEC_DMS}`"
-            )),
-        }];
-    }
-    let jurisdiction = metadata
-        .text_at("ResponsibleCountryCode")
-        .map(jurisdiction_of);
-    let several = declarations.len() > 1;
-    declarations
-        .iter()
-        .enumerate()
-        .map(|(index, declaration)| RawRecord {
-            line: Some(declaration.line),
-            content: RawContent::Tree(record(
-                declaration,
-                jurisdiction,
-                several.then_some(index + 1),
-            )),
-        })
-        .collect()
-}
-
-/// GB (and XI, Northern Ireland, whose declarations CDS also takes) is the UK; any other
-/// country code is taken as an EU member state.
-fn jurisdiction_of(country: &str) -> &'static str {
-    match country {
-        "GB" | "XI" => "UK",
-        _ => "EU",
-    }
-}
-
 /// A record for one declaration: `{"id": ..., "declaration": {...}}`. Its id is the local
 /// reference number (else the MRN), followed by `#n` when the file holds several.
-fn record(declaration: &Element, jurisdiction: Option<&str>, number: Option<usize>) -> Node {
+pub(super) fn record(
+    declaration: &Element,
+    jurisdiction: Option<&str>,
+    number: Option<usize>,
+) -> Node {
     let reference = declaration
         .text_at("FunctionalReferenceID")
         .or_else(|| declaration.text_at("ID"));
@@ -723,11 +496,18 @@ fn item_node(item: &Element, procedure: Option<String>) -> Node {
                 })
                 .and_then(|classification| classification.text_at("ID"))
         };
-        let cn_code = classification("TSP");
+        // Some declarations put all ten TARIC digits in the TSP classification.
+        let declared = classification("TSP");
+        let (cn_code, taric) = match (declared, classification("TRC")) {
+            (Some(code), _) if code.len() == 10 && code.bytes().all(|b| b.is_ascii_digit()) => {
+                (code.get(..8), Some(code.to_string()))
+            }
+            (Some(code), Some(suffix)) => (Some(code), Some(format!("{code}{suffix}"))),
+            (code, None) => (code, None),
+            (None, Some(_)) => (None, None),
+        };
         fields.text("cn_code", cn_code);
-        if let (Some(cn_code), Some(taric)) = (cn_code, classification("TRC")) {
-            fields.text("taric", Some(&format!("{cn_code}{taric}")));
-        }
+        fields.text("taric", taric.as_deref());
         fields.list(
             "additional_codes",
             commodity
@@ -753,6 +533,14 @@ fn item_node(item: &Element, procedure: Option<String>) -> Node {
         fields.put(
             "value",
             commodity.at("InvoiceLine/ItemChargeAmount").map(amount),
+        );
+        fields.list(
+            "containers",
+            commodity
+                .all("TransportEquipment")
+                .filter_map(|equipment| equipment.text_at("ID"))
+                .map(Node::text)
+                .collect(),
         );
     }
     let origin = |preferential: bool| {
@@ -877,137 +665,4 @@ pub fn mapping_table() -> String {
         ));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn content(records: &[RawRecord]) -> Vec<String> {
-        records
-            .iter()
-            .map(|record| match &record.content {
-                RawContent::Tree(node) => format!("tree {:?}", node.get("id")),
-                RawContent::NotADeclaration(what) => format!("not a declaration: {what}"),
-                RawContent::Unreadable(why) => format!("unreadable: {why}"),
-                RawContent::Json(_) => "json".to_string(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_declaration_maps_onto_the_schema() {
-        let xml = br#"<md:MetaData xmlns:md="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" xmlns="urn:wco:datamodel:WCO:DEC-DMS:2">
-  <md:ResponsibleCountryCode>GB</md:ResponsibleCountryCode>
-  <Declaration>
-    <FunctionCode>9</FunctionCode>
-    <FunctionalReferenceID>LRN1</FunctionalReferenceID>
-    <TypeCode>IMA</TypeCode>
-    <BorderTransportMeans><ModeCode>6</ModeCode></BorderTransportMeans>
-    <GoodsShipment>
-      <Consignment><ContainerCode>1</ContainerCode>
-        <TransportEquipment><ID>AD12345</ID></TransportEquipment>
-        <TransportEquipment><ID>CSQU3054383</ID></TransportEquipment>
-      </Consignment>
-      <GovernmentAgencyGoodsItem>
-        <SequenceNumeric>1</SequenceNumeric>
-        <AdditionalDocument><CategoryCode>N</CategoryCode><TypeCode>935</TypeCode><ID>INV-1</ID></AdditionalDocument>
-        <Commodity>
-          <Classification><ID>85434000</ID><IdentificationTypeCode>TSP</IdentificationTypeCode></Classification>
-          <Classification><ID>00</ID><IdentificationTypeCode>TRC</IdentificationTypeCode></Classification>
-          <GoodsMeasure><GrossMassMeasure unitCode="KGM">15</GrossMassMeasure><NetNetWeightMeasure>10.5</NetNetWeightMeasure></GoodsMeasure>
-        </Commodity>
-        <GovernmentProcedure><CurrentCode>40</CurrentCode><PreviousCode>00</PreviousCode></GovernmentProcedure>
-        <GovernmentProcedure><CurrentCode>000</CurrentCode></GovernmentProcedure>
-      </GovernmentAgencyGoodsItem>
-      <TradeTerms><ConditionCode>DAT</ConditionCode><LocationID>GBBEL</LocationID></TradeTerms>
-    </GoodsShipment>
-  </Declaration>
-</md:MetaData>"#;
-        let records = read_messages(xml);
-        assert_eq!(records.len(), 1);
-        assert_eq!(records[0].line, Some(3));
-        let RawContent::Tree(node) = &records[0].content else {
-            panic!("{:?}", content(&records))
-        };
-        assert_eq!(node.get("id"), Some(&Node::text("LRN1")));
-        let declaration = node.get("declaration").unwrap();
-        let get = |name: &str| declaration.get(name).cloned();
-        assert_eq!(get("jurisdiction"), Some(Node::text("UK")));
-        assert_eq!(get("message_kind"), Some(Node::text("declaration")));
-        assert_eq!(get("declaration_type"), Some(Node::text("IM")));
-        assert_eq!(get("additional_type"), Some(Node::text("A")));
-        assert_eq!(get("border_transport_mode"), Some(Node::text("6")));
-        assert_eq!(get("incoterm"), Some(Node::text("DAT")));
-        assert_eq!(get("procedure"), Some(Node::text("4000")));
-        assert_eq!(get("containerised"), Some(Node::Bool(true)));
-        assert_eq!(
-            get("containers"),
-            Some(Node::List(vec![
-                Node::text("AD12345"),
-                Node::text("CSQU3054383")
-            ]))
-        );
-        let Some(Node::List(items)) = get("items") else {
-            panic!("no items")
-        };
-        let item = &items[0];
-        assert_eq!(item.get("cn_code"), Some(&Node::text("85434000")));
-        assert_eq!(item.get("taric"), Some(&Node::text("8543400000")));
-        assert_eq!(
-            item.get("net_mass"),
-            Some(&Node::object([
-                ("value", Node::text("10.5")),
-                ("unit", Node::text("kg"))
-            ]))
-        );
-        assert_eq!(
-            item.get("additional_procedures"),
-            Some(&Node::List(vec![Node::text("000")]))
-        );
-        let Some(Node::List(documents)) = item.get("documents") else {
-            panic!("no documents")
-        };
-        assert_eq!(documents[0].get("code"), Some(&Node::text("N935")));
-    }
-
-    #[test]
-    fn other_messages_say_what_they_are() {
-        let notification =
-            b"<MetaData><Response><FunctionCode>01</FunctionCode></Response></MetaData>";
-        assert_eq!(
-            content(&read_messages(notification)),
-            ["not a declaration: a DMS notification (a response of customs)"]
-        );
-        let report = br#"<r:DeclarationStatusResponse xmlns:r="http://gov.uk/customs/declarationInformationRetrieval/status/v2"/>"#;
-        assert_eq!(
-            content(&read_messages(report)),
-            ["not a declaration: a DIS report (declaration status)"]
-        );
-        let unknown = br#"<mdMetaData xmlns="urnwcodatamodelWCODEC-DMS2"/>"#;
-        let found = content(&read_messages(unknown));
-        assert!(
-            found[0].contains("`mdMetaData`") && found[0].contains("not a message"),
-            "{found:?}"
-        );
-        let broken = b"<a>\n<b></a>";
-        let records = read_messages(broken);
-        assert_eq!(records[0].line, Some(2));
-        assert!(content(&records)[0].starts_with("unreadable: the file is not well-formed XML"));
-    }
-
-    #[test]
-    fn several_declarations_give_one_record_each() {
-        let xml = br#"<md:MetaData xmlns:md="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" xmlns="urn:wco:datamodel:WCO:DEC-DMS:2">
-  <Declaration><FunctionalReferenceID>A</FunctionalReferenceID></Declaration>
-  <Declaration><FunctionalReferenceID>A</FunctionalReferenceID></Declaration>
-</md:MetaData>"#;
-        assert_eq!(
-            content(&read_messages(xml)),
-            [
-                "tree Some(Text(\"A#1\"))".to_string(),
-                "tree Some(Text(\"A#2\"))".to_string()
-            ]
-        );
-    }
 }
