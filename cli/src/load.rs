@@ -53,6 +53,26 @@ pub fn library_root(path: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The name a file is hashed by: its path relative to its library's root, with `/` between
+/// the parts; a file outside any library by its file name. Never relative to the working
+/// directory, so that the same rules give the same hashes wherever the command runs.
+fn hash_name(path: &Path) -> String {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let relative = library_root(&canonical)
+        .and_then(|root| canonical.strip_prefix(&root).ok().map(Path::to_path_buf));
+    match relative {
+        Some(relative) => relative
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => canonical
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
 fn display_path(path: &Path) -> String {
     let current = std::env::current_dir().ok();
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
@@ -95,6 +115,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
         let text = std::fs::read_to_string(&file)
             .map_err(|error| format!("cannot read `{}`: {error}", file.display()))?;
         project.add_file(&name, &text);
+        project.set_hash_name(&name, &hash_name(&file));
         seen.push(name);
     }
     selected.dedup();

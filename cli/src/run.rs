@@ -128,6 +128,7 @@ pub fn run(
     summary: &mut Summary,
 ) -> Result<(), RunError> {
     summary.rules_hash = rule_set.program().content_hash.clone();
+    summary.rulesets = rule_set.rulesets().to_vec();
     summary.as_of = options.as_of.to_string();
     summary.skipped_files = options.skipped_files;
     let mut writer = ResultWriter::new(options.format, out);

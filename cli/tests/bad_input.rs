@@ -407,3 +407,42 @@ fn a_value_outside_a_closed_list_is_invalid_not_absent() {
     );
     assert!(text.contains("invalid"), "{text}");
 }
+
+#[test]
+fn the_hashes_do_not_depend_on_where_the_command_runs() {
+    let directory = scratch("hashes");
+    let input = write(&directory, "good.ndjson", GOOD.as_bytes());
+    let rules = root().join("rules").canonicalize().unwrap();
+    let rules = rules.display().to_string();
+    let hashes = |cwd: &Path| {
+        let output = clearance_in(
+            cwd,
+            &[
+                "run",
+                "--rules",
+                &rules,
+                "--input",
+                &input,
+                "--as-of",
+                "2026-03-10",
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let summary = &document["summary"];
+        let result = &document["results"][0];
+        assert_eq!(result["rules_hash"], summary["rules_hash"]);
+        (
+            summary["rules_hash"].as_str().unwrap().to_string(),
+            result["rulesets"].to_string(),
+        )
+    };
+    let from_root = hashes(&root());
+    assert_eq!(from_root.0.len(), 64);
+    assert!(from_root.1.contains("cas.declaration"), "{}", from_root.1);
+    assert_eq!(hashes(&root().join("cli")), from_root);
+    assert_eq!(hashes(&directory), from_root);
+    assert_eq!(hashes(Path::new("/")), from_root);
+}

@@ -617,6 +617,9 @@ pub struct InputIr {
 pub struct RulesetIr {
     pub name: String,
     pub version: String,
+    /// SHA-256 of the engine's version, the rule set's file and the files it imports
+    /// (`hashes::ruleset_hash`).
+    pub hash: String,
     pub title: LangTexts,
     pub path: String,
     pub validity: Validity,

@@ -8,6 +8,7 @@ pub mod check;
 pub mod db;
 pub mod defs;
 pub mod diagnostics;
+pub mod hashes;
 pub mod ir;
 pub mod items;
 pub mod program;

@@ -4,8 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
-
 use crate::check::{
     check_calendar, check_const, check_example, check_fixture, check_function, check_table,
     item_diagnostics, rule_ir,
@@ -195,9 +193,7 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
         return Arc::new(program);
     };
     program.inputs = program_inputs(db).clone();
-    let mut sources: Vec<(&String, &String)> = Vec::new();
     for file in workspace.files(db) {
-        sources.push((file.path(db), file.text(db)));
         let parsed = parsed_file(db, *file);
         let header = file_header(db, *file);
         let mut ruleset = header
@@ -210,6 +206,7 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                     .map(|effective| crate::check::validity_of(effective, &mut Vec::new()))
                     .unwrap_or_default();
                 RulesetIr {
+                    hash: crate::hashes::ruleset_hash(db, *file, &|path: &str| path.to_string()),
                     name: header.name.text.clone(),
                     version: header
                         .version
@@ -358,15 +355,9 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
         .iter()
         .position(|codelist| codelist.path == currency)
         .and_then(|index| u32::try_from(index).ok());
-    sources.sort();
-    let mut hasher = Sha256::new();
-    for (path, text) in sources {
-        hasher.update(path.as_bytes());
-        hasher.update([0]);
-        hasher.update(text.as_bytes());
-        hasher.update([0]);
-    }
-    program.content_hash = format!("{:x}", hasher.finalize());
+    // Files named by their paths here; `Project::program` names them relative to their library.
+    let by_path = |path: &str| path.to_string();
+    program.content_hash = crate::hashes::library_hash(db, &by_path);
     link(&mut program);
     Arc::new(program)
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::bind::{BindError, BindErrorKind, Binder};
 use crate::data::{Node, parse_json};
-use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, Texts, Verdict};
+use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, RulesetRef, Texts, Verdict};
 use crate::interp::{EvalError, Evaluator, Machine, NoObserver, frame};
 use crate::rule_run::RuleRun;
 use crate::value::Value;
@@ -31,6 +31,9 @@ pub struct RuleSet {
     /// Whether a record may choose the date its rules are taken from (its `as_of` key). The
     /// operator decides, not the record: off unless the embedding program turns it on.
     allow_record_as_of: bool,
+    rules_hash: Arc<str>,
+    /// Each rule set as results name it, by position in the program.
+    ruleset_refs: Vec<Arc<RulesetRef>>,
 }
 
 /// What every finding of one rule shares.
@@ -133,7 +136,20 @@ impl RuleSet {
                     .collect()
             })
             .collect();
+        let ruleset_refs = program
+            .rulesets
+            .iter()
+            .map(|ruleset| {
+                Arc::new(RulesetRef {
+                    name: ruleset.name.clone(),
+                    version: ruleset.version.clone(),
+                    hash: ruleset.hash.clone(),
+                })
+            })
+            .collect();
         RuleSet {
+            rules_hash: Arc::from(program.content_hash.as_str()),
+            ruleset_refs,
             machine: Machine::new(program),
             binder,
             metadata,
@@ -153,6 +169,11 @@ impl RuleSet {
         &self.machine.program
     }
 
+    /// Every loaded rule set as results name it: name, version and hash.
+    pub fn rulesets(&self) -> &[Arc<RulesetRef>] {
+        &self.ruleset_refs
+    }
+
     pub fn machine(&self) -> &Machine {
         &self.machine
     }
@@ -162,6 +183,7 @@ impl RuleSet {
             ruleset: ruleset.map(|r| r.name.clone()).unwrap_or_default(),
             version: ruleset.map(|r| r.version.clone()).unwrap_or_default(),
             rules_hash: self.machine.program.content_hash.clone(),
+            ruleset_hash: ruleset.map(|r| r.hash.clone()).unwrap_or_default(),
             as_of: as_of.to_string(),
         })
     }
@@ -251,6 +273,8 @@ impl RuleSet {
             id,
             verdict: Verdict::Pass,
             as_of: as_of.to_string(),
+            rules_hash: Arc::clone(&self.rules_hash),
+            rulesets: Vec::new(),
             rules: RuleCounts::default(),
             findings: Vec::new(),
         }
@@ -426,9 +450,13 @@ impl RuleSet {
             .map(|error| Finding::technical(error, Arc::clone(&data_provenance)))
             .collect();
         let mut counts = RuleCounts::default();
+        let mut evaluated_by = Vec::new();
         for (index, ruleset) in &concerned {
             if !ruleset.validity.contains(as_of) {
                 continue;
+            }
+            if let Some(reference) = self.ruleset_refs.get(*index) {
+                evaluated_by.push(Arc::clone(reference));
             }
             let ruleset_inputs: Vec<Value> = ruleset
                 .inputs
@@ -454,6 +482,7 @@ impl RuleSet {
         }
         let mut result = self.result(position, id, as_of);
         result.rules = counts;
+        result.rulesets = evaluated_by;
         if !errors.is_empty() {
             result.verdict = Verdict::Invalid;
             result.findings = findings;

@@ -32,8 +32,12 @@ pub struct Observation {
 pub struct Provenance {
     pub ruleset: String,
     pub version: String,
-    /// SHA-256 of every source file the rules were compiled from.
+    /// The library's hash: SHA-256 of the engine's version and every source file the rules
+    /// were compiled from, by library-relative name.
     pub rules_hash: String,
+    /// The rule set's hash: its file and the files it imports (empty for data findings).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ruleset_hash: String,
     pub as_of: String,
 }
 
@@ -212,8 +216,21 @@ pub struct RecordResult {
     pub id: Option<String>,
     pub verdict: Verdict,
     pub as_of: String,
+    /// The library's hash (see [`Provenance::rules_hash`]).
+    pub rules_hash: Arc<str>,
+    /// The rule sets that evaluated the record, with their versions and hashes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rulesets: Vec<Arc<RulesetRef>>,
     pub rules: RuleCounts,
     pub findings: Vec<Finding>,
+}
+
+/// A rule set as results name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RulesetRef {
+    pub name: String,
+    pub version: String,
+    pub hash: String,
 }
 
 impl RecordResult {
@@ -244,6 +261,8 @@ pub struct Summary {
     pub skipped_files: usize,
     pub findings: usize,
     pub rules_hash: String,
+    /// Every loaded rule set, with its version and hash.
+    pub rulesets: Vec<Arc<RulesetRef>>,
     pub as_of: String,
 }
 
