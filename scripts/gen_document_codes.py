@@ -134,6 +134,7 @@ def generate(args):
     codes = {}
 
     def add(code, source, label=""):
+        label = " ".join(label.split())
         entry = codes.setdefault(code, {"sources": [], "label": "", "label_source": ""})
         if source not in entry["sources"]:
             entry["sources"].append(source)
@@ -174,7 +175,7 @@ def generate(args):
         "codelist DocumentCode",
         '  title en "Document codes (DE 2/3)" fr "Codes des documents (DE 2/3)"',
         '  source "UK CDS Appendix 5A and the sources named per code"',
-        f"  open matching {quote(CODE_SHAPE)}",
+        f'  open matching "{CODE_SHAPE}"',
     ]
     for code in sorted(codes):
         entry = codes[code]
@@ -193,7 +194,7 @@ def generate(args):
         "codelist DocumentStatus",
         '  title en "Document status codes (DE 2/3)" fr "Codes de statut des documents (DE 2/3)"',
         '  source "UK CDS Appendix 5B, via trade-tariff/process-appendix-5a resources/config/status_codes.csv"',
-        f"  open matching {quote(STATUS_SHAPE)}",
+        f'  open matching "{STATUS_SHAPE}"',
     ]
     for code, description, _source in statuses:
         lines.append(f"  {code} en {quote(description)}")
