@@ -229,6 +229,10 @@ fn negative_masses_and_amounts_are_refused() {
     for result in &results {
         assert_eq!(result["verdict"], "invalid", "{result:#}");
         assert!(message(result).contains("negative"), "{result:#}");
+        // The French message is French, not the English one in parentheses.
+        let french = result["findings"][0]["message"]["fr"].as_str().unwrap();
+        assert!(french.contains("négatif"), "{french}");
+        assert!(!french.contains("negative"), "{french}");
     }
 }
 

@@ -34,15 +34,44 @@ pub enum BindErrorKind {
     InvalidValue,
 }
 
+/// A message in English and French.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Said {
+    pub en: String,
+    pub fr: String,
+}
+
+/// `said!("english {}", "français {}", args...)`: both texts from the same arguments.
+macro_rules! said {
+    ($en:literal, $fr:literal $(, $arg:expr)* $(,)?) => {
+        Said {
+            en: format!($en $(, $arg)*),
+            fr: format!($fr $(, $arg)*),
+        }
+    };
+}
+pub(crate) use said;
+
 /// One problem with a record's data, at a JSON path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BindError {
     pub path: String,
     pub kind: BindErrorKind,
     pub message: String,
+    #[serde(skip)]
+    pub message_fr: String,
 }
 
 impl BindError {
+    pub fn new(path: impl Into<String>, kind: BindErrorKind, said: Said) -> BindError {
+        BindError {
+            path: path.into(),
+            kind,
+            message: said.en,
+            message_fr: said.fr,
+        }
+    }
+
     /// Whether the problem only warns: the value is kept and the record still binds.
     pub fn is_warning(&self) -> bool {
         self.kind == BindErrorKind::UnlistedCode
@@ -160,7 +189,7 @@ impl Binder {
     /// Binds `json` as a value of type `ty`; problems go to `errors` and the value is then
     /// absent at that place.
     pub fn bind(&self, json: &Node, ty: &Type, path: &str, errors: &mut Vec<BindError>) -> Value {
-        let mut error = |kind: BindErrorKind, message: String| reject(errors, path, kind, message);
+        let mut error = |kind: BindErrorKind, said: Said| reject(errors, path, kind, said);
         match ty {
             Type::Error | Type::Absent | Type::BusinessOffset => Value::Absent,
             Type::Optional(inner) => {
@@ -174,7 +203,11 @@ impl Binder {
                 Node::Bool(value) => Value::Bool(*value),
                 other => error(
                     BindErrorKind::WrongType,
-                    format!("expected true or false, found {}", describe(other)),
+                    said!(
+                        "expected true or false, found {}",
+                        "attendu true ou false, trouvé {}",
+                        describe(other)
+                    ),
                 ),
             },
             Type::Int => match number_text(json) {
@@ -183,24 +216,37 @@ impl Binder {
                         Ok(value) => Value::Int(value),
                         Err(_) => error(
                             BindErrorKind::OutOfRange,
-                            format!("{} is too large a whole number", shorten(&text)),
+                            said!(
+                                "{} is too large a whole number",
+                                "{} est un nombre entier trop grand",
+                                shorten(&text)
+                            ),
                         ),
                     },
                     Some(_) => error(
                         BindErrorKind::WrongType,
-                        format!("expected a whole number, found {}", shorten(&text)),
+                        said!(
+                            "expected a whole number, found {}",
+                            "attendu un nombre entier, trouvé {}",
+                            shorten(&text)
+                        ),
                     ),
                     None => error(
                         BindErrorKind::OutOfRange,
-                        format!(
+                        said!(
                             "{} is not a number Clearance can hold exactly",
+                            "{} n'est pas un nombre que Clearance représente exactement",
                             shorten(&text)
                         ),
                     ),
                 },
                 None => error(
                     BindErrorKind::WrongType,
-                    format!("expected a whole number, found {}", describe(json)),
+                    said!(
+                        "expected a whole number, found {}",
+                        "attendu un nombre entier, trouvé {}",
+                        describe(json)
+                    ),
                 ),
             },
             Type::Decimal => match number_text(json) {
@@ -208,33 +254,52 @@ impl Binder {
                     Some(value) => Value::Decimal(value),
                     None => error(
                         BindErrorKind::OutOfRange,
-                        format!(
+                        said!(
                             "{} is not a number Clearance can hold exactly (at most 28 digits)",
+                            "{} n'est pas un nombre que Clearance représente exactement (28 chiffres au plus)",
                             shorten(&text)
                         ),
                     ),
                 },
                 None => error(
                     BindErrorKind::WrongType,
-                    format!("expected a number, found {}", describe(json)),
+                    said!(
+                        "expected a number, found {}",
+                        "attendu un nombre, trouvé {}",
+                        describe(json)
+                    ),
                 ),
             },
             Type::Text => match json {
                 Node::Text(text) => Value::Text(Arc::from(text.as_ref())),
                 other => error(
                     BindErrorKind::WrongType,
-                    format!("expected a text, found {}", describe(other)),
+                    said!(
+                        "expected a text, found {}",
+                        "attendu un texte, trouvé {}",
+                        describe(other)
+                    ),
                 ),
             },
             Type::Date => match json {
                 Node::Text(text) => match clearance_compiler::time::parse_date(text) {
                     Ok(date) => Value::Date(date),
-                    Err(message) => error(BindErrorKind::InvalidValue, message),
+                    Err(message) => error(
+                        BindErrorKind::InvalidValue,
+                        Said {
+                            en: message,
+                            fr: format!(
+                                "\"{}\" n'est pas une date valide de la forme AAAA-MM-JJ",
+                                shorten(text)
+                            ),
+                        },
+                    ),
                 },
                 other => error(
                     BindErrorKind::WrongType,
-                    format!(
+                    said!(
                         "expected a date such as \"2026-03-10\", found {}",
+                        "attendu une date telle que \"2026-03-10\", trouvé {}",
                         describe(other)
                     ),
                 ),
@@ -242,12 +307,22 @@ impl Binder {
             Type::DateTime => match json {
                 Node::Text(text) => match clearance_compiler::time::parse_date_time(text) {
                     Ok(value) => Value::DateTime(Arc::new(value)),
-                    Err(message) => error(BindErrorKind::InvalidValue, message),
+                    Err(message) => error(
+                        BindErrorKind::InvalidValue,
+                        Said {
+                            en: message,
+                            fr: format!(
+                                "\"{}\" n'est pas une date et heure valide avec un décalage UTC ou un fuseau (RFC 3339)",
+                                shorten(text)
+                            ),
+                        },
+                    ),
                 },
                 other => error(
                     BindErrorKind::WrongType,
-                    format!(
+                    said!(
                         "expected a date-time such as \"2026-03-10T10:00:00+01:00\", found {}",
+                        "attendu une date et heure telle que \"2026-03-10T10:00:00+01:00\", trouvé {}",
                         describe(other)
                     ),
                 ),
@@ -257,13 +332,18 @@ impl Binder {
                     Ok(duration) => Value::Duration(duration),
                     Err(_) => error(
                         BindErrorKind::InvalidValue,
-                        format!("\"{}\" is not a duration such as \"PT24H\"", shorten(text)),
+                        said!(
+                            "\"{}\" is not a duration such as \"PT24H\"",
+                            "\"{}\" n'est pas une durée telle que \"PT24H\"",
+                            shorten(text)
+                        ),
                     ),
                 },
                 other => error(
                     BindErrorKind::WrongType,
-                    format!(
+                    said!(
                         "expected a duration such as \"PT24H\", found {}",
+                        "attendu une durée telle que \"PT24H\", trouvé {}",
                         describe(other)
                     ),
                 ),
@@ -284,16 +364,18 @@ impl Binder {
                     }
                     _ => error(
                         BindErrorKind::InvalidValue,
-                        format!(
+                        said!(
                             "\"{}\" is not a calendar period such as \"P2D\" or \"P1M\"",
+                            "\"{}\" n'est pas une période calendaire telle que \"P2D\" ou \"P1M\"",
                             shorten(text)
                         ),
                     ),
                 },
                 other => error(
                     BindErrorKind::WrongType,
-                    format!(
+                    said!(
                         "expected a period such as \"P2D\", found {}",
+                        "attendu une période telle que \"P2D\", trouvé {}",
                         describe(other)
                     ),
                 ),
@@ -306,8 +388,9 @@ impl Binder {
                     other => {
                         return error(
                             BindErrorKind::WrongType,
-                            format!(
+                            said!(
                                 "expected a code of `{}`, found {}",
+                                "attendu un code de `{}`, trouvé {}",
                                 list.name,
                                 describe(other)
                             ),
@@ -342,25 +425,28 @@ impl Binder {
                 if valid {
                     value
                 } else {
-                    let (kind, rule) = match &refined.constraint {
+                    let (kind, rule, rule_fr) = match &refined.constraint {
                         Constraint::Matching(pattern) => (
                             BindErrorKind::InvalidValue,
                             format!("does not match `{pattern}`"),
+                            format!("ne correspond pas à `{pattern}`"),
                         ),
                         Constraint::Between(low, high) => (
                             BindErrorKind::OutOfRange,
                             format!("is not between {low} and {high}"),
+                            format!("n'est pas compris entre {low} et {high}"),
                         ),
                     };
                     let shown = describe(json);
-                    errors.push(BindError {
-                        path: path.to_string(),
+                    errors.push(BindError::new(
+                        path,
                         kind,
-                        message: format!(
+                        said!(
                             "{shown} is not a valid `{}`: it {rule}",
+                            "{shown} n'est pas un `{}` valide : il {rule_fr}",
                             refined.path.name
                         ),
-                    });
+                    ));
                     Value::Invalid
                 }
             }
@@ -378,7 +464,11 @@ impl Binder {
                 Node::Null => Value::empty_list(),
                 other => error(
                     BindErrorKind::WrongType,
-                    format!("expected a list, found {}", describe(other)),
+                    said!(
+                        "expected a list, found {}",
+                        "attendu une liste, trouvé {}",
+                        describe(other)
+                    ),
                 ),
             },
             Type::Record(record) => self.bind_record(json, record, path, errors),
@@ -401,48 +491,68 @@ impl Binder {
             .min_by(|a, b| a.0.cmp(&b.0))
             .map(|(code, label)| {
                 if label.is_empty() {
-                    format!("; did you mean \"{code}\"?")
+                    said!(
+                        "; did you mean \"{code}\"?",
+                        " ; vouliez-vous dire \"{code}\" ?"
+                    )
                 } else {
-                    format!("; did you mean \"{code}\" ({label})?")
+                    said!(
+                        "; did you mean \"{code}\" ({label})?",
+                        " ; vouliez-vous dire \"{code}\" ({label}) ?"
+                    )
                 }
             });
         if let Some(shape) = self.open_lists.get(list)
             && shape.is_match(&text)
         {
-            errors.push(BindError {
-                path: path.to_string(),
-                kind: BindErrorKind::UnlistedCode,
-                message: format!(
-                    "\"{}\" is not among the {} codes that `{}` lists; it is well formed, so it is kept{}",
-                    shorten(&text),
-                    names.len(),
-                    list.name,
-                    suggestion.unwrap_or_default()
-                ),
-            });
+            let suggestion = suggestion.unwrap_or_default();
+            let (shown, count) = (shorten(&text), names.len());
+            errors.push(BindError::new(
+                path,
+                BindErrorKind::UnlistedCode,
+                Said {
+                    en: format!(
+                        "\"{shown}\" is not among the {count} codes that `{}` lists; it is well formed, so it is kept{}",
+                        list.name, suggestion.en
+                    ),
+                    fr: format!(
+                        "\"{shown}\" ne figure pas parmi les {count} codes de la liste `{}` ; il est bien formé, il est donc conservé{}",
+                        list.name, suggestion.fr
+                    ),
+                },
+            ));
             return Value::UnlistedCode(Arc::from(text));
         }
         let hint = match suggestion {
             Some(suggestion) => suggestion,
-            None if names.len() <= 12 => format!(
-                "; the codes are {}",
-                names
+            None if names.len() <= 12 => {
+                let codes = names
                     .iter()
                     .map(|(code, _)| code.as_str())
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            None => String::new(),
+                    .join(", ");
+                said!("; the codes are {}", " ; les codes sont {}", codes)
+            }
+            None => Said::default(),
         };
         reject(
             errors,
             path,
             BindErrorKind::UnknownCode,
-            format!(
-                "\"{}\" is not a code of `{}`{hint}",
-                shorten(&text),
-                list.name
-            ),
+            Said {
+                en: format!(
+                    "\"{}\" is not a code of `{}`{}",
+                    shorten(&text),
+                    list.name,
+                    hint.en
+                ),
+                fr: format!(
+                    "\"{}\" n'est pas un code de `{}`{}",
+                    shorten(&text),
+                    list.name,
+                    hint.fr
+                ),
+            },
         )
     }
 
@@ -457,15 +567,16 @@ impl Binder {
             return Value::Absent;
         };
         let Node::Object(object) = json else {
-            errors.push(BindError {
-                path: path.to_string(),
-                kind: BindErrorKind::WrongType,
-                message: format!(
+            errors.push(BindError::new(
+                path.to_string(),
+                BindErrorKind::WrongType,
+                said!(
                     "expected an object (a `{}`), found {}",
+                    "attendu un objet (un `{}`), trouvé {}",
                     record.name,
                     describe(json)
                 ),
-            });
+            ));
             return Value::Invalid;
         };
         report_duplicate_keys(object, path, errors);
@@ -477,11 +588,14 @@ impl Binder {
                     Type::Optional(_) => Value::Absent,
                     Type::List(_) | Type::Set(_) => Value::empty_list(),
                     _ => {
-                        errors.push(BindError {
-                            path: field_path,
-                            kind: BindErrorKind::MissingField,
-                            message: format!("the required field `{name}` is missing"),
-                        });
+                        errors.push(BindError::new(
+                            field_path,
+                            BindErrorKind::MissingField,
+                            said!(
+                                "the required field `{name}` is missing",
+                                "le champ obligatoire `{name}` est absent"
+                            ),
+                        ));
                         Value::Invalid
                     }
                 },
@@ -491,14 +605,22 @@ impl Binder {
         }
         for (key, _) in object {
             if !fields.iter().any(|(name, _)| name.as_str() == key.as_ref()) {
-                let hint = closest(key, fields.iter().map(|(name, _)| name.as_str()))
+                let candidate = closest(key, fields.iter().map(|(name, _)| name.as_str()));
+                let hint = candidate
                     .map(|candidate| format!("; did you mean `{candidate}`?"))
                     .unwrap_or_default();
-                errors.push(BindError {
-                    path: join_path(path, key),
-                    kind: BindErrorKind::UnknownField,
-                    message: format!("`{}` has no field `{key}`{hint}", record.name),
-                });
+                let hint_fr = candidate
+                    .map(|candidate| format!(" ; vouliez-vous dire `{candidate}` ?"))
+                    .unwrap_or_default();
+                errors.push(BindError::new(
+                    join_path(path, key),
+                    BindErrorKind::UnknownField,
+                    said!(
+                        "`{}` has no field `{key}`{hint}",
+                        "`{}` n'a pas de champ `{key}`{hint_fr}",
+                        record.name
+                    ),
+                ));
             }
         }
         Value::Record(Arc::from(values))
@@ -525,7 +647,10 @@ impl Binder {
                             errors,
                             path,
                             BindErrorKind::UnknownField,
-                            format!("money has fields `amount` and `currency`, not `{key}`"),
+                            said!(
+                                "money has fields `amount` and `currency`, not `{key}`",
+                                "un montant a les champs `amount` et `currency`, pas `{key}`"
+                            ),
                         );
                     }
                 }
@@ -536,7 +661,7 @@ impl Binder {
                             errors,
                             path,
                             BindErrorKind::MissingField,
-                            "money needs an `amount`".to_string(),
+                            said!("money needs an `amount`", "un montant demande un `amount`"),
                         );
                     }
                 }
@@ -553,8 +678,9 @@ impl Binder {
                         errors,
                         path,
                         BindErrorKind::WrongType,
-                        format!(
+                        said!(
                             "expected money such as {{\"amount\": \"22.00\", \"currency\": \"EUR\"}}, found {}",
+                            "attendu un montant tel que {{\"amount\": \"22.00\", \"currency\": \"EUR\"}}, trouvé {}",
                             describe(other)
                         ),
                     );
@@ -566,7 +692,10 @@ impl Binder {
                 errors,
                 path,
                 BindErrorKind::InvalidValue,
-                format!("\"{amount_text}\" is not an amount"),
+                said!(
+                    "\"{amount_text}\" is not an amount",
+                    "\"{amount_text}\" n'est pas un montant"
+                ),
             );
         };
         let currency = match (currency, expected) {
@@ -575,7 +704,10 @@ impl Binder {
                     errors,
                     path,
                     BindErrorKind::InvalidValue,
-                    format!("expected an amount in {expected}, found one in {found}"),
+                    said!(
+                        "expected an amount in {expected}, found one in {found}",
+                        "attendu un montant en {expected}, trouvé un montant en {found}"
+                    ),
                 );
             }
             (Some(found), _) => found,
@@ -585,8 +717,10 @@ impl Binder {
                     errors,
                     path,
                     BindErrorKind::MissingField,
-                    "this amount has no currency; write {\"amount\": ..., \"currency\": \"EUR\"}"
-                        .to_string(),
+                    said!(
+                        "this amount has no currency; write {{\"amount\": ..., \"currency\": \"EUR\"}}",
+                        "ce montant n'a pas de monnaie ; écrivez {{\"amount\": ..., \"currency\": \"EUR\"}}"
+                    ),
                 );
             }
         };
@@ -595,8 +729,9 @@ impl Binder {
                 errors,
                 path,
                 BindErrorKind::OutOfRange,
-                format!(
+                said!(
                     "{} is a negative amount; amounts in a declaration are never below zero",
+                    "{} est un montant négatif ; les montants d'une déclaration ne sont jamais inférieurs à zéro",
                     shorten(&amount_text)
                 ),
             );
@@ -607,7 +742,10 @@ impl Binder {
                 errors,
                 path,
                 BindErrorKind::UnknownCode,
-                format!("\"{currency}\" is not an ISO 4217 currency code"),
+                said!(
+                    "\"{currency}\" is not an ISO 4217 currency code",
+                    "\"{currency}\" n'est pas un code de monnaie ISO 4217"
+                ),
             ),
         }
     }
@@ -629,7 +767,10 @@ fn bind_quantity(
                         errors,
                         path,
                         BindErrorKind::UnknownField,
-                        format!("a quantity has fields `value` and `unit`, not `{key}`"),
+                        said!(
+                            "a quantity has fields `value` and `unit`, not `{key}`",
+                            "une quantité a les champs `value` et `unit`, pas `{key}`"
+                        ),
                     );
                 }
             }
@@ -638,8 +779,9 @@ fn bind_quantity(
                     errors,
                     path,
                     BindErrorKind::MissingField,
-                    format!(
+                    said!(
                         "a quantity needs a numeric `value`, such as {{\"value\": \"12.5\", \"unit\": \"{}\"}}",
+                        "une quantité demande une valeur numérique `value`, telle que {{\"value\": \"12.5\", \"unit\": \"{}\"}}",
                         dimension.base_unit()
                     ),
                 );
@@ -657,7 +799,12 @@ fn bind_quantity(
                     errors,
                     path,
                     BindErrorKind::InvalidValue,
-                    format!("{} is not a quantity such as {}", describe(json), example()),
+                    said!(
+                        "{} is not a quantity such as {}",
+                        "{} n'est pas une quantité telle que {}",
+                        describe(json),
+                        example()
+                    ),
                 );
             }
         },
@@ -667,8 +814,9 @@ fn bind_quantity(
                 errors,
                 path,
                 BindErrorKind::WrongType,
-                format!(
+                said!(
                     "expected a quantity such as {}, found {}",
+                    "attendu une quantité telle que {}, trouvé {}",
                     example(),
                     describe(other)
                 ),
@@ -680,8 +828,9 @@ fn bind_quantity(
             errors,
             path,
             BindErrorKind::OutOfRange,
-            format!(
+            said!(
                 "{} is too large a quantity for an exact decimal (at most 28 significant digits)",
+                "{} est une quantité trop grande pour un décimal exact (28 chiffres significatifs au plus)",
                 shorten(&amount_text)
             ),
         );
@@ -695,8 +844,9 @@ fn bind_quantity(
                     errors,
                     path,
                     BindErrorKind::InvalidValue,
-                    format!(
+                    said!(
                         "\"{}\" is not a unit of {}",
+                        "\"{}\" n'est pas une unité de {}",
                         shorten(&unit),
                         dimension.type_name().to_lowercase()
                     ),
@@ -709,8 +859,9 @@ fn bind_quantity(
             errors,
             path,
             BindErrorKind::OutOfRange,
-            format!(
+            said!(
                 "{} is negative; a {} is never below zero",
+                "{} est négatif ; une grandeur ({}) n'est jamais inférieure à zéro",
                 shorten(&amount_text),
                 dimension.type_name().to_lowercase()
             ),
@@ -722,7 +873,11 @@ fn bind_quantity(
             errors,
             path,
             BindErrorKind::OutOfRange,
-            format!("{} is too large", shorten(&amount_text)),
+            said!(
+                "{} is too large",
+                "{} est trop grand",
+                shorten(&amount_text)
+            ),
         ),
     }
 }
@@ -765,12 +920,8 @@ fn split_number_and_unit(text: &str) -> Option<(&str, Option<&str>)> {
 
 /// Records a problem at `path`; the value there is then invalid, which is not absent: a rule
 /// that reads it is not evaluated.
-fn reject(errors: &mut Vec<BindError>, path: &str, kind: BindErrorKind, message: String) -> Value {
-    errors.push(BindError {
-        path: path.to_string(),
-        kind,
-        message,
-    });
+fn reject(errors: &mut Vec<BindError>, path: &str, kind: BindErrorKind, said: Said) -> Value {
+    errors.push(BindError::new(path, kind, said));
     Value::Invalid
 }
 
@@ -780,11 +931,14 @@ pub fn report_duplicate_keys(object: &[(Box<str>, Node)], path: &str, errors: &m
     for (position, (key, _)) in object.iter().enumerate() {
         let earlier = object.get(..position).unwrap_or_default();
         if earlier.iter().any(|(seen, _)| seen == key) {
-            errors.push(BindError {
-                path: join_path(path, key),
-                kind: BindErrorKind::DuplicateField,
-                message: format!("`{key}` is given more than once; give each field once"),
-            });
+            errors.push(BindError::new(
+                join_path(path, key),
+                BindErrorKind::DuplicateField,
+                said!(
+                    "`{key}` is given more than once; give each field once",
+                    "`{key}` est donné plusieurs fois ; donnez chaque champ une seule fois"
+                ),
+            ));
         }
     }
 }
@@ -844,7 +998,8 @@ fn describe(json: &Node) -> String {
         Node::Bool(value) => value.to_string(),
         Node::Number(number) => shorten(number),
         Node::Text(text) => format!("\"{}\"", shorten(text)),
-        Node::List(_) => "a list".to_string(),
-        Node::Object(_) => "an object".to_string(),
+        // Written the same in English and French messages.
+        Node::List(_) => "[…]".to_string(),
+        Node::Object(_) => "{…}".to_string(),
     }
 }

@@ -11,7 +11,7 @@ use clearance_compiler::types::Type;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::bind::{BindError, BindErrorKind, Binder};
+use crate::bind::{BindError, BindErrorKind, Binder, Said, said};
 use crate::data::{Node, parse_json};
 use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, RulesetRef, Texts, Verdict};
 use crate::interp::{EvalError, Evaluator, Machine, NoObserver, frame};
@@ -239,11 +239,14 @@ impl RuleSet {
             position,
             None,
             as_of,
-            vec![BindError {
-                path: String::new(),
-                kind: BindErrorKind::Malformed,
-                message,
-            }],
+            vec![BindError::new(
+                "",
+                BindErrorKind::Malformed,
+                Said {
+                    fr: format!("le lecteur signale : {message}"),
+                    en: message,
+                },
+            )],
         )
     }
 
@@ -303,33 +306,41 @@ impl RuleSet {
             return as_of;
         };
         if !self.allow_record_as_of {
-            errors.push(BindError {
-                path: "as_of".to_string(),
-                kind: BindErrorKind::InvalidValue,
-                message: format!(
-                    "the record asks to be checked with the rules of its own date, which this run does not allow; it is checked as of {as_of} (the operator allows it with `--allow-record-as-of`)"
+            errors.push(BindError::new(
+                "as_of",
+                BindErrorKind::InvalidValue,
+                said!(
+                    "the record asks to be checked with the rules of its own date, which this run does not allow (the operator allows it with `--allow-record-as-of`)",
+                    "l'enregistrement demande à être contrôlé selon les règles de sa propre date, ce que cette exécution n'autorise pas (l'opérateur l'autorise avec `--allow-record-as-of`)"
                 ),
-            });
+            ));
             return as_of;
         }
         match value {
             Node::Text(text) => match clearance_compiler::time::parse_date(text) {
                 Ok(date) => date,
                 Err(message) => {
-                    errors.push(BindError {
-                        path: "as_of".to_string(),
-                        kind: BindErrorKind::InvalidValue,
-                        message,
-                    });
+                    errors.push(BindError::new(
+                        "as_of",
+                        BindErrorKind::InvalidValue,
+                        Said {
+                            en: message,
+                            fr: "`as_of` n'est pas une date valide de la forme AAAA-MM-JJ"
+                                .to_string(),
+                        },
+                    ));
                     as_of
                 }
             },
             _ => {
-                errors.push(BindError {
-                    path: "as_of".to_string(),
-                    kind: BindErrorKind::WrongType,
-                    message: "`as_of` is a date such as \"2026-03-10\"".to_string(),
-                });
+                errors.push(BindError::new(
+                    "as_of",
+                    BindErrorKind::WrongType,
+                    said!(
+                        "`as_of` is a date such as \"2026-03-10\"",
+                        "`as_of` est une date telle que \"2026-03-10\""
+                    ),
+                ));
                 as_of
             }
         }
@@ -344,12 +355,14 @@ impl RuleSet {
                 position,
                 None,
                 as_of,
-                vec![BindError {
-                    path: String::new(),
-                    kind: BindErrorKind::WrongType,
-                    message: "a record is a JSON object whose keys are the rule set's inputs"
-                        .to_string(),
-                }],
+                vec![BindError::new(
+                    "",
+                    BindErrorKind::WrongType,
+                    said!(
+                        "a record is a JSON object whose keys are the rule set's inputs",
+                        "un enregistrement est un objet JSON dont les clés sont les entrées du jeu de règles"
+                    ),
+                )],
             );
         };
         let id = match record.get("id") {
@@ -399,14 +412,20 @@ impl RuleSet {
                 .map(|input| input.name.as_str())
                 .collect();
             names.dedup();
-            errors.push(BindError {
-                path: String::new(),
-                kind: BindErrorKind::MissingField,
-                message: format!(
+            let names = names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            errors.push(BindError::new(
+                "",
+                BindErrorKind::MissingField,
+                said!(
                     "the record provides the inputs of no loaded rule set; give at least one of: {}",
-                    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+                    "l'enregistrement ne fournit les entrées d'aucun jeu de règles chargé ; donnez au moins l'une de : {}",
+                    names
                 ),
-            });
+            ));
         }
         for (key, _) in object {
             if !RESERVED_KEYS.contains(&key.as_ref())
@@ -420,14 +439,23 @@ impl RuleSet {
                     .iter()
                     .map(|input| input.name.as_str())
                     .chain(RESERVED_KEYS.iter().copied());
-                let hint = clearance_compiler::diagnostics::closest(key, names)
+                let candidate = clearance_compiler::diagnostics::closest(key, names);
+                let hint = candidate
                     .map(|candidate| format!("; did you mean `{candidate}`?"))
                     .unwrap_or_default();
-                errors.push(BindError {
-                    path: key.to_string(),
-                    kind: BindErrorKind::UnknownField,
-                    message: format!("`{key}` is not an input of the loaded rule sets{hint}"),
-                });
+                let hint_fr = candidate
+                    .map(|candidate| format!(" ; vouliez-vous dire `{candidate}` ?"))
+                    .unwrap_or_default();
+                errors.push(BindError::new(
+                    key.to_string(),
+                    BindErrorKind::UnknownField,
+                    Said {
+                        en: format!("`{key}` is not an input of the loaded rule sets{hint}"),
+                        fr: format!(
+                            "`{key}` n'est pas une entrée des jeux de règles chargés{hint_fr}"
+                        ),
+                    },
+                ));
             }
         }
         // A record that concerns no rule set, or that asks for a date it may not choose, is
@@ -564,11 +592,14 @@ impl RuleSet {
             .iter()
             .find(|input| input.name == name)
         else {
-            return Err(vec![BindError {
-                path: name.to_string(),
-                kind: BindErrorKind::UnknownField,
-                message: format!("`{name}` is not an input of the loaded rule sets"),
-            }]);
+            return Err(vec![BindError::new(
+                name,
+                BindErrorKind::UnknownField,
+                said!(
+                    "`{name}` is not an input of the loaded rule sets",
+                    "`{name}` n'est pas une entrée des jeux de règles chargés"
+                ),
+            )]);
         };
         let mut errors = Vec::new();
         let value = self.binder.bind(json, &input.ty, name, &mut errors);

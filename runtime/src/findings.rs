@@ -115,7 +115,7 @@ impl Finding {
             requirements: Arc::from(vec!["CAS-CAT-01".to_string()]),
             message: Texts {
                 en: format!("{at}{}", error.message),
-                fr: format!("{at}{french} ({})", error.message),
+                fr: format!("{at}{french} : {}", error.message_fr),
             },
             fix: None,
             paths: if error.path.is_empty() {
