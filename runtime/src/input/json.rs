@@ -292,6 +292,13 @@ impl ByteReader {
             return Ok(ValueEnd::Unterminated);
         };
         if !matches!(first, b'{' | b'[' | b'"') {
+            // A stray delimiter is a value of one byte, which the parser then reports: reading
+            // must always move on.
+            if matches!(first, b',' | b']' | b'}') {
+                self.next()?;
+                out.push(first);
+                return Ok(ValueEnd::Complete);
+            }
             while let Some(byte) = self.peek()? {
                 if byte.is_ascii_whitespace() || matches!(byte, b',' | b']' | b'}' | b'[' | b'{') {
                     break;
@@ -386,6 +393,14 @@ mod tests {
         );
         assert!(array("[]").is_empty());
         assert!(array("  ").is_empty());
+    }
+
+    #[test]
+    fn stray_delimiters_are_records_not_a_loop() {
+        let found = array("} , ]");
+        assert_eq!(found.len(), 3, "{found:?}");
+        let found = array("[1, ] 2]");
+        assert!(found.len() <= 3, "{found:?}");
     }
 
     #[test]
