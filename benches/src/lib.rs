@@ -189,3 +189,32 @@ pub fn item_count(declarations: &[Declaration]) -> usize {
         .map(|declaration| declaration.items.len())
         .sum()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use clearance_runtime::RuleSet;
+
+    /// The benchmark's rules check, and agree with the hand-written ones on a few declarations:
+    /// a schema change that breaks them fails here, not first in `cargo bench`.
+    #[test]
+    fn the_benchmark_rules_check_and_agree() {
+        let rule_set = RuleSet::compile(&[("bench/star.clr".to_string(), STAR_RULES.to_string())])
+            .unwrap_or_else(|errors| panic!("{errors}"));
+        let as_of = jiff::civil::Date::constant(2026, 3, 10);
+        for declaration in declarations(20, 7) {
+            let inputs = vec![rule_set.bind_input("declaration", &to_node(&declaration)).unwrap()];
+            let mut got: Vec<String> = rule_set
+                .evaluate_ruleset(0, &inputs, as_of)
+                .into_iter()
+                .flat_map(|report| report.findings)
+                .map(|finding| finding.message.en)
+                .collect();
+            let mut expected = hand_written(&declaration);
+            got.sort();
+            expected.sort();
+            assert_eq!(got, expected, "{}", declaration.reference);
+        }
+    }
+}

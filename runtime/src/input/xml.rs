@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use std::sync::Arc;
+
 use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -14,7 +16,8 @@ use crate::data::{ReadError, line_and_column};
 /// children.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Element {
-    pub namespace: String,
+    /// Shared between the elements of a document: a file names few namespaces.
+    pub namespace: Arc<str>,
     pub name: String,
     pub attributes: Vec<(String, String)>,
     pub text: String,
@@ -82,11 +85,18 @@ fn error_at(bytes: &[u8], offset: u64, message: String) -> ReadError {
     }
 }
 
-fn namespace_of(resolved: &ResolveResult<'_>) -> String {
-    match resolved {
-        ResolveResult::Bound(namespace) => namespace.into_inner().to_string(),
-        ResolveResult::Unbound | ResolveResult::Unknown(_) => String::new(),
+/// The namespace of an element, from the document's few, allocated once each.
+fn namespace_of(resolved: &ResolveResult<'_>, known: &mut Vec<Arc<str>>) -> Arc<str> {
+    let name = match resolved {
+        ResolveResult::Bound(namespace) => namespace.into_inner(),
+        ResolveResult::Unbound | ResolveResult::Unknown(_) => "",
+    };
+    if let Some(namespace) = known.iter().find(|namespace| &***namespace == name) {
+        return Arc::clone(namespace);
     }
+    let namespace: Arc<str> = Arc::from(name);
+    known.push(Arc::clone(&namespace));
+    namespace
 }
 
 /// Parses a whole XML document into its root element. A document that is not well-formed
@@ -99,6 +109,12 @@ pub fn parse(bytes: &[u8]) -> Result<Element, ReadError> {
     config.check_comments = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut namespaces: Vec<Arc<str>> = Vec::new();
+    let mut lines = LineCounter {
+        bytes,
+        offset: 0,
+        line: 1,
+    };
     loop {
         let position = reader.buffer_position();
         let (resolved, event) = match reader.read_resolved_event() {
@@ -111,7 +127,6 @@ pub fn parse(bytes: &[u8]) -> Result<Element, ReadError> {
                 ));
             }
         };
-        let namespace = namespace_of(&resolved);
         match event {
             Event::Start(start) | Event::Empty(start) if root.is_some() => {
                 let _ = start;
@@ -130,9 +145,9 @@ pub fn parse(bytes: &[u8]) -> Result<Element, ReadError> {
                     ));
                 }
                 let mut element = Element {
-                    namespace,
+                    namespace: namespace_of(&resolved, &mut namespaces),
                     name: local_name(start.local_name().as_ref()),
-                    line: line_and_column(bytes, usize::try_from(position).unwrap_or(0)).0,
+                    line: lines.line_at(usize::try_from(position).unwrap_or(0)),
                     ..Element::default()
                 };
                 for attribute in start.attributes() {
@@ -174,9 +189,15 @@ pub fn parse(bytes: &[u8]) -> Result<Element, ReadError> {
                 }
             },
             Event::Text(text) => {
+                let content = text.xml10_content();
+                // Indentation between elements is not data: keeping it would cost an
+                // allocation per element, and values are trimmed when read.
+                let blank = content.trim().is_empty();
                 if let Some(element) = stack.last_mut() {
-                    element.text.push_str(&text.xml10_content());
-                } else if !text.xml10_content().trim().is_empty() {
+                    if !blank || !element.text.is_empty() {
+                        element.text.push_str(&content);
+                    }
+                } else if !blank {
                     return Err(error_at(
                         bytes,
                         position,
@@ -231,6 +252,28 @@ pub fn parse(bytes: &[u8]) -> Result<Element, ReadError> {
     root.ok_or_else(|| error_at(bytes, 0, "the file holds no XML element".to_string()))
 }
 
+/// Lines of increasing offsets, counted once: each element's line costs the bytes since the
+/// previous one, not a scan from the start of the file.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.bytes.len());
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        let between = self.bytes.get(self.offset..offset).unwrap_or_default();
+        self.line += between.iter().filter(|byte| **byte == b'\n').count();
+        self.offset = offset;
+        self.line
+    }
+}
+
 fn local_name(name: &str) -> String {
     name.to_string()
 }
@@ -253,11 +296,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (root.namespace.as_str(), root.name.as_str()),
+            (&*root.namespace, root.name.as_str()),
             ("urn:a", "A")
         );
         let b = root.child("B").unwrap();
-        assert_eq!(b.namespace, "urn:b");
+        assert_eq!(&*b.namespace, "urn:b");
         assert_eq!(b.text, "t < u");
         assert_eq!(b.attribute("x"), Some("1 & 2"));
         assert_eq!(b.line, 3);

@@ -160,13 +160,13 @@ pub fn read_messages(bytes: &[u8]) -> Vec<RawRecord> {
     };
     let kind = MESSAGE_KINDS
         .iter()
-        .find(|(namespace, name, _)| *namespace == root.namespace && *name == root.name)
+        .find(|(namespace, name, _)| *namespace == &*root.namespace && *name == root.name)
         .map(|(_, _, kind)| *kind);
     let metadata = match kind {
         Some(MessageKind::DmsMetaData) => Some(&root),
         Some(MessageKind::MdgEnvelope) => root
             .at("requestDetail/MetaData")
-            .filter(|metadata| metadata.namespace == METADATA_DMS),
+            .filter(|metadata| &*metadata.namespace == METADATA_DMS),
         Some(MessageKind::NotADeclaration(what)) => {
             return vec![RawRecord {
                 line: Some(root.line),
@@ -210,7 +210,7 @@ pub fn read_messages(bytes: &[u8]) -> Vec<RawRecord> {
     }
     let declarations: Vec<&Element> = metadata
         .all("Declaration")
-        .filter(|declaration| declaration.namespace == DEC_DMS)
+        .filter(|declaration| &*declaration.namespace == DEC_DMS)
         .collect();
     if declarations.is_empty() {
         return vec![RawRecord {
