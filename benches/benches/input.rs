@@ -24,7 +24,13 @@ fn corpus() -> (Vec<Vec<u8>>, Vec<Node>) {
     let mut records = Vec::new();
     for entry in tar.entries().unwrap() {
         let mut entry = entry.unwrap();
-        if !entry.path().unwrap().to_string_lossy().to_ascii_lowercase().ends_with(".xml") {
+        if !entry
+            .path()
+            .unwrap()
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".xml")
+        {
             continue;
         }
         let mut bytes = Vec::new();
@@ -79,11 +85,11 @@ fn to_json(node: &Node, out: &mut String) {
 fn input(criterion: &mut Criterion) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for path in [
-        "rules/cas/declaration.clr",
-        "rules/requirements.clr",
-    ] {
-        files.push((path.to_string(), std::fs::read_to_string(root.join(path)).unwrap()));
+    for path in ["rules/cas/declaration.clr", "rules/requirements.clr"] {
+        files.push((
+            path.to_string(),
+            std::fs::read_to_string(root.join(path)).unwrap(),
+        ));
     }
     let rule_set = RuleSet::compile(&files).unwrap_or_else(|errors| panic!("{errors}"));
     let as_of = Date::constant(2026, 3, 10);

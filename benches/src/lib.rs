@@ -204,7 +204,11 @@ mod tests {
             .unwrap_or_else(|errors| panic!("{errors}"));
         let as_of = jiff::civil::Date::constant(2026, 3, 10);
         for declaration in declarations(20, 7) {
-            let inputs = vec![rule_set.bind_input("declaration", &to_node(&declaration)).unwrap()];
+            let inputs = vec![
+                rule_set
+                    .bind_input("declaration", &to_node(&declaration))
+                    .unwrap(),
+            ];
             let mut got: Vec<String> = rule_set
                 .evaluate_ruleset(0, &inputs, as_of)
                 .into_iter()

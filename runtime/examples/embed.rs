@@ -1,5 +1,5 @@
 //! Embedding Clearance in a validation server: compile a rule set once, share it between
-//! threads, evaluate records one by one or in batches.
+//! threads, evaluate records one by one or in batches, from JSON or WCO XML.
 //!
 //! `cargo run -p clearance-runtime --example embed`
 
@@ -91,5 +91,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     assert_eq!(results.len(), batch.len());
     assert_eq!(failed, 10);
+
+    // WCO DEC-DMS XML, as the UK CDS sends it: each `Declaration` element is a record; a
+    // notification or a malformed file is a record too, so nothing is lost.
+    let xml = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/cds-import-declaration.xml"),
+    )?;
+    let records = clearance_runtime::input::wco::read_messages(&xml);
+    for result in rule_set.evaluate_raw(&records, 1, as_of) {
+        println!(
+            "xml {} (line {}) -> {:?}, {} findings",
+            result.id.as_deref().unwrap_or("?"),
+            result.line.unwrap_or(0),
+            result.verdict,
+            result.findings.len()
+        );
+    }
     Ok(())
 }

@@ -295,10 +295,7 @@ mod tests {
             b"<?xml version=\"1.0\"?>\n<md:A xmlns:md=\"urn:a\" xmlns=\"urn:b\">\n  <B x=\"1 &amp; 2\">t &lt; u<!-- c --></B>\n  <C/>\n</md:A>",
         )
         .unwrap();
-        assert_eq!(
-            (&*root.namespace, root.name.as_str()),
-            ("urn:a", "A")
-        );
+        assert_eq!((&*root.namespace, root.name.as_str()), ("urn:a", "A"));
         let b = root.child("B").unwrap();
         assert_eq!(&*b.namespace, "urn:b");
         assert_eq!(b.text, "t < u");
