@@ -88,6 +88,11 @@ fn message(result: &Value) -> String {
 
 const GOOD: &str = r#"{"id": "GOOD", "declaration": {"reference": "G1", "procedure": "4000", "incoterm": "DAP", "delivery_place": "Paris", "gross_mass": "12", "items": [{"seq": 1, "taric": "8471300000", "net_mass": "10", "gross_mass": "11"}]}}"#;
 
+/// `count` lines of the good record.
+fn good_lines(count: usize) -> Vec<u8> {
+    format!("{GOOD}\n").repeat(count).into_bytes()
+}
+
 fn with(declaration_fields: &str) -> String {
     format!(
         r#"{{"id": "X", "declaration": {{"reference": "X1", "procedure": "4000", "incoterm": "DAP", "delivery_place": "Paris", {declaration_fields}, "items": [{{"seq": 1, "taric": "8471300000", "net_mass": "10", "gross_mass": "11"}}]}}}}"#
@@ -97,11 +102,7 @@ fn with(declaration_fields: &str) -> String {
 #[test]
 fn an_invalid_utf8_byte_costs_one_record_not_the_file() {
     let directory = scratch("utf8");
-    let mut bytes = Vec::new();
-    for _ in 0..3000 {
-        bytes.extend_from_slice(GOOD.as_bytes());
-        bytes.push(b'\n');
-    }
+    let mut bytes = good_lines(3000);
     bytes.extend_from_slice(b"{\"id\": \"BAD\xFF\"}\n");
     bytes.extend_from_slice(GOOD.as_bytes());
     bytes.push(b'\n');
@@ -182,11 +183,7 @@ fn with_closed_output(args: &[&str]) -> Output {
 #[test]
 fn a_closed_output_pipe_ends_quietly() {
     let directory = scratch("pipe");
-    let mut bytes = Vec::new();
-    for _ in 0..20_000 {
-        bytes.extend_from_slice(GOOD.as_bytes());
-        bytes.push(b'\n');
-    }
+    let bytes = good_lines(20_000);
     let path = write(&directory, "many.ndjson", &bytes);
     let commands: [&[&str]; 4] = [
         &[

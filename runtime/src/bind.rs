@@ -641,18 +641,16 @@ impl Binder {
                     Some(Node::Text(text)) => Some(text.to_string()),
                     _ => None,
                 };
-                for (key, _) in object {
-                    if key.as_ref() != "amount" && key.as_ref() != "currency" {
-                        return reject(
-                            errors,
-                            path,
-                            BindErrorKind::UnknownField,
-                            said!(
-                                "money has fields `amount` and `currency`, not `{key}`",
-                                "un montant a les champs `amount` et `currency`, pas `{key}`"
-                            ),
-                        );
-                    }
+                if let Some(key) = unexpected_key(object, &["amount", "currency"]) {
+                    return reject(
+                        errors,
+                        path,
+                        BindErrorKind::UnknownField,
+                        said!(
+                            "money has fields `amount` and `currency`, not `{key}`",
+                            "un montant a les champs `amount` et `currency`, pas `{key}`"
+                        ),
+                    );
                 }
                 match amount {
                     Some(amount) => (amount, currency),
@@ -761,18 +759,16 @@ fn bind_quantity(
     let (amount_text, unit) = match json {
         Node::Object(object) => {
             report_duplicate_keys(object, path, errors);
-            for (key, _) in object {
-                if key.as_ref() != "value" && key.as_ref() != "unit" {
-                    return reject(
-                        errors,
-                        path,
-                        BindErrorKind::UnknownField,
-                        said!(
-                            "a quantity has fields `value` and `unit`, not `{key}`",
-                            "une quantité a les champs `value` et `unit`, pas `{key}`"
-                        ),
-                    );
-                }
+            if let Some(key) = unexpected_key(object, &["value", "unit"]) {
+                return reject(
+                    errors,
+                    path,
+                    BindErrorKind::UnknownField,
+                    said!(
+                        "a quantity has fields `value` and `unit`, not `{key}`",
+                        "une quantité a les champs `value` et `unit`, pas `{key}`"
+                    ),
+                );
             }
             let Some(value) = json.get("value").and_then(number_text) else {
                 return reject(
@@ -941,6 +937,14 @@ pub fn report_duplicate_keys(object: &[(Box<str>, Node)], path: &str, errors: &m
             ));
         }
     }
+}
+
+/// The first key of an object that is not among `allowed`.
+fn unexpected_key<'a>(object: &'a [(Box<str>, Node)], allowed: &[&str]) -> Option<&'a str> {
+    object
+        .iter()
+        .map(|(key, _)| key.as_ref())
+        .find(|key| !allowed.contains(key))
 }
 
 /// `base.name`, or `name` at the top of a record.
