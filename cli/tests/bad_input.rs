@@ -447,3 +447,59 @@ fn the_hashes_do_not_depend_on_where_the_command_runs() {
     assert_eq!(hashes(&directory), from_root);
     assert_eq!(hashes(Path::new("/")), from_root);
 }
+
+#[test]
+fn the_input_format_can_be_named() {
+    let xml = std::fs::read(root().join("examples/cds-import-declaration.xml")).unwrap();
+    let run = |format: &str, bytes: &[u8]| {
+        let output = clearance_in(
+            &root(),
+            &[
+                "run",
+                "--rules",
+                "rules",
+                "--input",
+                "-",
+                "--input-format",
+                format,
+                "--as-of",
+                "2026-03-10",
+                "--format",
+                "ndjson",
+            ],
+            Some(bytes),
+        );
+        results(&output)
+    };
+    let from_xml = run("wco-xml", &xml);
+    assert_eq!(from_xml.len(), 1);
+    assert_eq!(from_xml[0]["id"], "U.7849431BQMLR");
+    assert!(from_xml[0]["rules"]["evaluated"].as_u64().unwrap() > 0);
+    // A JSON array forced as NDJSON is read line by line; as JSON, as an array.
+    let array = format!("[{GOOD},\n{GOOD}]");
+    assert_eq!(run("json", array.as_bytes()).len(), 2);
+    assert_eq!(run("ndjson", array.as_bytes()).len(), 2);
+    assert_eq!(run("ndjson", array.as_bytes())[0]["verdict"], "invalid");
+    // A directory walk reads files of the named format only, and counts the others as skipped.
+    let directory = scratch("formats");
+    write(&directory, "a.ndjson", GOOD.as_bytes());
+    write(&directory, "b.XML", &xml);
+    write(&directory, "notes.txt", b"not records");
+    let directory = directory.display().to_string();
+    let output = clearance(&[
+        "run",
+        "--rules",
+        "rules",
+        "--input",
+        &directory,
+        "--input-format",
+        "wco-xml",
+        "--as-of",
+        "2026-03-10",
+        "--format",
+        "json",
+    ]);
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["summary"]["records_in"], 1);
+    assert_eq!(document["summary"]["skipped_files"], 2);
+}

@@ -26,13 +26,21 @@ use crate::value::{Value, display};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EvalError {
     pub message: String,
+    /// The message in French, where the error has one; otherwise findings show the English.
+    pub message_fr: Option<String>,
 }
 
 impl EvalError {
     pub fn new(message: impl Into<String>) -> EvalError {
         EvalError {
             message: message.into(),
+            message_fr: None,
         }
+    }
+
+    pub fn with_french(mut self, message: impl Into<String>) -> EvalError {
+        self.message_fr = Some(message.into());
+        self
     }
 }
 
@@ -1233,9 +1241,12 @@ fn place<'f>(body: &Body, node: NodeId, frame: &'f [Slot<'_>]) -> Option<&'f Val
 fn invalid_read(body: &Body, node: NodeId) -> EvalError {
     let what = crate::rule_run::label_of(body, node)
         .map(|label| format!("`{label}`"))
-        .unwrap_or_else(|| "a value".to_string());
+        .unwrap_or_else(|| "`?`".to_string());
     EvalError::new(format!(
         "it reads {what}, whose value in the record is invalid (see the technical-validation finding)"
+    ))
+    .with_french(format!(
+        "elle lit {what}, dont la valeur dans l'enregistrement est invalide (voir le constat de validation technique)"
     ))
 }
 

@@ -223,7 +223,10 @@ impl<'a> RuleRun<'a> {
             requirements: Arc::clone(&self.meta.requirements),
             message: Texts {
                 en: format!("the rule could not be evaluated: {}", error.message),
-                fr: format!("la règle n'a pas pu être évaluée : {}", error.message),
+                fr: format!(
+                    "la règle n'a pas pu être évaluée : {}",
+                    error.message_fr.as_deref().unwrap_or(&error.message)
+                ),
             },
             fix: None,
             paths: Vec::new(),

@@ -1,0 +1,76 @@
+//! `clearance run` over HMRC's sample declarations unpacked on disk, as an operator would run
+//! it: one result per declaration or message, the malformed files reported with their place,
+//! the files that are not XML counted as skipped.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn one_result_per_declaration_or_message() {
+    let directory = std::env::temp_dir().join(format!("clearance-hmrc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).unwrap();
+    let archive = std::fs::File::open(
+        root().join("tests/data/hmrc-cds-samples/annotated_XML_samples.tar.gz"),
+    )
+    .unwrap();
+    tar::Archive::new(flate2::read::GzDecoder::new(archive))
+        .unpack(&directory)
+        .unwrap();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .args(["run", "--rules", "rules", "--input"])
+        .arg(&directory)
+        .args(["--as-of", "2026-03-10", "--format", "json"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let summary = &document["summary"];
+    // 2,457 `.xml` and 18 `.XML` files; 126 others (notes, slides, spreadsheets) skipped.
+    assert_eq!(summary["records_in"], 2475, "{summary:#}");
+    assert_eq!(summary["results_out"], 2475);
+    assert_eq!(summary["skipped_files"], 126);
+    assert_eq!(summary["not_a_declaration"], 1494);
+    let results = document["results"].as_array().unwrap();
+    let mut verdicts: BTreeMap<String, usize> = BTreeMap::new();
+    for result in results {
+        *verdicts
+            .entry(result["verdict"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    let rules_evaluated = results
+        .iter()
+        .filter(|result| result["rules"]["evaluated"].as_u64().unwrap() > 0)
+        .count();
+    // 969 declarations, and 3 files whose root element's namespace is garbled.
+    assert_eq!(rules_evaluated, 969, "{verdicts:?}");
+    let malformed: Vec<&Value> = results
+        .iter()
+        .filter(|result| {
+            result["findings"][0]["message"]["en"]
+                .as_str()
+                .is_some_and(|message| message.contains("not well-formed XML"))
+        })
+        .collect();
+    assert_eq!(malformed.len(), 9);
+    for result in malformed {
+        assert!(result["line"].as_u64().unwrap() > 1, "{result:#}");
+        let message = result["findings"][0]["message"]["en"].as_str().unwrap();
+        assert!(
+            message.contains("(line ") && message.contains("column "),
+            "{message}"
+        );
+    }
+    // The run exits 1: declarations fail rules (issue 8 corrects the rules on real data).
+    assert_eq!(output.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&directory);
+}
