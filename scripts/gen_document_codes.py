@@ -88,8 +88,9 @@ def appendix_5a(path):
 
 def corpus_codes(archive):
     """The DE 2/3 codes (CategoryCode followed by TypeCode) of every AdditionalDocument in
-    the declarations of the HMRC sample archive."""
+    the declarations of the HMRC sample archive, and the status codes they carry."""
     found = set()
+    statuses = set()
     with tarfile.open(archive) as tar:
         for member in tar.getmembers():
             if not member.isfile() or not member.name.lower().endswith(".xml"):
@@ -104,7 +105,10 @@ def corpus_codes(archive):
                 kind = document.findtext(f"{{{DEC_DMS}}}TypeCode", "").strip()
                 if re.fullmatch(CODE_SHAPE[1:-1], category + kind):
                     found.add(category + kind)
-    return found
+                status = document.findtext(f"{{{DEC_DMS}}}LPCOExemptionCode", "").strip()
+                if re.fullmatch(STATUS_SHAPE[1:-1], status):
+                    statuses.add(status)
+    return found, statuses
 
 
 def tariff_labels(archive):
@@ -150,8 +154,10 @@ def generate(args):
     if args.tariff:
         for code, label in sorted(tariff_labels(args.tariff).items()):
             add(code, TARIFF_SOURCE, label)
+    corpus_statuses = set()
     if args.corpus:
-        for code in sorted(corpus_codes(args.corpus)):
+        corpus_document_codes, corpus_statuses = corpus_codes(args.corpus)
+        for code in sorted(corpus_document_codes):
             add(code, CORPUS_SOURCE)
     for code in RULE_LIBRARY_CODES:
         if code not in codes:
@@ -198,6 +204,10 @@ def generate(args):
     ]
     for code, description, _source in statuses:
         lines.append(f"  {code} en {quote(description)}")
+    listed = {code for code, _, _ in statuses}
+    for code in sorted(corpus_statuses - listed):
+        lines.append(f"  /// Source: {CORPUS_SOURCE}. No sourced label.")
+        lines.append(f"  {code}")
     return "\n".join(lines) + "\n"
 
 

@@ -137,6 +137,8 @@ pub enum BinaryOp {
     SubPeriodFromDate,
     AddPeriods,
     ConcatText,
+    /// List + List (same element type).
+    ConcatLists,
     Compare(CmpOp, Domain),
     Temporal(TemporalOp, Domain),
 }

@@ -1524,6 +1524,9 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Eval<Value> {
             days: d1.checked_add(*d2).ok_or_else(overflow)?,
         },
         (B::ConcatText, V::Text(x), V::Text(y)) => V::Text(Arc::from(format!("{x}{y}"))),
+        (B::ConcatLists, V::List(x), V::List(y)) => {
+            V::List(x.iter().chain(y.iter()).cloned().collect::<Vec<_>>().into())
+        }
         (B::Temporal(op, _), x, y) => {
             let ordering = order(x, y)?;
             V::Bool(match op {

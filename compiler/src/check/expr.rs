@@ -1936,6 +1936,8 @@ fn arithmetic(op: ArithOp, lt: &Type, rt: &Type) -> Option<ArithSignature> {
         (Sub, T::Date, T::Period) => sign(BinaryOp::SubPeriodFromDate, T::Date),
         (Add, T::Period, T::Period) => sign(BinaryOp::AddPeriods, T::Period),
         (Add, T::Text, T::Text) => sign(BinaryOp::ConcatText, T::Text),
+        // The elements of the left list, then those of the right one.
+        (Add, T::List(a), T::List(b)) if a == b => sign(BinaryOp::ConcatLists, lt.clone()),
         _ => return None,
     })
 }
