@@ -11,7 +11,7 @@ use clearance_compiler::types::Type;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::bind::{BindError, BindErrorKind, Binder, Said, said};
+use crate::bind::{BindError, BindErrorKind, Binder, Said, key_hint, said};
 use crate::data::{Node, parse_json};
 use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, RulesetRef, Texts, Verdict};
 use crate::interp::{EvalError, Evaluator, Machine, NoObserver, frame};
@@ -439,13 +439,8 @@ impl RuleSet {
                     .iter()
                     .map(|input| input.name.as_str())
                     .chain(RESERVED_KEYS.iter().copied());
-                let candidate = clearance_compiler::diagnostics::closest(key, names);
-                let hint = candidate
-                    .map(|candidate| format!("; did you mean `{candidate}`?"))
-                    .unwrap_or_default();
-                let hint_fr = candidate
-                    .map(|candidate| format!(" ; vouliez-vous dire `{candidate}` ?"))
-                    .unwrap_or_default();
+                let hint = key_hint(clearance_compiler::diagnostics::closest(key, names));
+                let (hint, hint_fr) = (hint.en, hint.fr);
                 errors.push(BindError::new(
                     key.to_string(),
                     BindErrorKind::UnknownField,

@@ -61,3 +61,15 @@ impl BindError {
         self.kind == BindErrorKind::UnlistedCode
     }
 }
+
+/// `; did you mean `x`?` after a message about an unknown key, in both languages; empty when
+/// no key is close.
+pub fn key_hint(candidate: Option<&str>) -> Said {
+    match candidate {
+        Some(candidate) => said!(
+            "; did you mean `{candidate}`?",
+            " ; vouliez-vous dire `{candidate}` ?"
+        ),
+        None => Said::default(),
+    }
+}

@@ -9,7 +9,7 @@ mod errors;
 mod scalars;
 
 pub(crate) use errors::said;
-pub use errors::{BindError, BindErrorKind, Said};
+pub use errors::{BindError, BindErrorKind, Said, key_hint};
 use scalars::{bind_quantity, describe, number_text};
 pub use scalars::{parse_decimal, shorten};
 
@@ -552,13 +552,8 @@ impl Binder {
         }
         for (key, _) in object {
             if !fields.iter().any(|(name, _)| name.as_str() == key.as_ref()) {
-                let candidate = closest(key, fields.iter().map(|(name, _)| name.as_str()));
-                let hint = candidate
-                    .map(|candidate| format!("; did you mean `{candidate}`?"))
-                    .unwrap_or_default();
-                let hint_fr = candidate
-                    .map(|candidate| format!(" ; vouliez-vous dire `{candidate}` ?"))
-                    .unwrap_or_default();
+                let hint = key_hint(closest(key, fields.iter().map(|(name, _)| name.as_str())));
+                let (hint, hint_fr) = (hint.en, hint.fr);
                 errors.push(BindError::new(
                     join_path(path, key),
                     BindErrorKind::UnknownField,
