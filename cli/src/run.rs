@@ -83,16 +83,15 @@ pub fn input_files(
     Ok((files, skipped))
 }
 
-/// Whether a directory walk reads `path`: by its extension, or any file when the format is
-/// given explicitly... of that format's extensions.
+/// Whether a directory walk reads `path`, by its extension: every record file when the format
+/// is chosen by extension; the XML files for `wco-xml`; the JSON and NDJSON files for `json`
+/// and `ndjson`.
 fn wanted(path: &Path, format: InputFormat) -> bool {
-    match (InputFormat::of_path(path), format) {
-        (None, _) => false,
-        (Some(_), InputFormat::Auto) => true,
-        (Some(InputFormat::WcoXml), InputFormat::WcoXml) => true,
-        (Some(InputFormat::WcoXml), _) | (Some(_), InputFormat::WcoXml) => false,
-        (Some(_), _) => true,
-    }
+    InputFormat::of_path(path).is_some_and(|found| match format {
+        InputFormat::Auto => true,
+        InputFormat::WcoXml => found == InputFormat::WcoXml,
+        InputFormat::Json | InputFormat::Ndjson => found != InputFormat::WcoXml,
+    })
 }
 
 fn open_input(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {

@@ -210,26 +210,23 @@ impl RuleSet {
         first_position: usize,
         as_of: Date,
     ) -> Vec<RecordResult> {
-        records
-            .par_iter()
-            .enumerate()
-            .map(|(offset, bytes)| {
-                self.evaluate_bytes(bytes.as_ref(), first_position + offset, as_of)
-            })
-            .collect()
+        self.in_parallel(records, first_position, |bytes, position| {
+            self.evaluate_bytes(bytes.as_ref(), position, as_of)
+        })
     }
 
-    /// Evaluates parsed records on every core, keeping the input order.
-    pub fn evaluate_values(
+    /// Evaluates each of `records` on every core, keeping the input order: `evaluate` gets a
+    /// record and its position in the whole input (the first being `first_position`).
+    pub(crate) fn in_parallel<T: Sync>(
         &self,
-        records: &[Node],
+        records: &[T],
         first_position: usize,
-        as_of: Date,
+        evaluate: impl Fn(&T, usize) -> RecordResult + Sync,
     ) -> Vec<RecordResult> {
         records
             .par_iter()
             .enumerate()
-            .map(|(offset, node)| self.evaluate(node, first_position + offset, as_of))
+            .map(|(offset, record)| evaluate(record, first_position + offset))
             .collect()
     }
 
@@ -300,13 +297,15 @@ impl RuleSet {
         result
     }
 
-    /// The date whose rules a record is checked against, and any problem with its `as_of`.
-    fn record_as_of(&self, record: &Node, as_of: Date, errors: &mut Vec<BindError>) -> Date {
+    /// The date whose rules a record is checked against: the run's, or the record's own where
+    /// the operator allows it. An `as_of` the record may not set, or that is not a date, is an
+    /// error that refuses the whole record: no rule can be chosen for it.
+    fn record_as_of(&self, record: &Node, as_of: Date) -> Result<Date, BindError> {
         let Some(value) = record.get("as_of") else {
-            return as_of;
+            return Ok(as_of);
         };
         if !self.allow_record_as_of {
-            errors.push(BindError::new(
+            return Err(BindError::new(
                 "as_of",
                 BindErrorKind::InvalidValue,
                 said!(
@@ -314,35 +313,26 @@ impl RuleSet {
                     "l'enregistrement demande à être contrôlé selon les règles de sa propre date, ce que cette exécution n'autorise pas (l'opérateur l'autorise avec `--allow-record-as-of`)"
                 ),
             ));
-            return as_of;
         }
         match value {
-            Node::Text(text) => match clearance_compiler::time::parse_date(text) {
-                Ok(date) => date,
-                Err(message) => {
-                    errors.push(BindError::new(
-                        "as_of",
-                        BindErrorKind::InvalidValue,
-                        Said {
-                            en: message,
-                            fr: "`as_of` n'est pas une date valide de la forme AAAA-MM-JJ"
-                                .to_string(),
-                        },
-                    ));
-                    as_of
-                }
-            },
-            _ => {
-                errors.push(BindError::new(
+            Node::Text(text) => clearance_compiler::time::parse_date(text).map_err(|message| {
+                BindError::new(
                     "as_of",
-                    BindErrorKind::WrongType,
-                    said!(
-                        "`as_of` is a date such as \"2026-03-10\"",
-                        "`as_of` est une date telle que \"2026-03-10\""
-                    ),
-                ));
-                as_of
-            }
+                    BindErrorKind::InvalidValue,
+                    Said {
+                        en: message,
+                        fr: "`as_of` n'est pas une date valide de la forme AAAA-MM-JJ".to_string(),
+                    },
+                )
+            }),
+            _ => Err(BindError::new(
+                "as_of",
+                BindErrorKind::WrongType,
+                said!(
+                    "`as_of` is a date such as \"2026-03-10\"",
+                    "`as_of` est une date telle que \"2026-03-10\""
+                ),
+            )),
         }
     }
 
@@ -371,7 +361,13 @@ impl RuleSet {
         };
         let mut errors = Vec::new();
         crate::bind::report_duplicate_keys(object, "", &mut errors);
-        let as_of = self.record_as_of(record, as_of, &mut errors);
+        let (as_of, as_of_refused) = match self.record_as_of(record, as_of) {
+            Ok(date) => (date, false),
+            Err(error) => {
+                errors.push(error);
+                (as_of, true)
+            }
+        };
         // A record provides some inputs; the rule sets whose required inputs are all among
         // them run, the others do not concern this record.
         let mut inputs = Vec::with_capacity(program.inputs.len());
@@ -458,7 +454,7 @@ impl RuleSet {
         // data are reported as not evaluated.
         let (warnings, errors): (Vec<BindError>, Vec<BindError>) =
             errors.into_iter().partition(BindError::is_warning);
-        if concerned.is_empty() || errors.iter().any(|error| error.path == "as_of") {
+        if concerned.is_empty() || as_of_refused {
             return self.invalid(
                 position,
                 id,
@@ -530,7 +526,7 @@ impl RuleSet {
                         "aucune règle des jeux de règles de cet enregistrement n'est en vigueur le {as_of} ({periods}) : l'enregistrement n'a pas été contrôlé"
                     ),
                 },
-                self.provenance(None, as_of),
+                data_provenance,
             ));
             return result;
         }

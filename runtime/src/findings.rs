@@ -129,9 +129,7 @@ impl Finding {
             provenance,
         }
     }
-}
 
-impl Finding {
     /// A finding that informs and decides nothing: why a record was not checked, or what a
     /// message that is not a declaration is.
     pub fn information(rule: &str, message: Texts, provenance: Arc<Provenance>) -> Finding {
@@ -181,15 +179,6 @@ impl Verdict {
             Verdict::NotEvaluated => "not_evaluated",
             Verdict::NotADeclaration => "not_a_declaration",
         }
-    }
-
-    /// Whether a run with this verdict among its results exits with status 1: a record that
-    /// failed, did not bind, or was not checked at all.
-    pub fn needs_attention(self) -> bool {
-        matches!(
-            self,
-            Verdict::Fail | Verdict::Invalid | Verdict::NotEvaluated
-        )
     }
 }
 

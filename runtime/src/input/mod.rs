@@ -12,7 +12,6 @@ use std::io::BufRead;
 use std::path::Path;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 
 use crate::data::Node;
 use crate::engine::RuleSet;
@@ -77,25 +76,18 @@ impl RuleSet {
         first_position: usize,
         as_of: Date,
     ) -> Vec<RecordResult> {
-        records
-            .par_iter()
-            .enumerate()
-            .map(|(offset, record)| {
-                let position = first_position + offset;
-                let mut result = match &record.content {
-                    RawContent::Json(bytes) => self.evaluate_bytes(bytes, position, as_of),
-                    RawContent::Tree(node) => self.evaluate(node, position, as_of),
-                    RawContent::NotADeclaration(what) => {
-                        self.not_a_declaration(position, as_of, what)
-                    }
-                    RawContent::Unreadable(message) => {
-                        self.unreadable(position, as_of, message.clone())
-                    }
-                };
-                result.line = record.line;
-                result
-            })
-            .collect()
+        self.in_parallel(records, first_position, |record, position| {
+            let mut result = match &record.content {
+                RawContent::Json(bytes) => self.evaluate_bytes(bytes, position, as_of),
+                RawContent::Tree(node) => self.evaluate(node, position, as_of),
+                RawContent::NotADeclaration(what) => self.not_a_declaration(position, as_of, what),
+                RawContent::Unreadable(message) => {
+                    self.unreadable(position, as_of, message.clone())
+                }
+            };
+            result.line = record.line;
+            result
+        })
     }
 }
 

@@ -318,6 +318,17 @@ impl Fields {
         }
     }
 
+    /// The list of `map` applied to every `child` element of `parent`.
+    fn each(
+        &mut self,
+        name: &'static str,
+        parent: &Element,
+        child: &str,
+        map: impl Fn(&Element) -> Node,
+    ) {
+        self.list(name, parent.all(child).map(map).collect());
+    }
+
     fn node(self) -> Node {
         Node::object(self.0)
     }
@@ -383,19 +394,12 @@ fn declaration_node(declaration: &Element, jurisdiction: Option<&str>) -> Node {
             })
             .collect(),
     );
-    fields.list(
-        "documents",
-        declaration
-            .all("AdditionalDocument")
-            .map(document)
-            .collect(),
-    );
-    fields.list(
+    fields.each("documents", declaration, "AdditionalDocument", document);
+    fields.each(
         "additional_information",
-        declaration
-            .all("AdditionalInformation")
-            .map(additional_information)
-            .collect(),
+        declaration,
+        "AdditionalInformation",
+        additional_information,
     );
     if let Some(means) = declaration.child("BorderTransportMeans") {
         fields.text("border_transport_mode", means.text_at("ModeCode"));
@@ -433,12 +437,11 @@ fn declaration_node(declaration: &Element, jurisdiction: Option<&str>) -> Node {
                 .map(Node::text)
                 .collect(),
         );
-        fields.list(
+        fields.each(
             "previous_documents",
-            shipment
-                .all("PreviousDocument")
-                .map(previous_document)
-                .collect(),
+            shipment,
+            "PreviousDocument",
+            previous_document,
         );
         let items: Vec<&Element> = shipment.all("GovernmentAgencyGoodsItem").collect();
         let procedures: Vec<Option<String>> = items.iter().map(|item| procedure(item)).collect();
@@ -553,21 +556,18 @@ fn item_node(item: &Element, procedure: Option<String>) -> Node {
     };
     fields.text("origin", origin(false));
     fields.text("preferential_origin", origin(true));
-    fields.list(
-        "documents",
-        item.all("AdditionalDocument").map(document).collect(),
-    );
-    fields.list(
+    fields.each("documents", item, "AdditionalDocument", document);
+    fields.each(
         "previous_documents",
-        item.all("PreviousDocument")
-            .map(previous_document)
-            .collect(),
+        item,
+        "PreviousDocument",
+        previous_document,
     );
-    fields.list(
+    fields.each(
         "additional_information",
-        item.all("AdditionalInformation")
-            .map(additional_information)
-            .collect(),
+        item,
+        "AdditionalInformation",
+        additional_information,
     );
     fields.node()
 }
