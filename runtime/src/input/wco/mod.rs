@@ -222,7 +222,7 @@ pub fn read_messages(bytes: &[u8]) -> Vec<RawRecord> {
     }
     let jurisdiction = metadata
         .text_at("ResponsibleCountryCode")
-        .map(jurisdiction_of);
+        .and_then(jurisdiction_of);
     let several = declarations.len() > 1;
     declarations
         .iter()
@@ -238,12 +238,20 @@ pub fn read_messages(bytes: &[u8]) -> Vec<RawRecord> {
         .collect()
 }
 
-/// GB (and XI, Northern Ireland, whose declarations CDS also takes) is the UK; any other
-/// country code is taken as an EU member state.
-fn jurisdiction_of(country: &str) -> &'static str {
+/// The member states of the European Union, by ISO 3166-1 code.
+const EU_MEMBER_STATES: &[&str] = &[
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// GB (and XI, Northern Ireland, whose declarations CDS also takes) is the UK; an EU member
+/// state is the EU; any other country leaves the jurisdiction unknown, and the rules that
+/// depend on it do not apply, rather than guess.
+fn jurisdiction_of(country: &str) -> Option<&'static str> {
     match country {
-        "GB" | "XI" => "UK",
-        _ => "EU",
+        "GB" | "XI" => Some("UK"),
+        _ if EU_MEMBER_STATES.contains(&country) => Some("EU"),
+        _ => None,
     }
 }
 

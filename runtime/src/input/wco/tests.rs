@@ -130,3 +130,22 @@ fn several_declarations_give_one_record_each() {
         ]
     );
 }
+
+#[test]
+fn the_jurisdiction_is_known_or_left_absent() {
+    let jurisdiction = |country: &str| {
+        let xml = format!(
+            r#"<md:MetaData xmlns:md="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" xmlns="urn:wco:datamodel:WCO:DEC-DMS:2"><md:ResponsibleCountryCode>{country}</md:ResponsibleCountryCode><Declaration><FunctionalReferenceID>A</FunctionalReferenceID></Declaration></md:MetaData>"#
+        );
+        let records = read_messages(xml.as_bytes());
+        let RawContent::Tree(node) = &records[0].content else {
+            panic!("{:?}", content(&records))
+        };
+        node.get("declaration")
+            .and_then(|declaration| declaration.get("jurisdiction"))
+            .cloned()
+    };
+    assert_eq!(jurisdiction("GB"), Some(Node::text("UK")));
+    assert_eq!(jurisdiction("FR"), Some(Node::text("EU")));
+    assert_eq!(jurisdiction("US"), None);
+}
