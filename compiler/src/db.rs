@@ -16,6 +16,10 @@ pub struct SourceFile {
     pub path: String,
     #[returns(ref)]
     pub text: String,
+    /// The name the file is hashed by: its path relative to its library (see `hashes`).
+    /// Only the hashes read it, so renaming it re-runs nothing else.
+    #[returns(ref)]
+    pub hash_name: String,
 }
 
 /// The set of files that make up a program: the standard library and the rule files.

@@ -5,8 +5,8 @@
 //! - each rule set's: the engine's version, its own file and the files it imports, directly or
 //!   through other modules.
 //!
-//! Files are named by the caller (`Project::set_hash_name`), relative to their library's root,
-//! never by where the command happens to run.
+//! Files are named by their `hash_name` (`Project::set_hash_name`), relative to their
+//! library's root, never by where the command happens to run.
 
 use std::collections::BTreeSet;
 
@@ -37,7 +37,7 @@ fn digest<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> String {
 }
 
 /// The library's hash.
-pub fn library_hash(db: &dyn Db, name_of: &dyn Fn(&str) -> String) -> String {
+pub fn library_hash(db: &dyn Db) -> String {
     let Some(workspace) = workspace(db) else {
         return digest([]);
     };
@@ -45,7 +45,7 @@ pub fn library_hash(db: &dyn Db, name_of: &dyn Fn(&str) -> String) -> String {
         workspace
             .files(db)
             .iter()
-            .map(|file| (name_of(file.path(db)), file.text(db).as_str())),
+            .map(|file| (file.hash_name(db).clone(), file.text(db).as_str())),
     )
 }
 
@@ -79,10 +79,10 @@ pub fn imported_files(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
 }
 
 /// A rule set's hash, from the file that declares it.
-pub fn ruleset_hash(db: &dyn Db, file: SourceFile, name_of: &dyn Fn(&str) -> String) -> String {
+pub fn ruleset_hash(db: &dyn Db, file: SourceFile) -> String {
     digest(
         imported_files(db, file)
             .into_iter()
-            .map(|file| (name_of(file.path(db)), file.text(db).as_str())),
+            .map(|file| (file.hash_name(db).clone(), file.text(db).as_str())),
     )
 }

@@ -206,7 +206,7 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                     .map(|effective| crate::check::validity_of(effective, &mut Vec::new()))
                     .unwrap_or_default();
                 RulesetIr {
-                    hash: crate::hashes::ruleset_hash(db, *file, &|path: &str| path.to_string()),
+                    hash: crate::hashes::ruleset_hash(db, *file),
                     name: header.name.text.clone(),
                     version: header
                         .version
@@ -355,9 +355,7 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
         .iter()
         .position(|codelist| codelist.path == currency)
         .and_then(|index| u32::try_from(index).ok());
-    // Files named by their paths here; `Project::program` names them relative to their library.
-    let by_path = |path: &str| path.to_string();
-    program.content_hash = crate::hashes::library_hash(db, &by_path);
+    program.content_hash = crate::hashes::library_hash(db);
     link(&mut program);
     Arc::new(program)
 }

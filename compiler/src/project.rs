@@ -21,8 +21,6 @@ pub struct Project {
     db: Database,
     workspace: Workspace,
     files: Vec<SourceFile>,
-    /// The names files are hashed by, where they differ from their paths (see `hashes`).
-    hash_names: std::collections::HashMap<String, String>,
 }
 
 impl Default for Project {
@@ -40,7 +38,6 @@ impl Project {
             db,
             workspace,
             files: Vec::new(),
-            hash_names: std::collections::HashMap::new(),
         };
         for (path, text) in STDLIB {
             project.add_file(path, text);
@@ -58,7 +55,12 @@ impl Project {
             self.set_text(file, text);
             return file;
         }
-        let file = SourceFile::new(&self.db, path.to_string(), text.to_string());
+        let file = SourceFile::new(
+            &self.db,
+            path.to_string(),
+            text.to_string(),
+            path.to_string(),
+        );
         self.files.push(file);
         self.workspace
             .set_files(&mut self.db)
@@ -117,43 +119,17 @@ impl Project {
     /// Names the file at `path` by `name` in the hashes: its path relative to its library's
     /// root, so that the hashes do not depend on where the command runs.
     pub fn set_hash_name(&mut self, path: &str, name: &str) {
-        self.hash_names.insert(path.to_string(), name.to_string());
+        if let Some(file) = self.file(path)
+            && file.hash_name(&self.db) != name
+        {
+            file.set_hash_name(&mut self.db).to(name.to_string());
+        }
     }
 
     /// The checked, linked program, with the library's and each rule set's hash. Check
     /// diagnostics first: a program with errors runs, but the parts that failed to check are
     /// poisoned.
     pub fn program(&self) -> Arc<Program> {
-        let mut program = program(&self.db);
-        let name_of = |path: &str| {
-            self.hash_names
-                .get(path)
-                .cloned()
-                .unwrap_or_else(|| path.to_string())
-        };
-        let library = crate::hashes::library_hash(&self.db, &name_of);
-        let rulesets: Vec<String> = program
-            .rulesets
-            .iter()
-            .map(|ruleset| {
-                self.file(&ruleset.path)
-                    .map(|file| crate::hashes::ruleset_hash(&self.db, file, &name_of))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let unchanged = program.content_hash == library
-            && program
-                .rulesets
-                .iter()
-                .zip(&rulesets)
-                .all(|(ruleset, hash)| &ruleset.hash == hash);
-        if !unchanged {
-            let program = Arc::make_mut(&mut program);
-            program.content_hash = library;
-            for (ruleset, hash) in program.rulesets.iter_mut().zip(rulesets) {
-                ruleset.hash = hash;
-            }
-        }
-        program
+        program(&self.db)
     }
 }
