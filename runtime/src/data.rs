@@ -78,37 +78,44 @@ pub const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads one JSON value (a whole record) from `bytes`.
 pub fn parse_json(bytes: &[u8]) -> Result<Node, ReadError> {
-    if let Err(error) = std::str::from_utf8(bytes) {
-        let offset = error.valid_up_to();
-        let (line, column) = line_and_column(bytes, offset);
-        let byte = bytes.get(offset).copied().unwrap_or_default();
-        return Err(ReadError {
-            line,
-            column,
-            message: format!("the input is not valid UTF-8 (byte 0x{byte:02X})"),
-        });
-    }
+    let mut jiter = Jiter::new(bytes);
+    let parsed = JsonReader { jiter: &mut jiter }.value(0);
+    let parsed = parsed.and_then(|node| match jiter.finish() {
+        Ok(()) => Ok(node),
+        Err(error) => {
+            let position = error.get_position(&jiter);
+            Err(ReadError {
+                line: position.line,
+                column: position.column,
+                message:
+                    "there is more text after the end of the record; NDJSON has one record per line"
+                        .to_string(),
+            })
+        }
+    });
+    // The parser checks UTF-8 as it reads strings; only a record it refuses is looked at
+    // again, to say plainly why when the cause is the encoding.
+    parsed.map_err(|error| encoding_error(bytes).unwrap_or(error))
+}
+
+/// A byte order mark, or bytes that are not UTF-8, as a reader's error.
+fn encoding_error(bytes: &[u8]) -> Option<ReadError> {
     if bytes.starts_with(BYTE_ORDER_MARK) {
-        return Err(ReadError {
+        return Some(ReadError {
             line: 1,
             column: 1,
             message: "the record starts with a UTF-8 byte order mark (BOM); save the data as UTF-8 without a BOM".to_string(),
         });
     }
-    let mut jiter = Jiter::new(bytes);
-    let mut reader = JsonReader { jiter: &mut jiter };
-    let node = reader.value(0)?;
-    if let Err(error) = jiter.finish() {
-        let position = error.get_position(&jiter);
-        return Err(ReadError {
-            line: position.line,
-            column: position.column,
-            message:
-                "there is more text after the end of the record; NDJSON has one record per line"
-                    .to_string(),
-        });
-    }
-    Ok(node)
+    let error = std::str::from_utf8(bytes).err()?;
+    let offset = error.valid_up_to();
+    let (line, column) = line_and_column(bytes, offset);
+    let byte = bytes.get(offset).copied().unwrap_or_default();
+    Some(ReadError {
+        line,
+        column,
+        message: format!("the input is not valid UTF-8 (byte 0x{byte:02X})"),
+    })
 }
 
 struct JsonReader<'a, 'j> {

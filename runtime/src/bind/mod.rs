@@ -134,7 +134,7 @@ impl Binder {
     }
 
     /// Binds `json` as a value of type `ty`; problems go to `errors` and the value is then
-    /// absent at that place.
+    /// invalid at that place (not absent: a rule that reads it is not evaluated).
     pub fn bind(&self, json: &Node, ty: &Type, path: &str, errors: &mut Vec<BindError>) -> Value {
         let mut error = |kind: BindErrorKind, said: Said| reject(errors, path, kind, said);
         match ty {
