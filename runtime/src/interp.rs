@@ -1237,9 +1237,23 @@ fn place<'f>(body: &Body, node: NodeId, frame: &'f [Slot<'_>]) -> Option<&'f Val
     (!matches!(value, Value::Invalid)).then_some(value)
 }
 
+/// How a rule names a place it reads: `item.gross_mass`.
+pub(crate) fn label_of(body: &Body, node: NodeId) -> Option<String> {
+    match body.node(node)? {
+        Node::Local(local) => body
+            .locals
+            .get(*local as usize)
+            .map(|name| name.to_string()),
+        Node::Field { base, name, .. } => {
+            label_of(body, *base).map(|base| format!("{base}.{name}"))
+        }
+        _ => None,
+    }
+}
+
 /// The error of a rule that reads data that did not bind: it is not evaluated.
 fn invalid_read(body: &Body, node: NodeId) -> EvalError {
-    let what = crate::rule_run::label_of(body, node)
+    let what = label_of(body, node)
         .map(|label| format!("`{label}`"))
         .unwrap_or_else(|| "`?`".to_string());
     EvalError::new(format!(

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 
 use crate::engine::{RuleMeta, RuleReport, RuleSet, RuleStatus};
 use crate::findings::{Finding, Observation, Provenance, Texts};
-use crate::interp::{EvalError, Evaluator, NoObserver, Observer, Slot, frame};
+use crate::interp::{EvalError, Evaluator, NoObserver, Observer, Slot, frame, label_of};
 use crate::value::{Value, display};
 
 /// The evaluation of one rule on one record.
@@ -300,19 +300,6 @@ fn path_of(body: &Body, node: NodeId, paths: &[Option<String>]) -> Option<String
         Node::Local(local) => paths.get(*local as usize).cloned().flatten(),
         Node::Field { base, name, .. } => {
             path_of(body, *base, paths).map(|base| format!("{base}.{name}"))
-        }
-        _ => None,
-    }
-}
-
-pub(crate) fn label_of(body: &Body, node: NodeId) -> Option<String> {
-    match body.node(node)? {
-        Node::Local(local) => body
-            .locals
-            .get(*local as usize)
-            .map(|name| name.to_string()),
-        Node::Field { base, name, .. } => {
-            label_of(body, *base).map(|base| format!("{base}.{name}"))
         }
         _ => None,
     }
