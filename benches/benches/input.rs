@@ -85,13 +85,29 @@ fn to_json(node: &Node, out: &mut String) {
 fn input(criterion: &mut Criterion) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for path in ["rules/cas/declaration.clr", "rules/requirements.clr"] {
+    for path in [
+        "rules/cas/declaration.clr",
+        "rules/requirements.clr",
+        "rules/uk-tariff/data.clr",
+    ] {
         files.push((
             path.to_string(),
             std::fs::read_to_string(root.join(path)).unwrap(),
         ));
     }
-    let rule_set = RuleSet::compile(&files).unwrap_or_else(|errors| panic!("{errors}"));
+    let data: Vec<clearance_runtime::DataFile> = [
+        "rules/cas/config/product-documents.csv",
+        "rules/uk-tariff/measures.json",
+    ]
+    .iter()
+    .map(|path| clearance_runtime::DataFile {
+        name: path.to_string(),
+        hash_name: path.to_string(),
+        bytes: std::fs::read(root.join(path)).unwrap(),
+    })
+    .collect();
+    let rule_set =
+        RuleSet::compile_with_data(&files, &data).unwrap_or_else(|errors| panic!("{errors}"));
     let as_of = Date::constant(2026, 3, 10);
     let (xml_files, records) = corpus();
     let lines: Vec<String> = records

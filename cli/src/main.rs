@@ -2,6 +2,7 @@
 
 mod load;
 mod run;
+mod tariff;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -114,6 +115,27 @@ check; 2 on a usage error."
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
     },
+    /// Import tariff measures (UK Trade Tariff API commodity responses) into a data file that
+    /// rules read with `data "..."` (records of `stdlib.tariff.TariffMeasure`).
+    #[command(
+        name = "import-tariff",
+        after_help = "Reads every `.json` file under the paths: each a response of the UK \
+Trade Tariff API `/commodities/<code>`. A response under a folder named `uk` or `xi` belongs to \
+that tariff; others need `--tariff`. Keeps the measures with a document condition and reports \
+what it left out.\n\nExit status: 0 when the data file was written; 2 when an input cannot be \
+read or is not a commodity response."
+    )]
+    ImportTariff {
+        /// Commodity responses: files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The data file to write (JSON, one measure per line).
+        #[arg(long = "out", required = true)]
+        out: PathBuf,
+        /// The tariff of responses that are not under a `uk` or `xi` folder.
+        #[arg(long = "tariff", value_parser = ["uk", "xi"])]
+        tariff: Option<String>,
+    },
     /// Run the examples written in rule files.
     #[command(
         after_help = "Prints one line per failed example and ends with `N passed, M \
@@ -147,7 +169,23 @@ fn main() -> ExitCode {
         }),
         Command::Test { paths } => test(&paths),
         Command::Trace { paths, format } => trace(&paths, format),
+        Command::ImportTariff { paths, out, tariff } => {
+            import_tariff(&paths, &out, tariff.as_deref())
+        }
     }
+}
+
+fn import_tariff(paths: &[PathBuf], out: &std::path::Path, tariff: Option<&str>) -> ExitCode {
+    let (text, report) = match tariff::import(paths, tariff) {
+        Ok(imported) => imported,
+        Err(message) => return usage_error(&message),
+    };
+    if let Err(error) = std::fs::write(out, text) {
+        return usage_error(&format!("cannot write `{}`: {error}", out.display()));
+    }
+    eprint!("{report}");
+    eprintln!("wrote `{}`", out.display());
+    ExitCode::SUCCESS
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -169,11 +207,31 @@ fn check(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
         Err(message) => return usage_error(&message),
     };
     let diagnostics = loaded.project.diagnostics(|path| loaded.is_selected(path));
-    let errors = diagnostics
+    let mut errors = diagnostics
         .iter()
         .filter(|d| d.diagnostic.is_error())
         .count();
-    let warnings = diagnostics.len() - errors;
+    let mut warnings = diagnostics.len() - errors;
+    // Data files are checked once the rules are: their records bind to the rules' types.
+    let all_rules_check = loaded
+        .project
+        .diagnostics(|_| true)
+        .iter()
+        .all(|d| !d.diagnostic.is_error());
+    if all_rules_check {
+        let problems = match load::rule_set_with_data(loaded.project.program()) {
+            Ok((_, warnings)) => warnings,
+            Err(problems) => problems,
+        };
+        for problem in &problems {
+            eprintln!("{problem}");
+            if problem.warning {
+                warnings += 1;
+            } else {
+                errors += 1;
+            }
+        }
+    }
     match format {
         CheckFormat::Human => {
             print_diagnostics(&diagnostics, &loaded);
@@ -218,7 +276,25 @@ fn load_checked(paths: &[PathBuf]) -> Result<(load::Loaded, RuleSet), ExitCode> 
         );
         return Err(ExitCode::from(1));
     }
-    let rule_set = RuleSet::from_program(loaded.project.program());
+    let rule_set = match load::rule_set_with_data(loaded.project.program()) {
+        Ok((rule_set, warnings)) => {
+            for warning in warnings {
+                eprintln!("{warning}");
+            }
+            rule_set
+        }
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            eprintln!(
+                "error: the rules' data files have {} problem{}; fix them first (`clearance check`)",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            return Err(ExitCode::from(1));
+        }
+    };
     for problem in rule_set.machine().load_errors() {
         eprintln!("warning: {problem}");
     }

@@ -126,7 +126,7 @@ pub fn run(
     out: &mut dyn Write,
     summary: &mut Summary,
 ) -> Result<(), RunError> {
-    summary.rules_hash = rule_set.program().content_hash.clone();
+    summary.rules_hash = rule_set.rules_hash().to_string();
     summary.rulesets = rule_set.rulesets().to_vec();
     summary.as_of = options.as_of.to_string();
     summary.skipped_files = options.skipped_files;

@@ -75,7 +75,7 @@ fn mass_consistency_and_documents_by_tariff_code() {
         &results,
         "DECL-DOCS",
         "fail",
-        &["CAS-DOCS-TARIC", "CAS-PORT-CHECK-DIGIT"],
+        &["CAS-DOCS-CONFIGURED", "CAS-PORT-CHECK-DIGIT"],
     );
     let mass = &results["DECL-MASS"]["findings"][0];
     assert_eq!(mass["requirements"][0], "CAS-MASS-01");

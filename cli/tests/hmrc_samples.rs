@@ -78,6 +78,31 @@ fn one_result_per_declaration_or_message() {
                 .or_default() += 1;
         }
     }
+    let mut per_rule_records: BTreeMap<String, usize> = BTreeMap::new();
+    for result in results {
+        let mut rules: Vec<&str> = result["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| finding["rule"].as_str().unwrap())
+            .collect();
+        rules.dedup();
+        for rule in rules {
+            *per_rule_records.entry(rule.to_string()).or_default() += 1;
+        }
+    }
+    let mut table = String::from("| rule | findings | results |\n|---|---:|---:|\n");
+    for (rule, count) in &per_rule {
+        table.push_str(&format!(
+            "| {rule} | {count} | {} |\n",
+            per_rule_records[rule]
+        ));
+    }
+    check_generated_section(
+        &root().join("docs/real-data.md"),
+        "findings per rule",
+        &table,
+    );
     // HMRC's declarations give delivery terms wherever valuation method 1 requires them.
     assert_eq!(per_rule.get("CAS-INCOTERM"), None, "{per_rule:?}");
     assert_eq!(per_rule.get("CAS-DELIVERY-PLACE"), None, "{per_rule:?}");
@@ -89,4 +114,25 @@ fn one_result_per_declaration_or_message() {
     // The run exits 1: declarations fail rules (issue 8 corrects the rules on real data).
     assert_eq!(output.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&directory);
+}
+
+/// The part of a document between `<!-- generated: NAME -->` and `<!-- end: NAME -->` must be
+/// `expected`; with `CLEARANCE_UPDATE_DOCS=1` the test writes it instead.
+fn check_generated_section(path: &Path, name: &str, expected: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let start_marker = format!("<!-- generated: {name} -->\n");
+    let end_marker = format!("<!-- end: {name} -->");
+    let start = text.find(&start_marker).expect("start marker") + start_marker.len();
+    let end = text.find(&end_marker).expect("end marker");
+    if std::env::var("CLEARANCE_UPDATE_DOCS").is_ok_and(|value| value == "1") {
+        let updated = format!("{}{expected}{}", &text[..start], &text[end..]);
+        std::fs::write(path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &text[start..end],
+        expected,
+        "{} is out of date: run the test with CLEARANCE_UPDATE_DOCS=1",
+        path.display()
+    );
 }

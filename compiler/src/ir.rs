@@ -159,6 +159,8 @@ pub enum LoopKind {
 /// Builtin functions; each has a fixed signature checked by the checker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Builtin {
+    /// The date the record is checked as of: the run's `--as-of`, or the record's own.
+    AsOf,
     /// The calendar date of a date-time, in its own time zone.
     DateOf,
     EndOfMonth,
@@ -498,6 +500,43 @@ pub struct ConstIr {
     pub path: DefPath,
     pub body: Body,
     pub root: NodeId,
+    /// A constant read from a data file: its records are bound when the rules are loaded.
+    pub data: Option<DataSourceIr>,
+}
+
+/// A data file a constant names (`const measures: list of Measure = data "measures.json"`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DataSourceIr {
+    /// The file's path as the project names it: the declaring file's folder joined with the
+    /// written path.
+    pub file: String,
+    pub format: DataFormat,
+    /// The element type of the list: each record of the file binds to it.
+    pub element: Type,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataFormat {
+    /// A JSON array of records (or a sequence of JSON records).
+    Json,
+    /// One JSON record per line.
+    Ndjson,
+    /// Comma-separated values with a header row naming the fields.
+    Csv,
+}
+
+impl DataFormat {
+    /// The format a file name's extension says, if any.
+    pub fn of_file_name(name: &str) -> Option<DataFormat> {
+        let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "json" => Some(DataFormat::Json),
+            "ndjson" | "jsonl" => Some(DataFormat::Ndjson),
+            "csv" => Some(DataFormat::Csv),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -659,6 +698,21 @@ pub struct Program {
     pub currency_codelist: Option<u32>,
     /// A SHA-256 of the sources, in path order: what an auditor quotes to name the rules used.
     pub content_hash: String,
+}
+
+impl Program {
+    /// The data files the constants name, each once, in program order.
+    pub fn data_files(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = Vec::new();
+        for constant in &self.consts {
+            if let Some(data) = &constant.data
+                && !files.contains(&data.file.as_str())
+            {
+                files.push(&data.file);
+            }
+        }
+        files
+    }
 }
 
 impl Program {

@@ -177,6 +177,14 @@ fn cases() -> Vec<(DiagnosticId, Vec<(&'static str, String)>)> {
             D::TooDeep,
             rule(&format!("  require {}true\n", "not ".repeat(100))),
         ),
+        (
+            D::DataFileType,
+            file("module m\n\nconst limits: list of Int = data \"limits.csv\"\n"),
+        ),
+        (
+            D::DataFileFormat,
+            file("module m\n\nrecord Row\n  code: Text\n\nconst rows: list of Row = data \"rows.xlsx\"\n"),
+        ),
     ]
 }
 

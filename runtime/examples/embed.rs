@@ -9,21 +9,36 @@ use clearance_runtime::{RuleSet, Verdict};
 use jiff::civil::Date;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // A server reads its rule files once at start-up. Here: the requirements catalogue and the
-    // CAS declaration rules of this repository.
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
-    let files = ["requirements.clr", "cas/declaration.clr"]
-        .iter()
-        .map(|name| {
-            Ok((
-                format!("rules/{name}"),
-                std::fs::read_to_string(root.join(name))?,
-            ))
+    // A server reads its rule files once at start-up. Here: the requirements catalogue, the
+    // CAS declaration rules of this repository and the tariff module they import; and the data
+    // files those rules read (`data "..."`), named as the rules name them.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let files = [
+        "rules/requirements.clr",
+        "rules/cas/declaration.clr",
+        "rules/uk-tariff/data.clr",
+    ]
+    .iter()
+    .map(|name| Ok((name.to_string(), std::fs::read_to_string(root.join(name))?)))
+    .collect::<Result<Vec<_>, std::io::Error>>()?;
+    let data = [
+        "rules/cas/config/product-documents.csv",
+        "rules/uk-tariff/measures.json",
+    ]
+    .iter()
+    .map(|name| {
+        Ok(clearance_runtime::DataFile {
+            name: name.to_string(),
+            hash_name: name.trim_start_matches("rules/").to_string(),
+            bytes: std::fs::read(root.join(name))?,
         })
-        .collect::<Result<Vec<_>, std::io::Error>>()?;
+    })
+    .collect::<Result<Vec<_>, std::io::Error>>()?;
 
-    // Compiling refuses rules with errors: a server never runs rules that did not check.
-    let rule_set = Arc::new(RuleSet::compile(&files).map_err(|errors| errors.to_string())?);
+    // Compiling refuses rules with errors, and data that does not bind: a server never runs
+    // rules that did not check.
+    let rule_set =
+        Arc::new(RuleSet::compile_with_data(&files, &data).map_err(|errors| errors.to_string())?);
     let as_of = Date::constant(2026, 3, 10);
 
     // One record, as a request handler would receive it.

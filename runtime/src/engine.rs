@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::bind::{BindError, BindErrorKind, Binder, Said, key_hint, said};
 use crate::data::{Node, parse_json};
+use crate::data_files::{self, DataError, DataFile};
 use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, RulesetRef, Texts, Verdict};
 use crate::interp::{EvalError, Evaluator, Machine, NoObserver, frame};
 use crate::rule_run::RuleRun;
@@ -50,6 +51,8 @@ pub(crate) struct RuleMeta {
 pub struct CompileErrors {
     pub diagnostics: Vec<FileDiagnostic>,
     pub sources: clearance_compiler::diagnostics::render::SourceMap,
+    /// Problems with the data files the rules read.
+    pub data: Vec<DataError>,
 }
 
 impl std::fmt::Display for CompileErrors {
@@ -62,7 +65,11 @@ impl std::fmt::Display for CompileErrors {
                 &self.sources,
                 false
             )
-        )
+        )?;
+        for problem in &self.data {
+            writeln!(f, "{problem}")?;
+        }
+        Ok(())
     }
 }
 
@@ -70,7 +77,7 @@ impl std::fmt::Debug for RuleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuleSet")
             .field("rulesets", &self.machine.program.rulesets.len())
-            .field("rules_hash", &self.machine.program.content_hash)
+            .field("rules_hash", &self.rules_hash)
             .finish()
     }
 }
@@ -96,6 +103,16 @@ impl RuleSet {
     /// Compiles rule files (path and text) with the standard library. Errors (not warnings)
     /// refuse the rule set: a validation server never runs rules that did not check.
     pub fn compile(files: &[(String, String)]) -> Result<RuleSet, CompileErrors> {
+        RuleSet::compile_with_data(files, &[])
+    }
+
+    /// Compiles rule files and binds the data files they read (`data "..."`), named as the
+    /// program names them: the declaring file's folder joined with the written path. A data
+    /// file the rules read but that is not given refuses the rules, like a problem in one.
+    pub fn compile_with_data(
+        files: &[(String, String)],
+        data: &[DataFile],
+    ) -> Result<RuleSet, CompileErrors> {
         let mut project = Project::default();
         for (path, text) in files {
             project.add_file(path, text);
@@ -109,9 +126,17 @@ impl RuleSet {
             return Err(CompileErrors {
                 diagnostics,
                 sources: project.sources(),
+                data: Vec::new(),
             });
         }
-        Ok(RuleSet::from_program(project.program()))
+        match RuleSet::from_program(project.program()).with_data(data) {
+            Ok((rule_set, _warnings)) => Ok(rule_set),
+            Err(problems) => Err(CompileErrors {
+                diagnostics: Vec::new(),
+                sources: project.sources(),
+                data: problems,
+            }),
+        }
     }
 
     /// Loads an already checked program.
@@ -157,6 +182,38 @@ impl RuleSet {
         }
     }
 
+    /// Binds the records of the data files the rules name (`Program::data_files`), read by the
+    /// caller. Problems that are not warnings refuse the rule set; the hashes then name the data
+    /// too, so that a result says which data its rules read.
+    pub fn with_data(
+        mut self,
+        files: &[DataFile],
+    ) -> Result<(RuleSet, Vec<DataError>), Vec<DataError>> {
+        let loaded = data_files::load(&self.machine.program, &self.binder, files);
+        if loaded.problems.iter().any(|problem| !problem.warning) {
+            return Err(loaded.problems);
+        }
+        for (index, value) in loaded.values {
+            self.machine.set_data_constant(index, value);
+        }
+        if !self.machine.program.data_files().is_empty() {
+            let digest = loaded.digest.as_deref();
+            self.rules_hash = Arc::from(data_files::combined_hash(&self.rules_hash, digest));
+            self.ruleset_refs = self
+                .ruleset_refs
+                .iter()
+                .map(|ruleset| {
+                    Arc::new(RulesetRef {
+                        name: ruleset.name.clone(),
+                        version: ruleset.version.clone(),
+                        hash: data_files::combined_hash(&ruleset.hash, digest),
+                    })
+                })
+                .collect();
+        }
+        Ok((self, loaded.problems))
+    }
+
     /// Lets each record choose, with its own `as_of` key, the date whose rules it is checked
     /// against (for replaying past decisions). Off by default: a record that sets `as_of` is
     /// otherwise invalid, with a finding that says why.
@@ -167,6 +224,11 @@ impl RuleSet {
 
     pub fn program(&self) -> &Program {
         &self.machine.program
+    }
+
+    /// The hash of the rules and the data files they read, as every result names it.
+    pub fn rules_hash(&self) -> &str {
+        &self.rules_hash
     }
 
     /// Every loaded rule set as results name it: name, version and hash.
@@ -182,8 +244,14 @@ impl RuleSet {
         Arc::new(Provenance {
             ruleset: ruleset.map(|r| r.name.clone()).unwrap_or_default(),
             version: ruleset.map(|r| r.version.clone()).unwrap_or_default(),
-            rules_hash: self.machine.program.content_hash.clone(),
-            ruleset_hash: ruleset.map(|r| r.hash.clone()).unwrap_or_default(),
+            rules_hash: self.rules_hash.to_string(),
+            ruleset_hash: ruleset
+                .and_then(|ruleset| {
+                    let rulesets = &self.machine.program.rulesets;
+                    let index = rulesets.iter().position(|r| std::ptr::eq(r, ruleset))?;
+                    self.ruleset_refs.get(index).map(|r| r.hash.clone())
+                })
+                .unwrap_or_default(),
             as_of: as_of.to_string(),
         })
     }

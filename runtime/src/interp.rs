@@ -185,6 +185,13 @@ impl Machine {
         machine
     }
 
+    /// Sets the value of a constant read from a data file.
+    pub(crate) fn set_data_constant(&mut self, index: usize, value: Value) {
+        if let Some(cell) = self.consts.get_mut(index) {
+            *cell = OnceLock::from(Ok(value));
+        }
+    }
+
     fn compile_table(&self, table: &clearance_compiler::ir::TableIr) -> Eval<CompiledTable> {
         let mut evaluator = Evaluator::new(self, NoObserver);
         let mut frame = frame(table.body.locals.len());
@@ -256,6 +263,8 @@ pub struct Evaluator<'m, O: Observer> {
     machine: &'m Machine,
     pub observer: O,
     depth: u32,
+    /// The date the record is checked as of, for `as_of()`.
+    as_of: Option<jiff::civil::Date>,
 }
 
 #[inline]
@@ -396,7 +405,14 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             machine,
             observer,
             depth: 0,
+            as_of: None,
         }
+    }
+
+    /// The evaluator of a record checked as of `date`.
+    pub fn as_of(mut self, date: jiff::civil::Date) -> Evaluator<'m, O> {
+        self.as_of = Some(date);
+        self
     }
 
     /// A condition. The common forms (comparisons of places, presence tests, connectives) are
@@ -455,6 +471,12 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             return value.clone();
         }
         let constant = &machine.program.consts[index as usize];
+        if let Some(data) = &constant.data {
+            return Err(EvalError::new(format!(
+                "the data file `{}` was not loaded",
+                data.file
+            )));
+        }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(EvalError::new("constants refer to each other in a cycle"));
@@ -1019,6 +1041,10 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             _ => Err(internal("expected a date")),
         };
         Ok(match builtin {
+            Builtin::AsOf => match self.as_of {
+                Some(date) => Value::Date(date),
+                None => return Err(EvalError::new("`as_of()` has no date outside a run")),
+            },
             Builtin::DateOf => match arg(0)? {
                 Value::DateTime(zoned) => Value::Date(zoned.date()),
                 _ => return Err(internal("expected a date-time")),

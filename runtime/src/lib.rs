@@ -6,6 +6,7 @@
 pub mod bind;
 pub mod calendar;
 pub mod data;
+pub mod data_files;
 pub mod engine;
 pub mod findings;
 pub mod input;
@@ -14,5 +15,6 @@ mod rule_run;
 pub mod testing;
 pub mod value;
 
+pub use data_files::{DataError, DataFile};
 pub use engine::{CompileErrors, RuleReport, RuleSet, RuleStatus};
 pub use findings::{Finding, RecordResult, Summary, Verdict};

@@ -44,7 +44,7 @@ impl<'a> RuleRun<'a> {
         for (slot, input) in frame.iter_mut().zip(inputs) {
             *slot = Slot::Borrowed(input);
         }
-        let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver);
+        let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver).as_of(self.as_of);
         if let Err(error) = self.steps(&mut evaluator, 0, &mut frame) {
             self.error = Some(error);
         }
@@ -149,7 +149,8 @@ impl<'a> RuleRun<'a> {
         }
         let render = |lang: Lang, frame: &mut [Slot<'_>]| -> Option<String> {
             let template = templates.iter().find(|template| template.lang == lang)?;
-            let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver);
+            let mut evaluator =
+                Evaluator::new(&self.rule_set.machine, NoObserver).as_of(self.as_of);
             let mut out = String::new();
             for piece in &template.pieces {
                 match piece {
@@ -180,7 +181,7 @@ impl<'a> RuleRun<'a> {
         let program = &self.rule_set.machine.program;
         let mut tracer = Tracer::new(self.rule, self.ruleset, frame, program);
         let loop_paths = tracer.loop_paths.clone();
-        let mut evaluator = Evaluator::new(&self.rule_set.machine, tracer);
+        let mut evaluator = Evaluator::new(&self.rule_set.machine, tracer).as_of(self.as_of);
         let mut trace_frame = frame.to_vec();
         let _ = evaluator.eval(&self.rule.body, assertion, &mut trace_frame);
         tracer = evaluator.observer;

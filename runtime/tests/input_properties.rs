@@ -21,13 +21,34 @@ fn rule_set() -> &'static RuleSet {
 }
 
 fn compile() -> RuleSet {
-    RuleSet::compile(&[
-        ("rules/cas/declaration.clr".to_string(), RULES.to_string()),
-        (
-            "rules/requirements.clr".to_string(),
-            include_str!("../../rules/requirements.clr").to_string(),
-        ),
-    ])
+    let data = |name: &str, bytes: &[u8]| clearance_runtime::DataFile {
+        name: name.to_string(),
+        hash_name: name.to_string(),
+        bytes: bytes.to_vec(),
+    };
+    RuleSet::compile_with_data(
+        &[
+            ("rules/cas/declaration.clr".to_string(), RULES.to_string()),
+            (
+                "rules/requirements.clr".to_string(),
+                include_str!("../../rules/requirements.clr").to_string(),
+            ),
+            (
+                "rules/uk-tariff/data.clr".to_string(),
+                include_str!("../../rules/uk-tariff/data.clr").to_string(),
+            ),
+        ],
+        &[
+            data(
+                "rules/cas/config/product-documents.csv",
+                include_bytes!("../../rules/cas/config/product-documents.csv"),
+            ),
+            data(
+                "rules/uk-tariff/measures.json",
+                include_bytes!("../../rules/uk-tariff/measures.json"),
+            ),
+        ],
+    )
     .unwrap_or_else(|errors| panic!("{errors}"))
 }
 

@@ -115,8 +115,40 @@ proptest! {
 
     #[test]
     fn arbitrary_records_never_panic_the_runtime(record in "[ -~]{0,200}") {
-        let rule_set = RuleSet::compile(&[("rules/cas.clr".to_string(), VALID.to_string())]).unwrap();
+        let rule_set = cas_rules();
         let result = rule_set.evaluate_text(&record, 1, jiff::civil::Date::constant(2026, 3, 10));
         prop_assert_eq!(result.record, 1);
     }
+}
+
+/// The CAS rules with what they import and the data files they read, compiled once.
+fn cas_rules() -> &'static RuleSet {
+    static RULE_SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULE_SET.get_or_init(|| {
+        let data = |name: &str, bytes: &[u8]| clearance_runtime::DataFile {
+            name: name.to_string(),
+            hash_name: name.to_string(),
+            bytes: bytes.to_vec(),
+        };
+        RuleSet::compile_with_data(
+            &[
+                ("rules/cas/declaration.clr".to_string(), VALID.to_string()),
+                (
+                    "rules/uk-tariff/data.clr".to_string(),
+                    include_str!("../../rules/uk-tariff/data.clr").to_string(),
+                ),
+            ],
+            &[
+                data(
+                    "rules/cas/config/product-documents.csv",
+                    include_bytes!("../../rules/cas/config/product-documents.csv"),
+                ),
+                data(
+                    "rules/uk-tariff/measures.json",
+                    include_bytes!("../../rules/uk-tariff/measures.json"),
+                ),
+            ],
+        )
+        .unwrap_or_else(|errors| panic!("{errors}"))
+    })
 }

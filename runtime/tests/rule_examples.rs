@@ -39,7 +39,24 @@ pub fn load_rules() -> RuleSet {
             )
         })
         .collect();
-    RuleSet::compile(&files).unwrap_or_else(|errors| panic!("the rules do not check:\n{errors}"))
+    // The data files the rules read, named as the program names them (from the repository).
+    let mut project = clearance_compiler::project::Project::default();
+    for (path, text) in &files {
+        project.add_file(path, text);
+    }
+    let repository = root.join("..");
+    let data: Vec<clearance_runtime::DataFile> = project
+        .program()
+        .data_files()
+        .iter()
+        .map(|name| clearance_runtime::DataFile {
+            name: name.to_string(),
+            hash_name: name.to_string(),
+            bytes: std::fs::read(repository.join(name)).expect("data file"),
+        })
+        .collect();
+    RuleSet::compile_with_data(&files, &data)
+        .unwrap_or_else(|errors| panic!("the rules do not check:\n{errors}"))
 }
 
 #[test]

@@ -37,6 +37,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "missing",
     "day_start",
     "day_end",
+    "as_of",
 ];
 
 impl Checker<'_> {
@@ -146,6 +147,7 @@ impl Checker<'_> {
             return self.missing_fields(function, args, span);
         }
         let arity = match name {
+            "as_of" => 0,
             "days_between" | "starts_with" | "matches" | "round" | "is_open" | "contains"
             | "day_start" | "day_end" => 2,
             "substring" | "convert" | "business_time_between" => 3,
@@ -175,6 +177,7 @@ impl Checker<'_> {
             )
         };
         match name {
+            "as_of" => simple(self, Builtin::AsOf, &[], Type::Date),
             "date" => simple(self, Builtin::DateOf, &[Type::DateTime], Type::Date),
             "end_of_month" => simple(self, Builtin::EndOfMonth, &[Type::Date], Type::Date),
             "end_of_decade" => simple(self, Builtin::EndOfDecade, &[Type::Date], Type::Date),

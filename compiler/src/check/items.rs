@@ -10,11 +10,15 @@ use crate::db::{Db, ItemId, SourceFile};
 use crate::defs::{codelist_def, function_signature, lang_texts, record_def, ruleset_inputs};
 use crate::diagnostics::{Diagnostic, DiagnosticId, did_you_mean};
 use crate::ir::{
-    CalendarIr, ConstIr, ExampleIr, ExpectationIr, FunctionIr, Node, NodeId, OpeningIr, PathStep,
+    CalendarIr, ConstIr, DataFormat, DataSourceIr, ExampleIr, ExpectationIr, FunctionIr, Node,
+    NodeId, OpeningIr, PathStep,
 };
 use crate::items::{file_header, file_items, item_syntax};
 use crate::resolve::{DefRef, alias_type, def_path, file_scope, module_index, resolve_type};
-use crate::syntax::ast::{DataPath, GivenValue, ItemData, ItemKind, Override, PathSegment, Span};
+use crate::syntax::ast::{
+    ConstItem, ConstValue, DataPath, GivenValue, ItemData, ItemKind, Override, PathSegment, Span,
+    StrLit,
+};
 use crate::time::{parse_clock_time, parse_date, time_zone};
 use crate::types::{DefPath, Type};
 
@@ -64,16 +68,31 @@ pub fn check_const<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Const
         },
     );
     let syntax = item_syntax(db, item);
+    let mut data = None;
     let root = match syntax.as_deref().map(|syntax| &syntax.data) {
         Some(ItemData::Const(constant)) => {
             let declared = constant
                 .ty
                 .as_ref()
                 .map(|ty| resolve_type(db, checker.scope, ty, &mut checker.diagnostics));
-            let node = checker.expr(&constant.value, declared.as_ref());
-            match &declared {
-                Some(declared) => checker.coerce(node, declared, constant.value.span),
-                None => node,
+            match &constant.value {
+                ConstValue::Expr(value) => {
+                    let node = checker.expr(value, declared.as_ref());
+                    match &declared {
+                        Some(declared) => checker.coerce(node, declared, value.span),
+                        None => node,
+                    }
+                }
+                ConstValue::Data(written) => {
+                    data = data_source(
+                        file.path(db),
+                        constant,
+                        written,
+                        declared.as_ref(),
+                        &mut checker.diagnostics,
+                    );
+                    checker.poisoned(written.span)
+                }
             }
         }
         _ => checker.poisoned(Span::default()),
@@ -84,11 +103,101 @@ pub fn check_const<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Const
             path,
             body: checker.body,
             root,
+            data,
         },
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
     })
+}
+
+/// The data file a constant names, when its type and its file name say how to read it.
+fn data_source(
+    declaring_file: &str,
+    constant: &ConstItem,
+    written: &StrLit,
+    declared: Option<&Type>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<DataSourceIr> {
+    let element = match declared {
+        Some(Type::List(element)) if matches!(element.as_ref(), Type::Record(_)) => {
+            element.as_ref().clone()
+        }
+        Some(Type::Error) => return None,
+        Some(other) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticId::DataFileType,
+                    constant
+                        .ty
+                        .as_ref()
+                        .map_or(constant.name.span, |ty| ty.span),
+                    format!("a data file holds a list of records, not `{other}`"),
+                )
+                .with_help(format!(
+                    "declare the records' type: `const {}: list of RecordName = data \"{}\"`",
+                    constant.name.text, written.value
+                )),
+            );
+            return None;
+        }
+        None => {
+            diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticId::DataFileType,
+                    constant.name.span,
+                    format!(
+                        "the constant `{}` reads a data file but has no type",
+                        constant.name.text
+                    ),
+                )
+                .with_help(format!(
+                    "write the records' type: `const {}: list of RecordName = data \"{}\"`",
+                    constant.name.text, written.value
+                )),
+            );
+            return None;
+        }
+    };
+    let Some(format) = DataFormat::of_file_name(&written.value) else {
+        diagnostics.push(
+            Diagnostic::new(
+                DiagnosticId::DataFileFormat,
+                written.span,
+                format!(
+                    "`{}` is not a file Clearance reads data from",
+                    written.value
+                ),
+            )
+            .with_help("name a `.json`, `.ndjson` or `.csv` file"),
+        );
+        return None;
+    };
+    Some(DataSourceIr {
+        file: data_file_name(declaring_file, &written.value),
+        format,
+        element,
+    })
+}
+
+/// `folder/rules.clr` and `tariff/measures.json` give `folder/tariff/measures.json`, with `.`
+/// and `..` worked out, so that two files naming one data file agree on its name.
+pub fn data_file_name(declaring_file: &str, written: &str) -> String {
+    if written.starts_with('/') {
+        return written.to_string();
+    }
+    let mut parts: Vec<&str> = declaring_file.split('/').collect();
+    parts.pop();
+    for part in written.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
 }
 
 #[salsa::tracked(returns(clone))]
@@ -334,6 +443,7 @@ pub fn check_fixture<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Con
             path: own_path,
             body: checker.body,
             root,
+            data: None,
         },
         spans: checker.spans,
         diagnostics: checker.diagnostics,

@@ -118,6 +118,8 @@ diagnostic_ids! {
     ExampleOutsideRuleset => "example-outside-ruleset": Error,
     InvalidDataPath => "invalid-data-path": Error,
     TooDeep => "too-deep": Error,
+    DataFileType => "data-file-type": Error,
+    DataFileFormat => "data-file-format": Error,
 }
 
 /// A labelled span. The first label of a diagnostic is its primary location.

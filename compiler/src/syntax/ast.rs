@@ -318,7 +318,15 @@ pub enum Refinement {
 pub struct ConstItem {
     pub name: Name,
     pub ty: Option<TypeExpr>,
-    pub value: Expr,
+    pub value: ConstValue,
+}
+
+/// What a constant is: an expression, or the records of a data file beside the rules.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConstValue {
+    Expr(Expr),
+    /// `data "path"`: a JSON, NDJSON or CSV file, relative to the file that names it.
+    Data(StrLit),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -652,7 +652,14 @@ impl<'t> Builder<'t> {
         for part in parts {
             match part.as_rule() {
                 Rule::type_expr => ty = Some(self.type_expr(part)?),
-                _ => value = Some(self.expr(part)?),
+                Rule::data_source => {
+                    let string = children(part)
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| self.internal(span))?;
+                    value = Some(ConstValue::Data(self.string(&string)));
+                }
+                _ => value = Some(ConstValue::Expr(self.expr(part)?)),
             }
         }
         match value {

@@ -135,6 +135,14 @@ impl Binder {
 
     /// Binds `json` as a value of type `ty`; problems go to `errors` and the value is then
     /// invalid at that place (not absent: a rule that reads it is not evaluated).
+    /// The fields of a record type, by name, when `ty` is one.
+    pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
+        match ty {
+            Type::Record(path) => self.records.get(path).cloned(),
+            _ => None,
+        }
+    }
+
     pub fn bind(&self, json: &Node, ty: &Type, path: &str, errors: &mut Vec<BindError>) -> Value {
         let mut error = |kind: BindErrorKind, said: Said| reject(errors, path, kind, said);
         match ty {
