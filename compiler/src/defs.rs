@@ -108,6 +108,8 @@ pub fn record_by_path(db: &dyn Db, path: &DefPath) -> Option<Arc<RecordDef>> {
 pub struct CodeDef {
     pub name: String,
     pub external: String,
+    /// Other spellings data may use for the code.
+    pub aliases: Vec<String>,
     pub label: LangTexts,
     pub docs: Vec<String>,
 }
@@ -191,11 +193,28 @@ pub fn codelist_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<CodelistDef>
                 .with_help("each code needs its own data value"),
             );
         }
+        for alias in &entry.aliases {
+            if externals.insert(alias.value.clone(), ()).is_some() {
+                codelist.diagnostics.push(
+                    Diagnostic::new(
+                        DiagnosticId::DuplicateDefinition,
+                        alias.span,
+                        format!("`{}` already stands for a code of this list", alias.value),
+                    )
+                    .with_help("each spelling in data names one code: remove this one"),
+                );
+            }
+        }
         let index = u32::try_from(codelist.codes.len()).unwrap_or(u32::MAX);
         codelist.by_name.insert(entry.name.text.clone(), index);
         codelist.codes.push(CodeDef {
             name: entry.name.text.clone(),
             external,
+            aliases: entry
+                .aliases
+                .iter()
+                .map(|alias| alias.value.clone())
+                .collect(),
             label: lang_texts(entry.labels.as_ref()),
             docs: entry.docs.clone(),
         });

@@ -598,6 +598,8 @@ pub struct CalendarIr {
 pub struct CodeIr {
     pub name: String,
     pub external: String,
+    /// Other spellings data may use for the code; results show `external`.
+    pub aliases: Vec<String>,
     pub label: LangTexts,
 }
 

@@ -278,6 +278,7 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                             .map(|code| CodeIr {
                                 name: code.name.clone(),
                                 external: code.external.clone(),
+                                aliases: code.aliases.clone(),
                                 label: code.label.clone(),
                             })
                             .collect(),

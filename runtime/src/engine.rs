@@ -679,7 +679,22 @@ impl RuleSet {
         let mut evaluator = Evaluator::new(&self.machine, NoObserver);
         let given = evaluator.eval(&example.body, example.given, &mut frame)?;
         match given {
-            Value::Record(fields) if fields.len() == ruleset.inputs.len() => Ok(fields.to_vec()),
+            Value::Record(fields) if fields.len() == ruleset.inputs.len() => Ok(fields
+                .iter()
+                .zip(&ruleset.inputs)
+                .map(|(field, input)| {
+                    let ty = self
+                        .machine
+                        .program
+                        .inputs
+                        .get(*input as usize)
+                        .map(|input| &input.ty);
+                    match ty {
+                        Some(ty) => self.binder.normalize(field.clone(), ty),
+                        None => field.clone(),
+                    }
+                })
+                .collect()),
             _ => Err(EvalError::new(
                 "the example's `given` did not build the rule set's inputs",
             )),

@@ -1125,24 +1125,52 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 if currency == target {
                     return Ok(Value::Money(*amount, *target));
                 }
-                let (froms, tos, rates) = (as_list(arg(2)?)?, as_list(arg(3)?)?, as_list(arg(4)?)?);
-                let rate = froms
-                    .iter()
-                    .zip(tos.iter())
-                    .zip(rates.iter())
-                    .find(|((from, to), _)| {
-                        **from == Value::Code(*currency) && **to == Value::Code(*target)
-                    })
-                    .map(|(_, rate)| rate);
+                let minor_unit = u32::try_from(as_int(arg(2)?)?)
+                    .map_err(|_| internal("a negative minor unit"))?;
+                let (froms, tos, rates) = (as_list(arg(3)?)?, as_list(arg(4)?)?, as_list(arg(5)?)?);
+                let rate_between = |from: u32, to: u32| {
+                    froms
+                        .iter()
+                        .zip(tos.iter())
+                        .zip(rates.iter())
+                        .find(|((f, t), _)| **f == Value::Code(from) && **t == Value::Code(to))
+                        .map(|(_, rate)| rate)
+                };
                 let program = &self.machine.program;
-                match rate {
-                    Some(rate) => {
-                        let rate = as_decimal(rate)?;
-                        Value::Money(amount.checked_mul(rate).ok_or_else(overflow)?, *target)
+                // A rate from the amount's currency multiplies; a rate given the other way round
+                // divides, at full precision. Either way the result is rounded once, to the
+                // target currency's minor unit, half away from zero.
+                let converted = match (
+                    rate_between(*currency, *target),
+                    rate_between(*target, *currency),
+                ) {
+                    (Some(rate), _) => {
+                        Some(amount.checked_mul(as_decimal(rate)?).ok_or_else(overflow)?)
                     }
+                    (None, Some(rate)) => {
+                        let rate = as_decimal(rate)?;
+                        if rate.is_zero() {
+                            return Err(EvalError::new(format!(
+                                "the exchange rate from {} to {} is zero, which converts nothing back",
+                                program.currency_code(*target),
+                                program.currency_code(*currency)
+                            )));
+                        }
+                        Some(amount.checked_div(rate).ok_or_else(overflow)?)
+                    }
+                    (None, None) => None,
+                };
+                match converted {
+                    Some(converted) => Value::Money(
+                        converted.round_dp_with_strategy(
+                            minor_unit,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                        ),
+                        *target,
+                    ),
                     None => {
                         return Err(EvalError::new(format!(
-                            "the data gives no exchange rate from {} to {}",
+                            "the data gives no exchange rate between {} and {}",
                             program.currency_code(*currency),
                             program.currency_code(*target)
                         )));

@@ -86,3 +86,51 @@ fn every_example_in_the_rule_library_passes() {
         failures.join("\n")
     );
 }
+
+/// A text of only white space in the data is not present: the rule that requires it fails,
+/// and a required text of only white space is a problem of the record.
+#[test]
+fn a_text_of_only_white_space_is_not_present() {
+    let rule_set = load_rules();
+    let as_of = jiff::civil::Date::constant(2026, 3, 10);
+    let record = r#"{"id": "BLANK", "declaration": {"reference": "R-1", "incoterm": "FCA",
+        "delivery_place": " \t ", "items": [{"seq": 1, "net_mass": "1", "gross_mass": "2"}]}}"#;
+    let result = rule_set.evaluate_text(record, 1, as_of);
+    let rules: Vec<&str> = result
+        .findings
+        .iter()
+        .map(|finding| finding.rule.as_str())
+        .collect();
+    assert!(rules.contains(&"CAS-DELIVERY-PLACE"), "{rules:?}");
+    let record = r#"{"declaration": {"reference": "   ", "items": []}}"#;
+    let result = rule_set.evaluate_text(record, 2, as_of);
+    assert_eq!(result.verdict, clearance_runtime::Verdict::Invalid);
+    let message = &result.findings[0].message.en;
+    assert!(message.contains("only white space"), "{message}");
+}
+
+/// A code list's aliases are the sources' own spellings: `OEA-F` in data is the code `AEOF`,
+/// and shows as `AEOF`; a spelling that is neither is refused with the closest one.
+#[test]
+fn code_aliases_bind_as_their_code() {
+    let rule_set = load_rules();
+    let episodes = include_str!("../../examples/fallback-episodes.ndjson");
+    let first = episodes.lines().next().unwrap();
+    let episode_with = |statuses: &str| {
+        let record = first.replacen(
+            "\"episode\": {",
+            &format!("\"episode\": {{\"aeo_statuses\": [{statuses}], "),
+            1,
+        );
+        let node = clearance_runtime::data::parse_json(record.as_bytes()).unwrap();
+        rule_set.bind_input("episode", node.get("episode").unwrap())
+    };
+    let alias = episode_with("\"OEA-F\"").unwrap();
+    let code = episode_with("\"AEOF\"").unwrap();
+    assert_eq!(alias, code);
+    let errors = episode_with("\"OEA-X\"").unwrap_err();
+    assert!(
+        errors[0].message.contains("is not a code of `AeoStatus`"),
+        "{errors:?}"
+    );
+}

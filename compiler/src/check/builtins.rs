@@ -557,7 +557,19 @@ impl Checker<'_> {
         let Some(columns) = self.rate_columns(rates, &rates_type, args[2].span) else {
             return self.poisoned(span);
         };
-        let mut convert_args = vec![money, target_index];
+        // The result is rounded once to the target currency's minor unit, which the standard
+        // library's `minor_unit` table gives: the interpreter reads it, it keeps no copy.
+        let minor_unit_path = DefPath::new(CURRENCY_MODULE, "minor_unit");
+        self.calls.push(minor_unit_path.clone());
+        let minor_unit = self.push(
+            Node::TableCall {
+                table: Link::unresolved(minor_unit_path),
+                args: vec![target_index],
+            },
+            Type::Int,
+            args[1].span,
+        );
+        let mut convert_args = vec![money, target_index, minor_unit];
         convert_args.extend(columns);
         self.push(
             Node::Builtin {

@@ -297,6 +297,8 @@ pub struct CodeEntry {
     pub name: Name,
     /// The code as it appears in data, when it differs from the name used in rules.
     pub external: Option<StrLit>,
+    /// Other spellings of the code in data (`also "émis"`).
+    pub aliases: Vec<StrLit>,
     pub labels: Option<Texts>,
 }
 

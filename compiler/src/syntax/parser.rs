@@ -591,10 +591,17 @@ impl<'t> Builder<'t> {
                     let mut inner = children(part).into_iter();
                     let name = self.name(&next_child!(self, inner, part_span));
                     let mut external = None;
+                    let mut aliases = Vec::new();
                     let mut labels = None;
                     for rest in inner {
                         match rest.as_rule() {
                             Rule::string => external = Some(self.string(&rest)),
+                            Rule::code_aliases => {
+                                aliases = children(rest)
+                                    .iter()
+                                    .map(|alias| self.string(alias))
+                                    .collect();
+                            }
                             _ => labels = Some(self.texts(rest)?),
                         }
                     }
@@ -602,6 +609,7 @@ impl<'t> Builder<'t> {
                         docs,
                         name,
                         external,
+                        aliases,
                         labels,
                     });
                 }

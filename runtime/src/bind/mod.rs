@@ -83,6 +83,9 @@ impl Binder {
             for (index, code) in codelist.codes.iter().enumerate() {
                 if let Ok(index) = u32::try_from(index) {
                     lookup.insert(code.external.clone(), index);
+                    for alias in &code.aliases {
+                        lookup.insert(alias.clone(), index);
+                    }
                 }
             }
             codes.insert(codelist.path.clone(), lookup);
@@ -143,12 +146,40 @@ impl Binder {
         }
     }
 
+    /// A value built otherwise than from data (an example's `given`), as binding would have
+    /// given it: a text of only white space in an optional place is absent.
+    pub fn normalize(&self, value: Value, ty: &Type) -> Value {
+        match (ty, value) {
+            (Type::Optional(_), Value::Text(text)) if text.trim().is_empty() => Value::Absent,
+            (Type::Optional(inner), value) => self.normalize(value, inner),
+            (Type::List(inner) | Type::Set(inner), Value::List(items)) => Value::List(
+                items
+                    .iter()
+                    .map(|item| self.normalize(item.clone(), inner))
+                    .collect(),
+            ),
+            (Type::Record(path), Value::Record(fields)) => match self.records.get(path) {
+                Some(declared) if declared.len() == fields.len() => Value::Record(
+                    fields
+                        .iter()
+                        .zip(declared)
+                        .map(|(field, (_, field_type))| self.normalize(field.clone(), field_type))
+                        .collect(),
+                ),
+                _ => Value::Record(fields),
+            },
+            (_, value) => value,
+        }
+    }
+
     pub fn bind(&self, json: &Node, ty: &Type, path: &str, errors: &mut Vec<BindError>) -> Value {
         let mut error = |kind: BindErrorKind, said: Said| reject(errors, path, kind, said);
         match ty {
             Type::Error | Type::Absent | Type::BusinessOffset => Value::Absent,
             Type::Optional(inner) => {
-                if json.is_null() {
+                // A text of only white space is not present: a delivery place of "   " is
+                // missing, not given.
+                if json.is_null() || is_blank_text(json) {
                     Value::Absent
                 } else {
                     self.bind(json, inner, path, errors)
@@ -226,6 +257,13 @@ impl Binder {
                 ),
             },
             Type::Text => match json {
+                Node::Text(text) if text.trim().is_empty() => error(
+                    BindErrorKind::MissingField,
+                    said!(
+                        "this text holds only white space, which is no value",
+                        "ce texte ne contient que des espaces, ce qui n'est pas une valeur"
+                    ),
+                ),
                 Node::Text(text) => Value::Text(Arc::from(text.as_ref())),
                 other => error(
                     BindErrorKind::WrongType,
@@ -619,6 +657,10 @@ pub(super) fn unexpected_key<'a>(
 }
 
 /// `base.name`, or `name` at the top of a record.
+fn is_blank_text(node: &Node) -> bool {
+    matches!(node, Node::Text(text) if text.trim().is_empty())
+}
+
 pub fn join_path(base: &str, name: &str) -> String {
     if base.is_empty() {
         name.to_string()
