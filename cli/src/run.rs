@@ -294,12 +294,13 @@ fn write_human(out: &mut dyn Write, result: &RecordResult) -> std::io::Result<()
 
 pub fn summary_line(summary: &Summary) -> String {
     format!(
-        "{} records in, {} results out: {} pass, {} warn, {} fail, {} invalid, {} not evaluated, {} not a declaration ({} findings; {} files skipped; rules {}, as of {})",
+        "{} records in, {} results out: {} pass, {} warn, {} fail, {} action due, {} invalid, {} not evaluated, {} not a declaration ({} findings; {} files skipped; rules {}, as of {})",
         summary.records_in,
         summary.results_out,
         summary.pass,
         summary.warn,
         summary.fail,
+        summary.action_due,
         summary.invalid,
         summary.not_evaluated,
         summary.not_a_declaration,

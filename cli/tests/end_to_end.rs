@@ -187,7 +187,25 @@ fn port_workflow() {
         &results,
         "TG-SECOND-DECLARATION-SAME-BL",
         "fail",
-        &["TG-ONE-DECLARATION-PER-BL", "TG-ONE-DECLARATION-PER-BL"],
+        &["TG-ONE-DECLARATION-PER-BL"],
+    );
+    // The second declaration is the one reported, not the first.
+    let finding = &results["TG-SECOND-DECLARATION-SAME-BL"]["findings"][0];
+    let message = finding["message"]["en"].as_str().unwrap();
+    assert!(message.contains("(IM4-2026-2)"), "{message}");
+    // A consequence the port applies is an action due, with its date, not a failure.
+    assert_verdict(
+        &results,
+        "TG-VEHICLE-WAITING-48H",
+        "action_due",
+        &["TG-VEHICLE-48H"],
+    );
+    let finding = &results["TG-VEHICLE-WAITING-48H"]["findings"][0];
+    assert_eq!(finding["severity"], "action");
+    let message = finding["message"]["en"].as_str().unwrap();
+    assert!(
+        message.starts_with("action due on 2026-03-07T12:00:00+00:00"),
+        "{message}"
     );
 }
 

@@ -666,6 +666,8 @@ pub struct RulesetIr {
     pub title: LangTexts,
     pub path: String,
     pub validity: Validity,
+    /// The time zone its findings print instants in, when it names one.
+    pub zone: Option<String>,
     pub sources: Vec<SourceIr>,
     /// Positions of this rule set's inputs in [`Program::inputs`], in declaration order.
     pub inputs: Vec<u32>,

@@ -216,6 +216,7 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                     title: lang_texts(header.title.as_ref()),
                     path: file.path(db).clone(),
                     validity,
+                    zone: header.zone.as_ref().map(|zone| zone.value.clone()),
                     sources: header
                         .sources
                         .iter()

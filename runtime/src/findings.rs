@@ -159,6 +159,8 @@ pub enum Verdict {
     Warn,
     /// At least one error finding.
     Fail,
+    /// No error, but an action the administration takes is due (a rule of severity `action`).
+    ActionDue,
     /// Some of the record's data did not bind to the schema. Rules that do not read it were
     /// still evaluated; those that do were not.
     Invalid,
@@ -175,6 +177,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Warn => "warn",
             Verdict::Fail => "fail",
+            Verdict::ActionDue => "action_due",
             Verdict::Invalid => "invalid",
             Verdict::NotEvaluated => "not_evaluated",
             Verdict::NotADeclaration => "not_a_declaration",
@@ -227,6 +230,8 @@ impl RecordResult {
         let has = |severity: Severity| findings.iter().any(|finding| finding.severity == severity);
         if has(Severity::Error) {
             Verdict::Fail
+        } else if has(Severity::Action) {
+            Verdict::ActionDue
         } else if has(Severity::Warning) {
             Verdict::Warn
         } else {
@@ -243,6 +248,7 @@ pub struct Summary {
     pub pass: usize,
     pub warn: usize,
     pub fail: usize,
+    pub action_due: usize,
     pub invalid: usize,
     pub not_evaluated: usize,
     pub not_a_declaration: usize,
@@ -269,6 +275,7 @@ impl Summary {
             Verdict::Pass => self.pass += 1,
             Verdict::Warn => self.warn += 1,
             Verdict::Fail => self.fail += 1,
+            Verdict::ActionDue => self.action_due += 1,
             Verdict::Invalid => self.invalid += 1,
             Verdict::NotEvaluated => self.not_evaluated += 1,
             Verdict::NotADeclaration => self.not_a_declaration += 1,

@@ -147,6 +147,13 @@ impl<'a> RuleRun<'a> {
         if templates.is_empty() {
             return None;
         }
+        // Instants print on the clock of the rule set's zone, when it names one: a Toronto
+        // deadline shows as Toronto shows it, never as a time its clocks skip.
+        let zone = self
+            .ruleset
+            .zone
+            .as_deref()
+            .and_then(|zone| clearance_compiler::time::time_zone(zone).ok());
         let render = |lang: Lang, frame: &mut [Slot<'_>]| -> Option<String> {
             let template = templates.iter().find(|template| template.lang == lang)?;
             let mut evaluator =
@@ -158,7 +165,10 @@ impl<'a> RuleRun<'a> {
                     TemplatePiece::Value(node) => {
                         match evaluator.eval(&self.rule.body, *node, frame) {
                             Ok(value) => out.push_str(&display(
-                                &value,
+                                &match &zone {
+                                    Some(zone) => crate::value::in_zone(value, zone),
+                                    None => value,
+                                },
                                 self.rule.body.ty(*node),
                                 &self.rule_set.machine.program,
                             )),

@@ -85,6 +85,22 @@ impl Value {
 }
 
 /// Shows a value as findings print it, using its static type for codes and units.
+/// The value with its instants shown in `zone`: the same instants, read on that zone's clock.
+pub fn in_zone(value: Value, zone: &jiff::tz::TimeZone) -> Value {
+    match value {
+        Value::DateTime(zoned) => Value::DateTime(Arc::new(zoned.with_time_zone(zone.clone()))),
+        Value::List(items) if items.iter().any(|item| matches!(item, Value::DateTime(_))) => {
+            Value::List(
+                items
+                    .iter()
+                    .map(|item| in_zone(item.clone(), zone))
+                    .collect(),
+            )
+        }
+        other => other,
+    }
+}
+
 pub fn display(value: &Value, ty: &Type, program: &Program) -> String {
     let mut out = String::new();
     write_value(&mut out, value, ty, program);

@@ -134,3 +134,44 @@ fn code_aliases_bind_as_their_code() {
         "{errors:?}"
     );
 }
+
+/// Findings print instants on the clock of the rule set's zone. The resumption bulletin comes
+/// in Eastern standard time (-05:00) on Friday 6 March 2026; the deadline, 24 business hours
+/// later, falls after the change to summer time, and prints as Toronto's clocks show it
+/// (14:00 at -04:00), never as 14:00 at -05:00, a reading that is an hour off.
+#[test]
+fn instants_print_in_the_rule_sets_zone() {
+    let rule_set = load_rules();
+    let outages = include_str!("../../examples/cbsa-outages.ndjson");
+    let first = outages.lines().next().unwrap();
+    let mut record: serde_json::Value = serde_json::from_str(first).unwrap();
+    record["outage"]["bulletins"] = serde_json::json!([{"issued_at": "2026-03-06T08:00:00-05:00", "status": "ALL_SYSTEMS_NORMAL"}]);
+    record["outage"]["shipments"][0]["trade_documents_submitted_at"] =
+        serde_json::json!("2026-03-10T14:00:01-04:00");
+    let result = rule_set.evaluate_text(
+        &record.to_string(),
+        1,
+        jiff::civil::Date::constant(2026, 3, 10),
+    );
+    let finding = result
+        .findings
+        .iter()
+        .find(|finding| finding.rule == "CA-POST-TRADE-DOCUMENTS")
+        .unwrap_or_else(|| panic!("{:#?}", result.findings));
+    assert!(
+        finding
+            .message
+            .en
+            .contains("were due by 2026-03-10T14:00:00-04:00[America/Toronto]"),
+        "{}",
+        finding.message.en
+    );
+    assert!(
+        finding
+            .message
+            .en
+            .contains("resumption at 2026-03-06T08:00:00-05:00[America/Toronto]"),
+        "{}",
+        finding.message.en
+    );
+}

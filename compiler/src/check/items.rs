@@ -841,6 +841,15 @@ fn header_diagnostics(
     if let Some(effective) = &header.effective {
         super::rule::validity_of(effective, &mut diagnostics);
     }
+    if let Some(zone) = &header.zone
+        && let Err(message) = crate::time::time_zone(&zone.value)
+    {
+        diagnostics.push(
+            Diagnostic::new(DiagnosticId::UnknownTimeZone, zone.span, message)
+                .with_primary_label("unknown time zone")
+                .with_help("name an IANA time zone, such as `Europe/Paris` or `America/Toronto`"),
+        );
+    }
     for (position, source) in header.sources.iter().enumerate() {
         if header.sources[..position]
             .iter()

@@ -149,6 +149,7 @@ impl<'db> RuleChecker<'db> {
                         "error" => Severity::Error,
                         "warning" => Severity::Warning,
                         "info" => Severity::Info,
+                        "action" => Severity::Action,
                         other => {
                             self.checker.error(
                                 Diagnostic::new(
@@ -158,9 +159,10 @@ impl<'db> RuleChecker<'db> {
                                 )
                                 .with_primary_label("unknown severity")
                                 .with_help(
-                                    did_you_mean(other, ["error", "warning", "info"])
+                                    did_you_mean(other, ["error", "warning", "info", "action"])
                                         .unwrap_or_else(|| {
-                                            "write `error`, `warning` or `info`".to_string()
+                                            "write `error`, `warning`, `info` or `action`"
+                                                .to_string()
                                         }),
                                 ),
                             );

@@ -18,6 +18,10 @@ pub enum Severity {
     Error,
     Warning,
     Info,
+    /// A rule's finding only: a consequence the administration applies (a vehicle moved to a
+    /// park after 48 hours), reported as an action due with its date, not as the operator's
+    /// offence.
+    Action,
 }
 
 impl Severity {
@@ -26,6 +30,7 @@ impl Severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",
+            Severity::Action => "action",
         }
     }
 }

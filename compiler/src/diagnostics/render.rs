@@ -56,7 +56,7 @@ pub fn render_human(diagnostics: &[FileDiagnostic], sources: &SourceMap, color: 
         let kind = match diagnostic.severity {
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
-            Severity::Info => ReportKind::Advice,
+            Severity::Info | Severity::Action => ReportKind::Advice,
         };
         let range = |span: crate::syntax::ast::Span| {
             let start = clamp_to_char_boundary(text, span.start as usize);

@@ -232,6 +232,8 @@ pub struct HeaderItem {
     pub title: Option<Texts>,
     pub version: Option<StrLit>,
     pub effective: Option<Effective>,
+    /// `zone "America/Toronto"`: the time zone findings print instants in.
+    pub zone: Option<StrLit>,
     pub sources: Vec<SourceDecl>,
     pub inputs: Vec<InputDecl>,
 }

@@ -446,6 +446,7 @@ impl<'t> Builder<'t> {
             title: None,
             version: None,
             effective: None,
+            zone: None,
             sources: Vec::new(),
             inputs: Vec::new(),
         };
@@ -461,6 +462,10 @@ impl<'t> Builder<'t> {
                     header.version = Some(self.string(&next_child!(self, inner, clause_span)));
                 }
                 Rule::effective_clause => header.effective = Some(self.effective(clause)),
+                Rule::zone_clause => {
+                    let mut inner = children(clause).into_iter();
+                    header.zone = Some(self.string(&next_child!(self, inner, clause_span)));
+                }
                 Rule::source_decl => {
                     let mut inner = children(clause).into_iter();
                     let id = self.name(&next_child!(self, inner, clause_span));
