@@ -16,9 +16,7 @@ use crate::syntax::ast::{
 use crate::time::{parse_date, parse_date_time};
 use crate::types::{DefPath, Type, UNIT_WORDS, UnitKind, days_per_unit, unit_kind};
 
-/// How deep expressions may nest: deep enough for any rule an analyst writes, shallow enough
-/// that evaluating them never exhausts a thread's stack.
-pub const MAX_NESTING: u32 = 96;
+pub use crate::syntax::parser::MAX_NESTING;
 
 impl Checker<'_> {
     /// Checks an expression. `expected` guides literals and bare codes; the caller still

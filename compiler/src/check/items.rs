@@ -16,8 +16,8 @@ use crate::ir::{
 use crate::items::{file_header, file_items, item_syntax};
 use crate::resolve::{DefRef, alias_type, def_path, file_scope, module_index, resolve_type};
 use crate::syntax::ast::{
-    ConstItem, ConstValue, DataPath, GivenValue, ItemData, ItemKind, Override, PathSegment, Span,
-    StrLit,
+    ConstItem, ConstValue, DataPath, Expr, GivenValue, ItemData, ItemKind, Override, PathSegment,
+    Span, StrLit,
 };
 use crate::time::{parse_clock_time, parse_date, time_zone};
 use crate::types::{DefPath, Type};
@@ -45,6 +45,13 @@ pub fn const_signature<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<ConstSign
             cyclic: false,
         });
     };
+    // A constant that reaches itself has no type to infer: asking would run in a circle.
+    if *const_in_cycle(db, item) {
+        return Arc::new(ConstSignature {
+            ty: Type::Error,
+            cyclic: true,
+        });
+    }
     if let Some(ty) = &constant.ty {
         let ty = resolve_type(db, file_scope(db, item.file(db)), ty, &mut Vec::new());
         return Arc::new(ConstSignature { ty, cyclic: false });
@@ -54,6 +61,115 @@ pub fn const_signature<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<ConstSign
         ty: checked.ir.body.ty(checked.ir.root).clone(),
         cyclic: false,
     })
+}
+
+/// The constants a constant's expression names, read from its syntax alone, so that a cycle
+/// is found before any type is asked for.
+#[salsa::tracked(returns(ref))]
+pub fn const_references<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<ItemId<'db>> {
+    let syntax = item_syntax(db, item);
+    let Some(ItemData::Const(constant)) = syntax.as_deref().map(|syntax| &syntax.data) else {
+        return Vec::new();
+    };
+    let ConstValue::Expr(expression) = &constant.value else {
+        return Vec::new();
+    };
+    let scope = file_scope(db, item.file(db));
+    let mut names: Vec<&str> = Vec::new();
+    let mut pending: Vec<&Expr> = vec![expression];
+    while let Some(expression) = pending.pop() {
+        use crate::syntax::ast::ExprKind as K;
+        match &expression.kind {
+            K::Name(name) => names.push(name),
+            K::Field(inner, _) | K::Negate(inner) | K::Not(inner) => pending.push(inner),
+            K::And(left, right)
+            | K::Or(left, right)
+            | K::Arith(_, left, right)
+            | K::Compare(_, left, right)
+            | K::Temporal(_, left, right)
+            | K::Otherwise(left, right) => {
+                pending.push(left);
+                pending.push(right);
+            }
+            K::Is { operand, .. } => pending.push(operand),
+            K::In {
+                element,
+                collection,
+                ..
+            } => {
+                pending.push(element);
+                pending.push(collection);
+            }
+            K::Call { args, .. } | K::List(args) | K::Set(args) => pending.extend(args),
+            K::Quantified { binder, body, .. } => {
+                pending.push(&binder.collection);
+                pending.push(body);
+            }
+            K::Count { binder, filter } => {
+                pending.push(&binder.collection);
+                pending.extend(filter.as_deref());
+            }
+            K::Aggregate {
+                value,
+                binder,
+                filter,
+                ..
+            }
+            | K::Comprehension {
+                value,
+                binder,
+                filter,
+            } => {
+                pending.push(value);
+                pending.push(&binder.collection);
+                pending.extend(filter.as_deref());
+            }
+            K::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                pending.push(condition);
+                pending.push(then);
+                pending.push(otherwise);
+            }
+            K::Record(fields) => pending.extend(fields.iter().map(|(_, value)| value)),
+            K::Number(_)
+            | K::Quantity { .. }
+            | K::Text(_)
+            | K::Bool(_)
+            | K::Date(_)
+            | K::DateTime(_)
+            | K::Absent
+            | K::BusinessOffset { .. } => {}
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| scope.get(name))
+        .filter(|def| def.kind() == ItemKind::Const)
+        .map(|def| def.item(db))
+        .collect()
+}
+
+/// Whether a constant reaches itself through the constants it names.
+#[salsa::tracked]
+pub fn const_in_cycle<'db>(db: &'db dyn Db, item: ItemId<'db>) -> bool {
+    let mut pending: Vec<ItemId<'db>> = const_references(db, item).clone();
+    let mut seen: Vec<ItemId<'db>> = Vec::new();
+    while let Some(next) = pending.pop() {
+        if next == item {
+            return true;
+        }
+        if seen.contains(&next) {
+            continue;
+        }
+        seen.push(next);
+        pending.extend(const_references(db, next).iter().copied());
+    }
+    false
 }
 
 #[salsa::tracked(returns(clone))]
@@ -70,6 +186,36 @@ pub fn check_const<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Const
     let syntax = item_syntax(db, item);
     let mut data = None;
     let root = match syntax.as_deref().map(|syntax| &syntax.data) {
+        Some(ItemData::Const(constant)) if *const_in_cycle(db, item) => {
+            let through: Vec<String> = const_references(db, item)
+                .iter()
+                .filter(|other| **other != item && *const_in_cycle(db, **other))
+                .map(|other| format!("`{}`", other.key(db).name))
+                .collect();
+            let message = if through.is_empty() {
+                format!(
+                    "constant `{}` is defined in terms of itself",
+                    constant.name.text
+                )
+            } else {
+                format!(
+                    "constant `{}` depends on itself, through {}",
+                    constant.name.text,
+                    through.join(", ")
+                )
+            };
+            checker.diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticId::RecursiveDefinition,
+                    constant.name.span,
+                    message,
+                )
+                .with_help(
+                    "a constant must be computable from values that do not refer back to it",
+                ),
+            );
+            checker.poisoned(constant.name.span)
+        }
         Some(ItemData::Const(constant)) => {
             let declared = constant
                 .ty

@@ -15,6 +15,11 @@ use super::lexer::{TokenKind, tokenize};
 #[grammar = "syntax/clearance.pest"]
 struct ClearanceParser;
 
+/// How deep expressions may nest: deep enough for any rule an analyst writes, shallow enough
+/// that checking and evaluating them never exhausts a thread's stack. The parser refuses longer
+/// chains of one operator; the checker, deeper nesting.
+pub const MAX_NESTING: u32 = 96;
+
 /// A syntax error inside one item, with a span relative to the item.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SyntaxError {
@@ -229,6 +234,23 @@ impl<'t> Builder<'t> {
             start + pair.as_str().trim_end().len()
         };
         Span::new(start + self.base, end.max(start) + self.base)
+    }
+
+    /// A chain of one operator longer than the checker's nesting limit: refused here, before a
+    /// tree as deep as the chain is long is built (and compared, hashed and dropped).
+    fn chain_too_long(&self, span: Span, operands: usize, operator: &str) -> SyntaxError {
+        SyntaxError {
+            span,
+            label: "too long",
+            message: format!(
+                "this chain of `{operator}` has {operands} operands, more than the {} an expression may nest",
+                MAX_NESTING
+            ),
+            help: Some(
+                "split it with `let` bindings, or use `some`, `every` or `sum` over a list"
+                    .to_string(),
+            ),
+        }
     }
 
     fn internal(&self, span: Span) -> SyntaxError {
@@ -1448,7 +1470,15 @@ impl<'t> Builder<'t> {
 
     fn fold_logical(&mut self, pair: Pair<'_, Rule>, is_and: bool) -> Built<Expr> {
         let span = self.span(&pair);
-        let mut inner = children(pair).into_iter();
+        let children = children(pair);
+        if children.len() > MAX_NESTING as usize {
+            return Err(self.chain_too_long(
+                span,
+                children.len(),
+                if is_and { "and" } else { "or" },
+            ));
+        }
+        let mut inner = children.into_iter();
         let mut left = self.expr(next_child!(self, inner, span))?;
         for right in inner {
             let right = self.expr(right)?;
@@ -1466,6 +1496,11 @@ impl<'t> Builder<'t> {
     fn fold_arith(&mut self, pair: Pair<'_, Rule>) -> Built<Expr> {
         let span = self.span(&pair);
         let is_power = pair.as_rule() == Rule::power;
+        let operands = pair.clone().into_inner().count() / if is_power { 1 } else { 2 } + 1;
+        if operands > MAX_NESTING as usize {
+            let operator = if is_power { "^" } else { "+" };
+            return Err(self.chain_too_long(span, operands, operator));
+        }
         let mut inner = pair.into_inner();
         let mut left = self.expr(next_child!(self, inner, span))?;
         while let Some(op_pair) = inner.next() {
