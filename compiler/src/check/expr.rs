@@ -1232,9 +1232,13 @@ impl Checker<'_> {
         collection: &Expr,
         span: Span,
     ) -> NodeId {
-        // `mode in {sea, air}`: a literal's bare codes take their list from the element, so the
-        // element is checked first; otherwise the collection tells the element's codes.
-        let literal = matches!(collection.kind, ExprKind::Set(_) | ExprKind::List(_));
+        // `mode in {sea, air}`, `mode in (if c then {sea} else {sea, air})`: the collection's
+        // bare codes take their list from the element, so the element is checked first; only a
+        // bare name as the element (`sea in modes`) takes its codes from the collection.
+        let literal = matches!(
+            collection.kind,
+            ExprKind::Set(_) | ExprKind::List(_) | ExprKind::If { .. }
+        );
         let early_element = if literal {
             let node = self.expr(element, None);
             let ty = self.ty(node).unwrap_optional().clone();
@@ -1259,7 +1263,16 @@ impl Checker<'_> {
             Some((node, _)) => node,
             None => self.expr(element, element_type.as_ref()),
         };
+        // An absent value is in no collection, as `==` finds it equal to no value: `x in {…}`
+        // is false and `x not in {…}` true when `x` is absent.
         let element_node = match &element_type {
+            Some(expected) if matches!(self.ty(element_node), Type::Optional(_) | Type::Absent) => {
+                self.coerce(
+                    element_node,
+                    &Type::Optional(Box::new(expected.clone())),
+                    element.span,
+                )
+            }
             Some(expected) => self.coerce(element_node, expected, element.span),
             None => element_node,
         };

@@ -28,6 +28,8 @@ pub use table::*;
 pub enum PlaceStep {
     Local(LocalId),
     Field(u32),
+    /// A field of every record of a list (`declaration.houses.items`).
+    Project(u32),
 }
 
 pub type Place = Vec<PlaceStep>;
@@ -162,6 +164,11 @@ impl<'db> Checker<'db> {
             Node::Field { base, index, .. } => {
                 let mut place = self.place_of(*base)?;
                 place.push(PlaceStep::Field(*index));
+                Some(place)
+            }
+            Node::Project { base, index, .. } => {
+                let mut place = self.place_of(*base)?;
+                place.push(PlaceStep::Project(*index));
                 Some(place)
             }
             _ => None,

@@ -1298,7 +1298,13 @@ impl<'t> Builder<'t> {
                     _ => Quantifier::No,
                 };
                 let var = self.name(&next_child!(self, inner, span));
-                let collection = self.expr(next_child!(self, inner, span))?;
+                let next = next_child!(self, inner, span);
+                let (index_var, collection_pair) = if next.as_rule() == Rule::ident {
+                    (Some(self.name(&next)), next_child!(self, inner, span))
+                } else {
+                    (None, next)
+                };
+                let collection = self.expr(collection_pair)?;
                 let mut other_than = None;
                 let mut body = None;
                 for rest in inner {
@@ -1315,7 +1321,7 @@ impl<'t> Builder<'t> {
                         quantifier,
                         binder: Binder {
                             var,
-                            index_var: None,
+                            index_var,
                             collection: Box::new(collection),
                             other_than,
                         },
@@ -1325,20 +1331,10 @@ impl<'t> Builder<'t> {
                 })
             }
             Rule::count_expr => {
-                let mut inner = children(pair).into_iter();
-                let var = self.name(&next_child!(self, inner, span));
-                let collection = self.expr(next_child!(self, inner, span))?;
-                let (other_than, filter) = self.binder_tail(inner)?;
+                let inner = children(pair).into_iter();
+                let (binder, filter) = self.binder_with_index(inner, span)?;
                 Ok(Expr {
-                    kind: ExprKind::Count {
-                        binder: Binder {
-                            var,
-                            index_var: None,
-                            collection: Box::new(collection),
-                            other_than,
-                        },
-                        filter,
-                    },
+                    kind: ExprKind::Count { binder, filter },
                     span,
                 })
             }
