@@ -241,6 +241,10 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                     examples: Vec::new(),
                 }
             });
+        // Items come in file order: each example's line is counted on from the previous one,
+        // not from the start of the file.
+        let text = file.text(db);
+        let mut cursor = (0usize, 1usize);
         for parsed_item in &parsed.items {
             let item = ItemId::new(db, *file, parsed_item.key.clone());
             match parsed_item.key.kind {
@@ -256,11 +260,15 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                         && !matches!(parsed_item.item.data, ItemData::Broken(_))
                     {
                         let mut example = check_example(db, item).ir.clone();
-                        let (line, _) = crate::diagnostics::render::line_column(
-                            file.text(db),
-                            parsed_item.offset as usize,
-                        );
-                        example.line = u32::try_from(line).unwrap_or(0);
+                        let offset = (parsed_item.offset as usize).min(text.len());
+                        if offset >= cursor.0 {
+                            let between = text.get(cursor.0..offset).unwrap_or("");
+                            cursor = (offset, cursor.1 + between.matches('\n').count());
+                        } else {
+                            let (line, _) = crate::diagnostics::render::line_column(text, offset);
+                            cursor = (offset, line);
+                        }
+                        example.line = u32::try_from(cursor.1).unwrap_or(0);
                         ruleset.examples.push(example);
                     }
                 }

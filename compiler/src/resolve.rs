@@ -37,16 +37,13 @@ pub struct ModuleEntry {
     pub file: SourceFile,
     pub name: String,
     pub is_ruleset: bool,
-    /// Named definitions, by name, in file order.
-    pub defs: Vec<(String, ItemKey)>,
+    /// Named definitions, by name, in file order (the first of a name that repeats).
+    pub defs: IndexMap<String, ItemKey>,
 }
 
 impl ModuleEntry {
     pub fn get(&self, name: &str) -> Option<&ItemKey> {
-        self.defs
-            .iter()
-            .find(|(def_name, _)| def_name == name)
-            .map(|(_, key)| key)
+        self.defs.get(name)
     }
 }
 
@@ -57,8 +54,8 @@ pub struct ModuleIndex {
     pub modules: IndexMap<String, ModuleEntry>,
     /// Module key of every file, in workspace order.
     pub file_keys: Vec<(SourceFile, String)>,
-    /// Requirements by identifier, from every file.
-    pub requirements: Vec<(String, DefRef)>,
+    /// Requirements by identifier, from every file (the first of an identifier that repeats).
+    pub requirements: IndexMap<String, DefRef>,
     /// `module` headers whose name an earlier file already took.
     pub duplicate_modules: Vec<(SourceFile, String)>,
 }
@@ -72,10 +69,7 @@ impl ModuleIndex {
     }
 
     pub fn requirement(&self, id: &str) -> Option<&DefRef> {
-        self.requirements
-            .iter()
-            .find(|(candidate, _)| candidate == id)
-            .map(|(_, def)| def)
+        self.requirements.get(id)
     }
 
     /// Module names that `use` can import.
@@ -127,25 +121,23 @@ pub fn module_index(db: &dyn Db) -> ModuleIndex {
             index.duplicate_modules.push((*file, key.clone()));
             key = format!("{key}#{}", file.path(db));
         }
-        let mut defs: Vec<(String, ItemKey)> = Vec::new();
+        let mut defs: IndexMap<String, ItemKey> = IndexMap::new();
         for item_key in keys {
             if item_key.kind == ItemKind::Requirement && !item_key.name.is_empty() {
                 if index.requirement(&item_key.name).is_none() {
-                    index.requirements.push((
+                    index.requirements.insert(
                         item_key.name.clone(),
                         DefRef {
                             file: *file,
                             key: item_key.clone(),
                         },
-                    ));
+                    );
                 }
                 continue;
             }
-            if is_named_definition(item_key.kind)
-                && !item_key.name.is_empty()
-                && !defs.iter().any(|(name, _)| name == &item_key.name)
-            {
-                defs.push((item_key.name.clone(), item_key.clone()));
+            if is_named_definition(item_key.kind) && !item_key.name.is_empty() {
+                defs.entry(item_key.name.clone())
+                    .or_insert_with(|| item_key.clone());
             }
         }
         index.file_keys.push((*file, key.clone()));
@@ -185,7 +177,11 @@ pub fn resolve_path(db: &dyn Db, path: &DefPath) -> Option<DefRef> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scope {
     pub module: String,
-    pub names: Vec<(String, DefRef)>,
+    /// The names in order of definition; read them with `get`, which uses `positions`.
+    names: Vec<(String, DefRef)>,
+    /// The position in `names` of each name's first definition: a look-up costs the same in a
+    /// file of ten rules as in one of a hundred thousand.
+    positions: std::collections::HashMap<String, usize>,
     /// Problems with `use` items and duplicate names, relative to the item they belong to.
     pub diagnostics: Vec<(ItemKey, Diagnostic)>,
 }
@@ -193,9 +189,15 @@ pub struct Scope {
 impl Scope {
     pub fn get(&self, name: &str) -> Option<&DefRef> {
         self.names
-            .iter()
-            .find(|(candidate, _)| candidate == name)
+            .get(*self.positions.get(name)?)
             .map(|(_, def)| def)
+    }
+
+    fn push(&mut self, name: String, def: DefRef) {
+        self.positions
+            .entry(name.clone())
+            .or_insert(self.names.len());
+        self.names.push((name, def));
     }
 
     pub fn names_of(&self, kinds: &[ItemKind]) -> impl Iterator<Item = &str> {
@@ -235,13 +237,13 @@ pub fn file_scope(db: &dyn Db, file: SourceFile) -> Scope {
             ));
             continue;
         }
-        scope.names.push((
+        scope.push(
             key.name.clone(),
             DefRef {
                 file,
                 key: (*key).clone(),
             },
-        ));
+        );
     }
     for key in file_items(db, file)
         .iter()
@@ -316,13 +318,13 @@ pub fn file_scope(db: &dyn Db, file: SourceFile) -> Scope {
                 }
                 continue;
             }
-            scope.names.push((
+            scope.push(
                 name,
                 DefRef {
                     file: entry.file,
                     key: def_key.clone(),
                 },
-            ));
+            );
         }
     }
     scope

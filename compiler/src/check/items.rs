@@ -63,6 +63,17 @@ pub fn const_signature<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<ConstSign
     })
 }
 
+/// The names of a file's rules, once per file: every example of the file looks its
+/// expectations up in them.
+#[salsa::tracked(returns(ref))]
+pub fn rule_names(db: &dyn Db, file: SourceFile) -> std::collections::BTreeSet<String> {
+    file_items(db, file)
+        .iter()
+        .filter(|key| key.kind == ItemKind::Rule)
+        .map(|key| key.name.clone())
+        .collect()
+}
+
 /// The constants a constant's expression names, read from its syntax alone, so that a cycle
 /// is found before any type is asked for.
 #[salsa::tracked(returns(ref))]
@@ -631,11 +642,7 @@ pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Exa
                 ),
             }
         }
-        let rules: Vec<String> = file_items(db, file)
-            .iter()
-            .filter(|key| key.kind == ItemKind::Rule)
-            .map(|key| key.name.clone())
-            .collect();
+        let rules = rule_names(db, file);
         for expectation in &example.expects {
             if let Some(rule) = &expectation.rule
                 && !rules.contains(&rule.text)
