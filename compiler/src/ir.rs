@@ -161,6 +161,8 @@ pub enum LoopKind {
 pub enum Builtin {
     /// The date the record is checked as of: the run's `--as-of`, or the record's own.
     AsOf,
+    /// The code of a list that a text writes, or absent.
+    ToCode,
     /// The calendar date of a date-time, in its own time zone.
     DateOf,
     EndOfMonth,

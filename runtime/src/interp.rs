@@ -131,6 +131,14 @@ pub struct Machine {
     calendars: Vec<Result<Calendar, String>>,
     regexes: HashMap<Arc<str>, Regex>,
     tables: Vec<Result<CompiledTable, EvalError>>,
+    /// Each code list's codes as data writes them (aliases included), by the list's path, for
+    /// `to_code`.
+    code_lookups: HashMap<String, CodeLookup>,
+}
+
+struct CodeLookup {
+    codes: HashMap<String, u32>,
+    open: Option<Regex>,
 }
 
 const MAX_DEPTH: u32 = 256;
@@ -167,6 +175,27 @@ impl Machine {
         }
         let calendars = program.calendars.iter().map(Calendar::new).collect();
         let consts = program.consts.iter().map(|_| OnceLock::new()).collect();
+        let code_lookups = program
+            .codelists
+            .iter()
+            .map(|list| {
+                let mut codes = HashMap::new();
+                for (index, code) in list.codes.iter().enumerate() {
+                    let Ok(index) = u32::try_from(index) else {
+                        continue;
+                    };
+                    codes.insert(code.external.clone(), index);
+                    for alias in &code.aliases {
+                        codes.entry(alias.clone()).or_insert(index);
+                    }
+                }
+                let open = list
+                    .open
+                    .as_deref()
+                    .and_then(|pattern| Regex::new(pattern).ok());
+                (list.path.to_string(), CodeLookup { codes, open })
+            })
+            .collect();
         let mut machine = Machine {
             program,
             empty_list: Arc::from(Vec::new()),
@@ -174,6 +203,7 @@ impl Machine {
             calendars,
             regexes,
             tables: Vec::new(),
+            code_lookups,
         };
         let tables = machine
             .program
@@ -1096,6 +1126,20 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             Builtin::Lower => Value::Text(Arc::from(as_text(arg(0)?)?.to_lowercase())),
             Builtin::StartsWith => {
                 Value::Bool(as_text(arg(0)?)?.starts_with(as_text(arg(1)?)?.as_ref()))
+            }
+            Builtin::ToCode => {
+                let text = as_text(arg(0)?)?;
+                let list = as_text(arg(1)?)?;
+                let Some(lookup) = self.machine.code_lookups.get(list.as_ref() as &str) else {
+                    return Err(internal("`to_code` names an unknown code list"));
+                };
+                match lookup.codes.get(text.as_ref() as &str) {
+                    Some(index) => Value::Code(*index),
+                    None if lookup.open.as_ref().is_some_and(|open| open.is_match(text)) => {
+                        Value::UnlistedCode(Arc::from(text.as_ref() as &str))
+                    }
+                    None => Value::Absent,
+                }
             }
             Builtin::ToInt => match as_text(arg(0)?)?.trim().parse::<i64>() {
                 Ok(value) => Value::Int(value),

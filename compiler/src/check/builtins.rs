@@ -26,6 +26,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "starts_with",
     "matches",
     "to_int",
+    "to_code",
     "abs",
     "round",
     "convert",
@@ -149,7 +150,7 @@ impl Checker<'_> {
         let arity = match name {
             "as_of" => 0,
             "days_between" | "starts_with" | "matches" | "round" | "is_open" | "contains"
-            | "day_start" | "day_end" => 2,
+            | "to_code" | "day_start" | "day_end" => 2,
             "substring" | "convert" | "business_time_between" => 3,
             _ => 1,
         };
@@ -209,6 +210,7 @@ impl Checker<'_> {
                 Type::Bool,
             ),
             "to_int" => simple(self, Builtin::ToInt, &[Type::Text], Type::Int.optional()),
+            "to_code" => self.to_code(args, span),
             "round" => simple(
                 self,
                 Builtin::Round,
@@ -496,6 +498,59 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// `to_code(text, Country)`: the code of a list that a text writes, as data writes it (an
+    /// alias included), or absent; for an open list, a text of the list's shape that it does not
+    /// hold is that unlisted code.
+    fn to_code(&mut self, args: &[Expr], span: Span) -> NodeId {
+        let text = self.expr(&args[0], Some(&Type::Text));
+        let text = self.coerce(text, &Type::Text, args[0].span);
+        let list = match &args[1].kind {
+            ExprKind::Name(name) => self
+                .scope
+                .get(name)
+                .filter(|def| def.kind() == ItemKind::Codelist)
+                .cloned(),
+            _ => None,
+        };
+        let Some(list) = list else {
+            let candidates: Vec<&str> = self.scope.names_of(&[ItemKind::Codelist]).collect();
+            let written = match &args[1].kind {
+                ExprKind::Name(name) => name.clone(),
+                _ => String::new(),
+            };
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::UnknownType,
+                    args[1].span,
+                    "the second argument of `to_code` names a code list",
+                )
+                .with_primary_label("not a code list")
+                .with_help(
+                    did_you_mean(&written, candidates)
+                        .unwrap_or_else(|| "name a code list, such as `Country`".to_string()),
+                ),
+            );
+            return self.poisoned(span);
+        };
+        let path = def_path(self.db, &list);
+        let list_node = self.push(
+            Node::Const(crate::ir::Constant::Text(Arc::from(
+                path.to_string().as_str(),
+            ))),
+            Type::Text,
+            args[1].span,
+        );
+        self.push(
+            Node::Builtin {
+                builtin: Builtin::ToCode,
+                args: vec![text, list_node],
+                link: None,
+            },
+            Type::Code(path).optional(),
+            span,
+        )
     }
 
     /// `convert(amount, EUR, rates)`: money in any currency to money in `EUR`, with rates given
