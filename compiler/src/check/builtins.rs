@@ -210,7 +210,7 @@ impl Checker<'_> {
                 Type::Bool,
             ),
             "to_int" => simple(self, Builtin::ToInt, &[Type::Text], Type::Int.optional()),
-            "to_code" => self.to_code(args, span),
+            "to_code" => self.text_to_code(args, span),
             "round" => simple(
                 self,
                 Builtin::Round,
@@ -503,7 +503,7 @@ impl Checker<'_> {
     /// `to_code(text, Country)`: the code of a list that a text writes, as data writes it (an
     /// alias included), or absent; for an open list, a text of the list's shape that it does not
     /// hold is that unlisted code.
-    fn to_code(&mut self, args: &[Expr], span: Span) -> NodeId {
+    fn text_to_code(&mut self, args: &[Expr], span: Span) -> NodeId {
         let text = self.expr(&args[0], Some(&Type::Text));
         let text = self.coerce(text, &Type::Text, args[0].span);
         let list = match &args[1].kind {
