@@ -994,6 +994,12 @@ fn header_diagnostics(
     if let Some(effective) = &header.effective {
         super::rule::validity_of(effective, &mut diagnostics);
     }
+    if let Some(default) = &header.default_severity {
+        super::rule::severity_named(default, &mut diagnostics);
+    }
+    if let Some(default) = &header.default_category {
+        super::rule::category_named(default, &mut diagnostics);
+    }
     if let Some(zone) = &header.zone
         && let Err(message) = crate::time::time_zone(&zone.value)
     {

@@ -145,56 +145,12 @@ impl<'db> RuleChecker<'db> {
                     ir.title = crate::defs::lang_texts(Some(texts));
                 }
                 RuleClauseKind::Severity(name) => {
-                    ir.severity = match name.text.as_str() {
-                        "error" => Severity::Error,
-                        "warning" => Severity::Warning,
-                        "info" => Severity::Info,
-                        "action" => Severity::Action,
-                        other => {
-                            self.checker.error(
-                                Diagnostic::new(
-                                    DiagnosticId::UnknownSeverity,
-                                    name.span,
-                                    format!("`{other}` is not a severity"),
-                                )
-                                .with_primary_label("unknown severity")
-                                .with_help(
-                                    did_you_mean(other, ["error", "warning", "info", "action"])
-                                        .unwrap_or_else(|| {
-                                            "write `error`, `warning`, `info` or `action`"
-                                                .to_string()
-                                        }),
-                                ),
-                            );
-                            Severity::Error
-                        }
-                    }
+                    ir.severity = severity_named(name, &mut self.checker.diagnostics)
+                        .unwrap_or(Severity::Error);
                 }
                 RuleClauseKind::Category(name) => {
-                    match Category::ALL.iter().find(|(word, _)| *word == name.text) {
-                        Some((_, category)) => ir.category = *category,
-                        None => {
-                            let words = Category::ALL.iter().map(|(word, _)| *word);
-                            self.checker.error(
-                                Diagnostic::new(
-                                    DiagnosticId::UnknownCategory,
-                                    name.span,
-                                    format!("`{}` is not an alert category", name.text),
-                                )
-                                .with_primary_label("unknown category")
-                                .with_help(
-                                    did_you_mean(&name.text, words.clone()).unwrap_or_else(|| {
-                                        format!(
-                                            "the categories (CAS-CAT-01) are {}",
-                                            words
-                                                .map(|w| format!("`{w}`"))
-                                                .collect::<Vec<_>>()
-                                                .join(", ")
-                                        )
-                                    }),
-                                ),
-                            );
-                        }
+                    if let Some(category) = category_named(name, &mut self.checker.diagnostics) {
+                        ir.category = category;
                     }
                 }
                 RuleClauseKind::Implements(ids) => {
@@ -319,16 +275,37 @@ impl<'db> RuleChecker<'db> {
             if !seen.contains(&"title") {
                 self.checker.error(missing(id_span, "title", "title en \"Gross mass not below net mass\" fr \"Masse brute non inférieure à la masse nette\""));
             }
-            if !seen.contains(&"severity") {
-                self.checker
-                    .error(missing(id_span, "severity", "severity error"));
+            // The rule set's defaults stand in for what a rule does not say; they are checked,
+            // with their own diagnostics, with the header.
+            let defaults = header.as_deref();
+            match defaults.and_then(|header| header.default_severity.as_ref()) {
+                Some(default) if !seen.contains(&"severity") => {
+                    ir.severity =
+                        severity_named(default, &mut Vec::new()).unwrap_or(Severity::Error);
+                }
+                None if !seen.contains(&"severity") => {
+                    self.checker.error(
+                        missing(id_span, "severity", "severity error").with_help(
+                            "add `severity error` to the rule, or `default severity error` to the rule set",
+                        ),
+                    );
+                }
+                _ => {}
             }
-            if !seen.contains(&"category") {
-                self.checker.error(missing(
-                    id_span,
-                    "category",
-                    "category validation_violation",
-                ));
+            match defaults.and_then(|header| header.default_category.as_ref()) {
+                Some(default) if !seen.contains(&"category") => {
+                    if let Some(category) = category_named(default, &mut Vec::new()) {
+                        ir.category = category;
+                    }
+                }
+                None if !seen.contains(&"category") => {
+                    self.checker.error(
+                        missing(id_span, "category", "category validation_violation").with_help(
+                            "add `category validation_violation` to the rule, or `default category validation_violation` to the rule set",
+                        ),
+                    );
+                }
+                _ => {}
             }
             if !seen.contains(&"implements") {
                 self.checker
@@ -423,9 +400,18 @@ impl<'db> RuleChecker<'db> {
         validity_of(effective, &mut self.checker.diagnostics)
     }
 
+    /// The languages the rule set asks every text for (`languages`), English and French when
+    /// it does not say.
+    fn languages(&self) -> Vec<Lang> {
+        file_header(self.db, self.item.file(self.db))
+            .as_ref()
+            .and_then(|header| header.languages.clone())
+            .unwrap_or_else(|| vec![Lang::En, Lang::Fr])
+    }
+
     /// Titles may not interpolate values: they name the rule, whatever the data.
     fn plain_texts(&mut self, texts: &Texts) {
-        check_languages(texts, &mut self.checker.diagnostics);
+        check_languages_among(texts, &self.languages(), &mut self.checker.diagnostics);
         for entry in &texts.entries {
             for part in &entry.parts {
                 if let TemplatePart::Expr(expr) = part {
@@ -443,7 +429,7 @@ impl<'db> RuleChecker<'db> {
     }
 
     fn templates(&mut self, texts: &Texts) -> Vec<Template> {
-        check_languages(texts, &mut self.checker.diagnostics);
+        check_languages_among(texts, &self.languages(), &mut self.checker.diagnostics);
         texts
             .entries
             .iter()
@@ -464,9 +450,72 @@ impl<'db> RuleChecker<'db> {
     }
 }
 
+/// The severity a word names, or a diagnostic.
+pub fn severity_named(
+    name: &crate::syntax::ast::Name,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Severity> {
+    match name.text.as_str() {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        "action" => Some(Severity::Action),
+        other => {
+            diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticId::UnknownSeverity,
+                    name.span,
+                    format!("`{other}` is not a severity"),
+                )
+                .with_primary_label("unknown severity")
+                .with_help(
+                    did_you_mean(other, ["error", "warning", "info", "action"]).unwrap_or_else(
+                        || "write `error`, `warning`, `info` or `action`".to_string(),
+                    ),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// The alert category a word names, or a diagnostic.
+pub fn category_named(
+    name: &crate::syntax::ast::Name,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Category> {
+    if let Some((_, category)) = Category::ALL.iter().find(|(word, _)| *word == name.text) {
+        return Some(*category);
+    }
+    let words = Category::ALL.iter().map(|(word, _)| *word);
+    diagnostics.push(
+        Diagnostic::new(
+            DiagnosticId::UnknownCategory,
+            name.span,
+            format!("`{}` is not an alert category", name.text),
+        )
+        .with_primary_label("unknown category")
+        .with_help(did_you_mean(&name.text, words.clone()).unwrap_or_else(|| {
+            format!(
+                "the categories (CAS-CAT-01) are {}",
+                words
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })),
+    );
+    None
+}
+
 /// Findings go to French and English readers alike; a text missing one language is a warning.
 pub fn check_languages(texts: &Texts, diagnostics: &mut Vec<Diagnostic>) {
-    for lang in [Lang::En, Lang::Fr] {
+    check_languages_among(texts, &[Lang::En, Lang::Fr], diagnostics);
+}
+
+/// A text missing one of the languages a rule set asks for is a warning.
+pub fn check_languages_among(texts: &Texts, languages: &[Lang], diagnostics: &mut Vec<Diagnostic>) {
+    for lang in languages.iter().copied() {
         if texts.get(lang).is_none() {
             let other = if lang == Lang::En { "fr" } else { "en" };
             diagnostics.push(

@@ -234,6 +234,12 @@ pub struct HeaderItem {
     pub effective: Option<Effective>,
     /// `zone "America/Toronto"`: the time zone findings print instants in.
     pub zone: Option<StrLit>,
+    /// `default severity ...`: the severity of a rule that does not state one.
+    pub default_severity: Option<Name>,
+    /// `default category ...`: the category of a rule that does not state one.
+    pub default_category: Option<Name>,
+    /// `languages en, fr`: the languages every text needs; both when absent.
+    pub languages: Option<Vec<Lang>>,
     pub sources: Vec<SourceDecl>,
     pub inputs: Vec<InputDecl>,
 }

@@ -74,6 +74,8 @@ pub fn parse_expression(text: &str) -> Result<Expr, SyntaxError> {
 }
 
 const KEYWORD_RULES: &[Rule] = &[
+    Rule::k_default,
+    Rule::k_languages,
     Rule::k_ruleset,
     Rule::k_module,
     Rule::k_use,
@@ -469,6 +471,9 @@ impl<'t> Builder<'t> {
             version: None,
             effective: None,
             zone: None,
+            default_severity: None,
+            default_category: None,
+            languages: None,
             sources: Vec::new(),
             inputs: Vec::new(),
         };
@@ -487,6 +492,32 @@ impl<'t> Builder<'t> {
                 Rule::zone_clause => {
                     let mut inner = children(clause).into_iter();
                     header.zone = Some(self.string(&next_child!(self, inner, clause_span)));
+                }
+                Rule::default_clause => {
+                    let mut inner = children(clause).into_iter();
+                    let default = next_child!(self, inner, clause_span);
+                    let is_severity = default.as_rule() == Rule::severity_clause;
+                    let mut parts = children(default).into_iter();
+                    let name = self.name(&next_child!(self, parts, clause_span));
+                    if is_severity {
+                        header.default_severity = Some(name);
+                    } else {
+                        header.default_category = Some(name);
+                    }
+                }
+                Rule::languages_clause => {
+                    header.languages = Some(
+                        children(clause)
+                            .iter()
+                            .map(|lang| {
+                                if lang.as_str() == "fr" {
+                                    Lang::Fr
+                                } else {
+                                    Lang::En
+                                }
+                            })
+                            .collect(),
+                    );
                 }
                 Rule::source_decl => {
                     let mut inner = children(clause).into_iter();
