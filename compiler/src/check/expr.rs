@@ -49,6 +49,7 @@ impl Checker<'_> {
         match &expr.kind {
             ExprKind::Name(name) => self.name(name, span, expected),
             ExprKind::Field(base, field) => self.field(base, field, span),
+            ExprKind::OptionalField(base, field) => self.optional_field(base, field, span),
             ExprKind::Number(text) => self.number(text, span, expected),
             ExprKind::Quantity { amount, unit } => self.quantity(amount, unit, span),
             ExprKind::Text(text) => self.push(
@@ -443,6 +444,58 @@ impl Checker<'_> {
                 self.poisoned(span)
             }
         }
+    }
+
+    /// `a?.b`: `b` of the record `a` when `a` is present, absent otherwise. It is `a.b` under
+    /// `if a is present`, so the result is optional, and an optional field is not made doubly so.
+    fn optional_field(&mut self, base: &Expr, field: &Name, span: Span) -> NodeId {
+        let base_node = self.expr(base, None);
+        let base_type = self.ty(base_node).clone();
+        let Type::Optional(inner) = &base_type else {
+            if matches!(base_type, Type::Error) {
+                return self.poisoned(span);
+            }
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::NotOptional,
+                    span,
+                    format!("`?.` reads a field of a record that may be absent; this one is a `{base_type}`, always present"),
+                )
+                .with_help(format!("write `.{}`", field.text)),
+            );
+            return self.poisoned(span);
+        };
+        let Type::Record(path) = inner.base().clone() else {
+            self.error(
+                Diagnostic::new(
+                    DiagnosticId::NotARecord,
+                    field.span,
+                    format!("a `{base_type}` has no fields"),
+                )
+                .with_primary_label(format!("`{}` is not a field of it", field.text)),
+            );
+            return self.poisoned(span);
+        };
+        let present = self.push(Node::IsPresent(base_node), Type::Bool, span);
+        let value = self.record_field(base_node, &path, field, span, false);
+        let value_type = self.ty(value).clone();
+        if matches!(value_type, Type::Error) {
+            return value;
+        }
+        let result_type = match value_type {
+            Type::Optional(_) => value_type,
+            other => Type::Optional(Box::new(other)),
+        };
+        let absent = self.push(Node::Const(Constant::Absent), Type::Absent, span);
+        self.push(
+            Node::If {
+                condition: present,
+                then: value,
+                otherwise: absent,
+            },
+            result_type,
+            span,
+        )
     }
 
     fn record_field(

@@ -92,7 +92,9 @@ pub fn const_references<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<ItemId<'
         use crate::syntax::ast::ExprKind as K;
         match &expression.kind {
             K::Name(name) => names.push(name),
-            K::Field(inner, _) | K::Negate(inner) | K::Not(inner) => pending.push(inner),
+            K::Field(inner, _) | K::OptionalField(inner, _) | K::Negate(inner) | K::Not(inner) => {
+                pending.push(inner)
+            }
             K::And(left, right)
             | K::Or(left, right)
             | K::Arith(_, left, right)

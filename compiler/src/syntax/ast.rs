@@ -674,6 +674,8 @@ pub struct Binder {
 pub enum ExprKind {
     Name(String),
     Field(Box<Expr>, Name),
+    /// `a?.b`: the field of an optional record, absent when the record is.
+    OptionalField(Box<Expr>, Name),
     Number(String),
     Quantity {
         amount: String,

@@ -1234,13 +1234,16 @@ impl<'t> Builder<'t> {
                 let mut expr = self.expr(next_child!(self, inner, span))?;
                 for access in inner {
                     let access_span = self.span(&access);
+                    let optional = access.as_rule() == Rule::optional_access;
                     let mut field = access.into_inner();
                     let name = self.name(&next_child!(self, field, access_span));
                     let span = expr.span.to(access_span);
-                    expr = Expr {
-                        kind: ExprKind::Field(Box::new(expr), name),
-                        span,
+                    let kind = if optional {
+                        ExprKind::OptionalField(Box::new(expr), name)
+                    } else {
+                        ExprKind::Field(Box::new(expr), name)
                     };
+                    expr = Expr { kind, span };
                 }
                 Ok(expr)
             }
