@@ -94,8 +94,75 @@ fn check_everything(text: &str) {
     let _ = clearance_runtime::testing::run_examples(&rule_set, |_| true);
 }
 
+/// An expression of `depth` nested operators from a list of shapes, each wrapping what is
+/// inside it: deep (nesting) and wide (long chains) at once.
+fn deep_expression() -> impl Strategy<Value = String> {
+    let shapes = prop::collection::vec((0u8..6, 1usize..400), 1..6);
+    shapes.prop_map(|shapes| {
+        let mut expression = "1".to_string();
+        for (shape, size) in shapes {
+            expression = match shape {
+                0 => format!("{}{expression}{}", "(".repeat(size), ")".repeat(size)),
+                1 => format!("{}{expression}", "-".repeat(size)),
+                2 => vec![expression.as_str(); size].join(" + "),
+                3 => format!("{}({expression} > 0)", "not ".repeat(size)),
+                4 => format!("if {expression} > 0 then {expression} else 0"),
+                _ => format!("sum {expression} for x in declaration.items"),
+            };
+            if expression.len() > 100_000 {
+                break;
+            }
+        }
+        expression
+    })
+}
+
+/// Constants that name each other: some chains, some cycles, of any length.
+fn constant_graph() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::collection::vec(0usize..8, 0..3), 1..8).prop_map(|edges| {
+        let mut text = String::from("module fuzz.constants\n\n");
+        for (index, targets) in edges.iter().enumerate() {
+            let mut expression = "1".to_string();
+            for target in targets {
+                expression.push_str(&format!(" + c{}", target % edges.len()));
+            }
+            text.push_str(&format!("const c{index} = {expression}\n"));
+        }
+        text
+    })
+}
+
+proptest! {
+    // Each case checks a rule of up to 100,000 characters: fewer cases than the others.
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn deep_and_wide_expressions_never_crash_the_checker(expression in deep_expression()) {
+        let text = format!(
+            "ruleset fuzz.deep\n  title en \"F\" fr \"F\"\n  version \"1\"\n  input declaration: Declaration\n\nuse stdlib.customs.*\n\nrule R-1\n  title en \"r\" fr \"r\"\n  severity error\n  category validation_violation\n  implements CAS-MASS-01\n  require {expression} > 0\n  message en \"m\" fr \"m\"\n"
+        );
+        check_everything(&text);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn constants_that_name_each_other_are_checked_or_reported(text in constant_graph()) {
+        let mut project = Project::default();
+        project.add_file("rules/constants.clr", &text);
+        let diagnostics = project.diagnostics(|_| true);
+        let _ = project.program();
+        // A constant that reaches itself is a `recursive-definition`; nothing else goes wrong.
+        for diagnostic in &diagnostics {
+            prop_assert_eq!(
+                diagnostic.diagnostic.id,
+                clearance_compiler::diagnostics::DiagnosticId::RecursiveDefinition,
+                "{}", diagnostic.diagnostic.message
+            );
+        }
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic_the_parser(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
