@@ -163,6 +163,8 @@ pub enum Builtin {
     AsOf,
     /// The code of a list that a text writes, or absent.
     ToCode,
+    /// The elements of a list of lists, in order.
+    Flatten,
     /// The calendar date of a date-time, in its own time zone.
     DateOf,
     EndOfMonth,

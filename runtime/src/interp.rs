@@ -1127,6 +1127,13 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             Builtin::StartsWith => {
                 Value::Bool(as_text(arg(0)?)?.starts_with(as_text(arg(1)?)?.as_ref()))
             }
+            Builtin::Flatten => {
+                let mut elements = Vec::new();
+                for list in as_list(arg(0)?)?.iter() {
+                    elements.extend(as_list(list)?.iter().cloned());
+                }
+                Value::List(Arc::from(elements))
+            }
             Builtin::ToCode => {
                 let text = as_text(arg(0)?)?;
                 let list = as_text(arg(1)?)?;

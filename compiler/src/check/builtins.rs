@@ -27,6 +27,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "matches",
     "to_int",
     "to_code",
+    "flatten",
     "abs",
     "round",
     "convert",
@@ -218,6 +219,38 @@ impl Checker<'_> {
                 Type::Decimal,
             ),
             "hours" => simple(self, Builtin::HoursOf, &[Type::Duration], Type::Decimal),
+            "flatten" => {
+                let node = self.expr(&args[0], None);
+                let ty = self.ty(node).clone();
+                let element = match ty.base() {
+                    Type::List(inner) | Type::Set(inner) => match inner.base() {
+                        Type::List(element) | Type::Set(element) => Some((**element).clone()),
+                        _ => None,
+                    },
+                    Type::Error => return self.poisoned(span),
+                    _ => None,
+                };
+                let Some(element) = element else {
+                    self.error(
+                        Diagnostic::new(
+                            DiagnosticId::TypeMismatch,
+                            args[0].span,
+                            format!("`flatten` joins a list of lists, not a `{ty}`"),
+                        )
+                        .with_help("give it a list whose elements are lists, such as `[h.items for h in declaration.houses]`"),
+                    );
+                    return self.poisoned(span);
+                };
+                self.push(
+                    Node::Builtin {
+                        builtin: Builtin::Flatten,
+                        args: vec![node],
+                        link: None,
+                    },
+                    Type::List(Box::new(element)),
+                    span,
+                )
+            }
             "size" => {
                 let node = self.expr(&args[0], None);
                 let ty = self.ty(node);

@@ -1394,15 +1394,53 @@ impl<'t> Builder<'t> {
             Rule::comprehension => {
                 let mut inner = children(pair).into_iter();
                 let value = self.expr(next_child!(self, inner, span))?;
-                let (binder, filter) = self.binder_with_index(inner, span)?;
-                Ok(Expr {
+                let mut binders = Vec::new();
+                let mut filter = None;
+                for part in inner {
+                    if part.as_rule() == Rule::generator {
+                        let (binder, _) =
+                            self.binder_with_index(children(part).into_iter(), span)?;
+                        binders.push(binder);
+                    } else {
+                        filter = Some(Box::new(self.expr(part)?));
+                    }
+                }
+                // `[m for h in hs for m in h.xs where c]` is
+                // `flatten([[m for m in h.xs where c] for h in hs])`: the innermost loop is
+                // built first, and each outer one flattens the lists the inner one gives.
+                let mut binders = binders.into_iter().rev();
+                let Some(innermost) = binders.next() else {
+                    return Err(self.internal(span));
+                };
+                let mut expr = Expr {
                     kind: ExprKind::Comprehension {
                         value: Box::new(value),
-                        binder,
+                        binder: innermost,
                         filter,
                     },
                     span,
-                })
+                };
+                for binder in binders {
+                    let lists = Expr {
+                        kind: ExprKind::Comprehension {
+                            value: Box::new(expr),
+                            binder,
+                            filter: None,
+                        },
+                        span,
+                    };
+                    expr = Expr {
+                        kind: ExprKind::Call {
+                            function: Name {
+                                text: "flatten".to_string(),
+                                span,
+                            },
+                            args: vec![lists],
+                        },
+                        span,
+                    };
+                }
+                Ok(expr)
             }
             Rule::if_expr => {
                 let mut inner = children(pair).into_iter();
