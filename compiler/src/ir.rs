@@ -77,8 +77,10 @@ pub enum Domain {
     Code,
     Date,
     DateTime,
-    /// Lists, sets, records and periods: structural equality only.
+    /// Lists, records and periods: structural equality only.
     Structural,
+    /// Sets: equal when each holds every element of the other, in whatever order.
+    Set,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -375,9 +375,17 @@ pub fn order(a: &Value, b: &Value) -> Eval<Ordering> {
 
 #[inline]
 fn compare(op: CmpOp, a: &Value, b: &Value, domain: Domain) -> Eval<bool> {
+    if domain == Domain::Set
+        && matches!(op, CmpOp::Eq | CmpOp::NotEq)
+        && let (Value::List(x), Value::List(y)) = (a, b)
+    {
+        let equal = x.iter().all(|item| y.iter().any(|other| other.same(item)))
+            && y.iter().all(|item| x.iter().any(|other| other.same(item)));
+        return Ok(if op == CmpOp::Eq { equal } else { !equal });
+    }
     let by_identity = matches!(
         domain,
-        Domain::Structural | Domain::Text | Domain::Code | Domain::Bool
+        Domain::Structural | Domain::Set | Domain::Text | Domain::Code | Domain::Bool
     );
     if matches!(op, CmpOp::Eq | CmpOp::NotEq) && (by_identity || a.is_absent() || b.is_absent()) {
         let equal = a.same(b);

@@ -302,6 +302,9 @@ impl Checker<'_> {
                 Type::Code(path.clone()),
                 span,
             )),
+            // A name the list does not hold but the scope defines (a constant, a set of codes)
+            // is that definition: `mode in waterborne_modes`, `a == b`.
+            None if self.scope.get(name).is_some() => None,
             None => {
                 self.error(
                     Diagnostic::new(
@@ -1072,7 +1075,9 @@ impl Checker<'_> {
                 );
                 return self.poisoned(span);
             }
-            Some(Domain::Text | Domain::Code | Domain::Bool | Domain::Structural) if ordering => {
+            Some(Domain::Text | Domain::Code | Domain::Bool | Domain::Structural | Domain::Set)
+                if ordering =>
+            {
                 self.error(
                     Diagnostic::new(
                         DiagnosticId::TypeMismatch,
@@ -1815,7 +1820,8 @@ pub fn domain_of(ty: &Type) -> Option<Domain> {
         Type::Code(_) => Domain::Code,
         Type::Date => Domain::Date,
         Type::DateTime => Domain::DateTime,
-        Type::List(_) | Type::Set(_) | Type::Record(_) | Type::Period => Domain::Structural,
+        Type::Set(_) => Domain::Set,
+        Type::List(_) | Type::Record(_) | Type::Period => Domain::Structural,
         _ => return None,
     })
 }
