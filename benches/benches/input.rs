@@ -95,19 +95,8 @@ fn input(criterion: &mut Criterion) {
             std::fs::read_to_string(root.join(path)).unwrap(),
         ));
     }
-    let data: Vec<clearance_runtime::DataFile> = [
-        "rules/cas/config/product-documents.csv",
-        "rules/uk-tariff/measures.json",
-    ]
-    .iter()
-    .map(|path| clearance_runtime::DataFile {
-        name: path.to_string(),
-        hash_name: path.to_string(),
-        bytes: std::fs::read(root.join(path)).unwrap(),
-    })
-    .collect();
-    let rule_set =
-        RuleSet::compile_with_data(&files, &data).unwrap_or_else(|errors| panic!("{errors}"));
+    let rule_set = RuleSet::compile_reading(&files, |name| std::fs::read(root.join(name)))
+        .unwrap_or_else(|errors| panic!("{errors}"));
     let as_of = Date::constant(2026, 3, 10);
     let (xml_files, records) = corpus();
     let lines: Vec<String> = records

@@ -21,24 +21,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .iter()
     .map(|name| Ok((name.to_string(), std::fs::read_to_string(root.join(name))?)))
     .collect::<Result<Vec<_>, std::io::Error>>()?;
-    let data = [
-        "rules/cas/config/product-documents.csv",
-        "rules/uk-tariff/measures.json",
-    ]
-    .iter()
-    .map(|name| {
-        Ok(clearance_runtime::DataFile {
-            name: name.to_string(),
-            hash_name: name.trim_start_matches("rules/").to_string(),
-            bytes: std::fs::read(root.join(name))?,
-        })
-    })
-    .collect::<Result<Vec<_>, std::io::Error>>()?;
-
     // Compiling refuses rules with errors, and data that does not bind: a server never runs
-    // rules that did not check.
-    let rule_set =
-        Arc::new(RuleSet::compile_with_data(&files, &data).map_err(|errors| errors.to_string())?);
+    // rules that did not check. The server reads the data files the rules name; here they sit
+    // beside the rules, under the names the rules give them.
+    let rule_set = Arc::new(
+        RuleSet::compile_reading(&files, |name| std::fs::read(root.join(name)))
+            .map_err(|errors| errors.to_string())?,
+    );
     let as_of = Date::constant(2026, 3, 10);
 
     // One record, as a request handler would receive it.

@@ -106,6 +106,46 @@ impl RuleSet {
         RuleSet::compile_with_data(files, &[])
     }
 
+    /// Compiles rule files, then reads the data files they name with `read` (given each file's
+    /// name as the program names it) and binds them: for callers whose data sits beside the
+    /// rules under the same names. A file `read` cannot give is a problem of the rules.
+    pub fn compile_reading(
+        files: &[(String, String)],
+        read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    ) -> Result<RuleSet, CompileErrors> {
+        let mut project = Project::default();
+        for (path, text) in files {
+            project.add_file(path, text);
+        }
+        let mut data = Vec::new();
+        let mut unreadable = Vec::new();
+        for name in project.program().data_files() {
+            match read(name) {
+                Ok(bytes) => data.push(DataFile {
+                    name: name.to_string(),
+                    hash_name: name.to_string(),
+                    bytes,
+                }),
+                Err(error) => unreadable.push(DataError {
+                    id: "data-file-unreadable",
+                    file: name.to_string(),
+                    line: None,
+                    path: None,
+                    message: format!("the data file cannot be read: {error}"),
+                    warning: false,
+                }),
+            }
+        }
+        if !unreadable.is_empty() {
+            return Err(CompileErrors {
+                diagnostics: Vec::new(),
+                sources: project.sources(),
+                data: unreadable,
+            });
+        }
+        RuleSet::compile_with_data(files, &data)
+    }
+
     /// Compiles rule files and binds the data files they read (`data "..."`), named as the
     /// program names them: the declaring file's folder joined with the written path. A data
     /// file the rules read but that is not given refuses the rules, like a problem in one.

@@ -267,19 +267,8 @@ fn every_equipment_identifier_is_accounted_for_by_the_container_rules() {
             std::fs::read_to_string(root.join(name)).unwrap(),
         ));
     }
-    let data: Vec<clearance_runtime::DataFile> = [
-        "rules/cas/config/product-documents.csv",
-        "rules/uk-tariff/measures.json",
-    ]
-    .iter()
-    .map(|name| clearance_runtime::DataFile {
-        name: name.to_string(),
-        hash_name: name.to_string(),
-        bytes: std::fs::read(root.join(name)).unwrap(),
-    })
-    .collect();
-    let rules =
-        RuleSet::compile_with_data(&files, &data).unwrap_or_else(|errors| panic!("{errors}"));
+    let rules = RuleSet::compile_reading(&files, |name| std::fs::read(root.join(name)))
+        .unwrap_or_else(|errors| panic!("{errors}"));
     let records = records(&corpus());
     let raw: Vec<RawRecord> = records.iter().map(|(_, record)| record.clone()).collect();
     let results = rules.evaluate_raw(&raw, 1, Date::constant(2026, 3, 10));

@@ -21,12 +21,8 @@ fn rule_set() -> &'static RuleSet {
 }
 
 fn compile() -> RuleSet {
-    let data = |name: &str, bytes: &[u8]| clearance_runtime::DataFile {
-        name: name.to_string(),
-        hash_name: name.to_string(),
-        bytes: bytes.to_vec(),
-    };
-    RuleSet::compile_with_data(
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    RuleSet::compile_reading(
         &[
             ("rules/cas/declaration.clr".to_string(), RULES.to_string()),
             (
@@ -38,16 +34,7 @@ fn compile() -> RuleSet {
                 include_str!("../../rules/uk-tariff/data.clr").to_string(),
             ),
         ],
-        &[
-            data(
-                "rules/cas/config/product-documents.csv",
-                include_bytes!("../../rules/cas/config/product-documents.csv"),
-            ),
-            data(
-                "rules/uk-tariff/measures.json",
-                include_bytes!("../../rules/uk-tariff/measures.json"),
-            ),
-        ],
+        |name| std::fs::read(root.join(name)),
     )
     .unwrap_or_else(|errors| panic!("{errors}"))
 }

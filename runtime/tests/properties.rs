@@ -192,12 +192,8 @@ proptest! {
 fn cas_rules() -> &'static RuleSet {
     static RULE_SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
     RULE_SET.get_or_init(|| {
-        let data = |name: &str, bytes: &[u8]| clearance_runtime::DataFile {
-            name: name.to_string(),
-            hash_name: name.to_string(),
-            bytes: bytes.to_vec(),
-        };
-        RuleSet::compile_with_data(
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        RuleSet::compile_reading(
             &[
                 ("rules/cas/declaration.clr".to_string(), VALID.to_string()),
                 (
@@ -205,16 +201,7 @@ fn cas_rules() -> &'static RuleSet {
                     include_str!("../../rules/uk-tariff/data.clr").to_string(),
                 ),
             ],
-            &[
-                data(
-                    "rules/cas/config/product-documents.csv",
-                    include_bytes!("../../rules/cas/config/product-documents.csv"),
-                ),
-                data(
-                    "rules/uk-tariff/measures.json",
-                    include_bytes!("../../rules/uk-tariff/measures.json"),
-                ),
-            ],
+            |name| std::fs::read(root.join(name)),
         )
         .unwrap_or_else(|errors| panic!("{errors}"))
     })

@@ -39,23 +39,9 @@ pub fn load_rules() -> RuleSet {
             )
         })
         .collect();
-    // The data files the rules read, named as the program names them (from the repository).
-    let mut project = clearance_compiler::project::Project::default();
-    for (path, text) in &files {
-        project.add_file(path, text);
-    }
+    // The data files the rules read are named as the program names them, from the repository.
     let repository = root.join("..");
-    let data: Vec<clearance_runtime::DataFile> = project
-        .program()
-        .data_files()
-        .iter()
-        .map(|name| clearance_runtime::DataFile {
-            name: name.to_string(),
-            hash_name: name.to_string(),
-            bytes: std::fs::read(repository.join(name)).expect("data file"),
-        })
-        .collect();
-    RuleSet::compile_with_data(&files, &data)
+    RuleSet::compile_reading(&files, |name| std::fs::read(repository.join(name)))
         .unwrap_or_else(|errors| panic!("the rules do not check:\n{errors}"))
 }
 

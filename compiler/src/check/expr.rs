@@ -436,14 +436,7 @@ impl Checker<'_> {
                 self.poisoned(span)
             }
             _ => {
-                self.error(
-                    Diagnostic::new(
-                        DiagnosticId::NotARecord,
-                        field.span,
-                        format!("a `{base_type}` has no fields"),
-                    )
-                    .with_primary_label(format!("`{}` is not a field of it", field.text)),
-                );
+                self.error(not_a_record(field, &base_type));
                 self.poisoned(span)
             }
         }
@@ -469,14 +462,7 @@ impl Checker<'_> {
             return self.poisoned(span);
         };
         let Type::Record(path) = inner.base().clone() else {
-            self.error(
-                Diagnostic::new(
-                    DiagnosticId::NotARecord,
-                    field.span,
-                    format!("a `{base_type}` has no fields"),
-                )
-                .with_primary_label(format!("`{}` is not a field of it", field.text)),
-            );
+            self.error(not_a_record(field, &base_type));
             return self.poisoned(span);
         };
         let present = self.push(Node::IsPresent(base_node), Type::Bool, span);
@@ -2055,6 +2041,15 @@ fn arithmetic_mismatch(
         .with_label(left, format!("of type `{lt}`"))
         .with_label(right, format!("of type `{rt}`")),
     }
+}
+
+fn not_a_record(field: &Name, base_type: &Type) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticId::NotARecord,
+        field.span,
+        format!("a `{base_type}` has no fields"),
+    )
+    .with_primary_label(format!("`{}` is not a field of it", field.text))
 }
 
 #[cfg(test)]

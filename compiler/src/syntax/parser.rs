@@ -1331,35 +1331,16 @@ impl<'t> Builder<'t> {
                     "some" => Quantifier::Some,
                     _ => Quantifier::No,
                 };
-                let var = self.name(&next_child!(self, inner, span));
-                let next = next_child!(self, inner, span);
-                let (index_var, collection_pair) = if next.as_rule() == Rule::ident {
-                    (Some(self.name(&next)), next_child!(self, inner, span))
-                } else {
-                    (None, next)
-                };
-                let collection = self.expr(collection_pair)?;
-                let mut other_than = None;
-                let mut body = None;
-                for rest in inner {
-                    match rest.as_rule() {
-                        Rule::other_than => other_than = Some(self.other_than(rest)?),
-                        _ => body = Some(self.expr(rest)?),
-                    }
-                }
+                // The binder's tail is the body here: `satisfies` takes the place of `where`.
+                let (binder, body) = self.binder_with_index(inner, span)?;
                 let Some(body) = body else {
                     return Err(self.internal(span));
                 };
                 Ok(Expr {
                     kind: ExprKind::Quantified {
                         quantifier,
-                        binder: Binder {
-                            var,
-                            index_var,
-                            collection: Box::new(collection),
-                            other_than,
-                        },
-                        body: Box::new(body),
+                        binder,
+                        body,
                     },
                     span,
                 })
