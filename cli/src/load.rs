@@ -139,14 +139,7 @@ pub fn data_files(
                 hash_name: hash_name(path),
                 bytes,
             }),
-            Err(error) => problems.push(clearance_runtime::DataError {
-                id: "data-file-unreadable",
-                file: name.to_string(),
-                line: None,
-                path: None,
-                message: format!("the data file cannot be read: {error}"),
-                warning: false,
-            }),
+            Err(error) => problems.push(clearance_runtime::DataError::unreadable(name, &error)),
         }
     }
     (files, problems)

@@ -43,6 +43,20 @@ pub struct DataError {
     pub warning: bool,
 }
 
+impl DataError {
+    /// A data file the caller could not read.
+    pub fn unreadable(file: &str, error: &std::io::Error) -> DataError {
+        DataError {
+            id: "data-file-unreadable",
+            file: file.to_string(),
+            line: None,
+            path: None,
+            message: format!("the data file cannot be read: {error}"),
+            warning: false,
+        }
+    }
+}
+
 impl std::fmt::Display for DataError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let severity = if self.warning { "warning" } else { "error" };

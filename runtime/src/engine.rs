@@ -126,14 +126,7 @@ impl RuleSet {
                     hash_name: name.to_string(),
                     bytes,
                 }),
-                Err(error) => unreadable.push(DataError {
-                    id: "data-file-unreadable",
-                    file: name.to_string(),
-                    line: None,
-                    path: None,
-                    message: format!("the data file cannot be read: {error}"),
-                    warning: false,
-                }),
+                Err(error) => unreadable.push(DataError::unreadable(name, &error)),
             }
         }
         if !unreadable.is_empty() {
