@@ -292,10 +292,12 @@ pub enum Node {
         pattern: Arc<str>,
     },
     /// The names of the listed fields that are absent (or empty) in a record: "must be
-    /// present" for many fields at once.
+    /// present" for many fields at once; with `provided`, those that are given instead: "not
+    /// allowed" for many fields at once.
     MissingFields {
         record: NodeId,
         fields: Vec<(u32, Arc<str>)>,
+        provided: bool,
     },
     BusinessAdd {
         start: NodeId,

@@ -786,18 +786,25 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 };
                 Ok(Value::Bool(regex.is_match(as_text(&value)?)))
             }
-            Node::MissingFields { record, fields } => {
+            Node::MissingFields {
+                record,
+                fields,
+                provided,
+            } => {
                 let value = self.eval(body, *record, frame)?;
                 let Value::Record(values) = &value else {
                     return Err(EvalError::new("`missing` read an absent record"));
                 };
                 let missing: Vec<Value> = fields
                     .iter()
-                    .filter(|(index, _)| match values.get(*index as usize) {
-                        None | Some(Value::Absent) => true,
-                        Some(Value::Text(text)) => text.trim().is_empty(),
-                        Some(Value::List(items)) => items.is_empty(),
-                        Some(_) => false,
+                    .filter(|(index, _)| {
+                        let absent = match values.get(*index as usize) {
+                            None | Some(Value::Absent) => true,
+                            Some(Value::Text(text)) => text.trim().is_empty(),
+                            Some(Value::List(items)) => items.is_empty(),
+                            Some(_) => false,
+                        };
+                        absent != *provided
                     })
                     .map(|(_, name)| Value::Text(Arc::clone(name)))
                     .collect();

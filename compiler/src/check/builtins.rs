@@ -28,6 +28,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "to_int",
     "to_code",
     "flatten",
+    "provided",
     "abs",
     "round",
     "convert",
@@ -145,7 +146,7 @@ impl Checker<'_> {
 
     fn builtin(&mut self, function: &Name, args: &[Expr], span: Span) -> NodeId {
         let name = function.text.as_str();
-        if name == "missing" {
+        if name == "missing" || name == "provided" {
             return self.missing_fields(function, args, span);
         }
         let arity = match name {
@@ -449,7 +450,10 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotARecord,
                         record_arg.span,
-                        format!("`missing` looks into a record, not a `{record_type}`"),
+                        format!(
+                            "`{}` looks into a record, not a `{record_type}`",
+                            function.text
+                        ),
                     )
                     .with_primary_label(format!("of type `{record_type}`")),
                 );
@@ -507,6 +511,7 @@ impl Checker<'_> {
             Node::MissingFields {
                 record,
                 fields: named,
+                provided: function.text == "provided",
             },
             Type::List(Box::new(Type::Text)),
             span,
