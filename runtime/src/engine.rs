@@ -113,13 +113,11 @@ impl RuleSet {
         files: &[(String, String)],
         read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
     ) -> Result<RuleSet, CompileErrors> {
-        let mut project = Project::default();
-        for (path, text) in files {
-            project.add_file(path, text);
-        }
+        let project = RuleSet::checked_project(files)?;
+        let program = project.program();
         let mut data = Vec::new();
         let mut unreadable = Vec::new();
-        for name in project.program().data_files() {
+        for name in program.data_files() {
             match read(name) {
                 Ok(bytes) => data.push(DataFile {
                     name: name.to_string(),
@@ -136,7 +134,7 @@ impl RuleSet {
                 data: unreadable,
             });
         }
-        RuleSet::compile_with_data(files, &data)
+        RuleSet::with_checked_data(&project, program, &data)
     }
 
     /// Compiles rule files and binds the data files they read (`data "..."`), named as the
@@ -146,6 +144,12 @@ impl RuleSet {
         files: &[(String, String)],
         data: &[DataFile],
     ) -> Result<RuleSet, CompileErrors> {
+        let project = RuleSet::checked_project(files)?;
+        RuleSet::with_checked_data(&project, project.program(), data)
+    }
+
+    /// The project of the files, when they check without errors.
+    fn checked_project(files: &[(String, String)]) -> Result<Project, CompileErrors> {
         let mut project = Project::default();
         for (path, text) in files {
             project.add_file(path, text);
@@ -162,7 +166,15 @@ impl RuleSet {
                 data: Vec::new(),
             });
         }
-        match RuleSet::from_program(project.program()).with_data(data) {
+        Ok(project)
+    }
+
+    fn with_checked_data(
+        project: &Project,
+        program: Arc<Program>,
+        data: &[DataFile],
+    ) -> Result<RuleSet, CompileErrors> {
+        match RuleSet::from_program(program).with_data(data) {
             Ok((rule_set, _warnings)) => Ok(rule_set),
             Err(problems) => Err(CompileErrors {
                 diagnostics: Vec::new(),
