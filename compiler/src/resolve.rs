@@ -418,7 +418,7 @@ fn resolve_named_type(
             (builtin, Some(extra)) => {
                 diagnostics.push(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::UnexpectedTypeArgument,
                         extra.span,
                         format!("`{}` takes no `[...]` argument", name.text),
                     )
@@ -454,7 +454,7 @@ fn resolve_named_type(
     if let Some(extra) = argument {
         diagnostics.push(
             Diagnostic::new(
-                DiagnosticId::TypeMismatch,
+                DiagnosticId::UnexpectedTypeArgument,
                 extra.span,
                 format!("`{}` takes no `[...]` argument", name.text),
             )
@@ -544,7 +544,7 @@ pub fn alias_type(
             if !matches!(target.base(), Type::Text) {
                 diagnostics.push(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::ConstraintTypeMismatch,
                         pattern.span,
                         format!("`matching` constrains texts, but this type is `{target}`"),
                     )
@@ -562,7 +562,7 @@ pub fn alias_type(
                     if low_value > high_value {
                         diagnostics.push(
                             Diagnostic::new(
-                                DiagnosticId::InvalidLiteral,
+                                DiagnosticId::InvertedRange,
                                 low.span.to(high.span),
                                 "the lower bound is above the upper bound",
                             )
@@ -574,7 +574,7 @@ pub fn alias_type(
                 _ => {
                     diagnostics.push(
                         Diagnostic::new(
-                            DiagnosticId::TypeMismatch,
+                            DiagnosticId::ConstraintTypeMismatch,
                             low.span.to(high.span),
                             format!("`between` constrains numbers, but this type is `{target}`"),
                         )

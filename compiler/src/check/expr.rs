@@ -169,7 +169,7 @@ impl Checker<'_> {
             ExprKind::BusinessOffset { .. } => {
                 self.error(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::BusinessTimeStart,
                         span,
                         "business time can only be added to a date-time",
                     )
@@ -239,7 +239,7 @@ impl Checker<'_> {
                 kind => {
                     self.error(
                         Diagnostic::new(
-                            DiagnosticId::UnknownName,
+                            DiagnosticId::NotAValue,
                             span,
                             format!("`{name}` is a {}, not a value", kind.keyword()),
                         )
@@ -691,7 +691,7 @@ impl Checker<'_> {
             _ => {
                 self.error(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::NotNegatable,
                         operand.span,
                         format!("a `{ty}` cannot be negated"),
                     )
@@ -872,7 +872,7 @@ impl Checker<'_> {
         if op != ArithOp::Add || start_type.base() != &Type::DateTime {
             self.error(
                 Diagnostic::new(
-                    DiagnosticId::TypeMismatch,
+                    DiagnosticId::BusinessTimeStart,
                     span,
                     "business time can only be added to a date-time",
                 )
@@ -964,7 +964,7 @@ impl Checker<'_> {
             if matches!(lt, Type::Absent) || matches!(rt, Type::Absent) {
                 self.error(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::AbsentCompared,
                         span,
                         "`absent` is tested with `is absent`, not compared",
                     )
@@ -1012,7 +1012,7 @@ impl Checker<'_> {
             (Type::Quantity(_) | Type::Money(_), Type::Quantity(_) | Type::Money(_)) => {
                 DiagnosticId::UnitMismatch
             }
-            _ => DiagnosticId::TypeMismatch,
+            _ => DiagnosticId::IncomparableTypes,
         };
         let help = match id {
             DiagnosticId::UnitMismatch => "quantities of different kinds never compare",
@@ -1066,7 +1066,7 @@ impl Checker<'_> {
             {
                 self.error(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::UnorderedComparison,
                         span,
                         format!("values of type `{ty}` have no order"),
                     )
@@ -1077,7 +1077,7 @@ impl Checker<'_> {
             Some(domain) => domain,
             None => {
                 self.error(Diagnostic::new(
-                    DiagnosticId::TypeMismatch,
+                    DiagnosticId::IncomparableTypes,
                     span,
                     format!("values of type `{ty}` cannot be compared"),
                 ));
@@ -1110,7 +1110,7 @@ impl Checker<'_> {
             (Type::Date, Type::DateTime) | (Type::DateTime, Type::Date) => {
                 self.error(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::DateWithDateTime,
                         span,
                         format!("`{}` compares a date with a date-time", op.words()),
                     )
@@ -1123,7 +1123,7 @@ impl Checker<'_> {
             _ => {
                 self.error(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::NotADate,
                         span,
                         format!(
                             "`{}` compares dates or date-times, not `{lt}` and `{rt}`",
@@ -1538,7 +1538,7 @@ impl Checker<'_> {
             _ => {
                 self.error(
                     Diagnostic::new(
-                        DiagnosticId::TypeMismatch,
+                        DiagnosticId::NotSummable,
                         value.span,
                         format!(
                             "`{}` cannot add up values of type `{value_type}`",
@@ -1606,7 +1606,7 @@ impl Checker<'_> {
         let Some(result) = unify(&then_type, &otherwise_type) else {
             self.error(
                 Diagnostic::new(
-                    DiagnosticId::TypeMismatch,
+                    DiagnosticId::BranchTypeMismatch,
                     span,
                     format!(
                         "the branches have different types, `{then_type}` and `{otherwise_type}`"
@@ -1694,7 +1694,7 @@ impl Checker<'_> {
             }
             self.error(
                 Diagnostic::new(
-                    DiagnosticId::TypeMismatch,
+                    DiagnosticId::UntypedRecordLiteral,
                     span,
                     "a record literal needs a known record type here",
                 )
@@ -2010,7 +2010,7 @@ fn arithmetic_mismatch(
     use Type as T;
     match (lt, rt) {
         (T::Date, T::Duration) => Diagnostic::new(
-            DiagnosticId::TypeMismatch,
+            DiagnosticId::HoursOnDate,
             span,
             "hours cannot be added to a date, which has no time of day",
         )
@@ -2034,7 +2034,7 @@ fn arithmetic_mismatch(
         .with_label(right, format!("of type `{rt}`"))
         .with_help("quantities of different kinds never convert into each other"),
         _ => Diagnostic::new(
-            DiagnosticId::TypeMismatch,
+            DiagnosticId::InvalidArithmetic,
             span,
             format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
         )
