@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use clearance_compiler::diagnostics::FileDiagnostic;
 use clearance_compiler::diagnostics::render::{render_human, render_json};
+use clearance_compiler::diagnostics::{FileDiagnostic, Language};
 use clearance_runtime::RuleSet;
 use clearance_runtime::input::InputFormat;
 use jiff::civil::Date;
@@ -26,6 +26,22 @@ errors (see each command); 2 usage error (bad arguments, unreadable files)."
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of diagnostics: `en` or `fr`.
+    #[arg(long, global = true, value_enum, default_value = "en")]
+    lang: LanguageArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LanguageArg {
+    En,
+    Fr,
+}
+
+/// The language diagnostics are printed in, set once from `--lang`.
+static DIAGNOSTIC_LANGUAGE: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
+
+fn diagnostic_language() -> Language {
+    DIAGNOSTIC_LANGUAGE.get().copied().unwrap_or_default()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,6 +166,10 @@ check; 2 on a usage error."
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = DIAGNOSTIC_LANGUAGE.set(match cli.lang {
+        LanguageArg::En => Language::English,
+        LanguageArg::Fr => Language::French,
+    });
     match cli.command {
         Command::Check { paths, format } => check(&paths, format),
         Command::Run {
@@ -197,7 +217,12 @@ fn print_diagnostics(diagnostics: &[FileDiagnostic], loaded: &load::Loaded) {
     let color = std::io::stderr().is_terminal();
     eprint!(
         "{}",
-        render_human(diagnostics, &loaded.project.sources(), color)
+        render_human(
+            diagnostics,
+            &loaded.project.sources(),
+            color,
+            diagnostic_language()
+        )
     );
 }
 
@@ -244,7 +269,11 @@ fn check(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
             );
         }
         CheckFormat::Json => {
-            let json = render_json(&diagnostics, &loaded.project.sources());
+            let json = render_json(
+                &diagnostics,
+                &loaded.project.sources(),
+                diagnostic_language(),
+            );
             print_out(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&json).unwrap_or_default()

@@ -341,6 +341,32 @@ fn check_test_and_trace_report_and_exit_as_documented() {
     assert_eq!(diagnostics.as_array().unwrap().len(), 5);
     assert_eq!(diagnostics[0]["labels"][0]["start"]["line"], 9);
 
+    // The same diagnostics in French, for people and for machines; the ids do not change.
+    let french = clearance(&["check", "--lang", "fr", "tests/corpus/bad/five_errors.clr"]);
+    assert_eq!(french.status.code(), Some(1));
+    let stderr = String::from_utf8(french.stderr).unwrap();
+    assert!(stderr.contains("Erreur:"), "{stderr}");
+    assert!(!stderr.contains("] Error:"), "{stderr}");
+    let french_json = clearance(&[
+        "check",
+        "--lang",
+        "fr",
+        "--format",
+        "json",
+        "tests/corpus/bad/five_errors.clr",
+    ]);
+    let french_diagnostics: Value = serde_json::from_slice(&french_json.stdout).unwrap();
+    let ids = |diagnostics: &Value| -> Vec<Value> {
+        diagnostics
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|diagnostic| diagnostic["id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&french_diagnostics), ids(&diagnostics));
+    assert_ne!(french_diagnostics[0]["message"], diagnostics[0]["message"]);
+
     let missing = clearance(&["check", "no/such/path"]);
     assert_eq!(missing.status.code(), Some(2));
 

@@ -73,9 +73,12 @@ pub fn record_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<RecordDef> {
                 Diagnostic::new(
                     DiagnosticId::DuplicateField,
                     field.name.span,
-                    format!("field `{}` is declared twice", field.name.text),
+                    text!(
+                        "duplicate-field--field-declared-twice",
+                        name = field.name.text
+                    ),
                 )
-                .with_help("remove one of the two declarations"),
+                .with_help(text!("help--remove-one-two-declarations")),
             );
             continue;
         }
@@ -85,9 +88,9 @@ pub fn record_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<RecordDef> {
                 Diagnostic::new(
                     DiagnosticId::NotOptional,
                     field.ty.span,
-                    "a list is never absent: missing data binds as an empty list",
+                    text!("not-optional--list-never-absent-missing"),
                 )
-                .with_help("remove the `?` and test `is empty` instead"),
+                .with_help(text!("help--remove-test-empty-instead")),
             );
         }
         record.fields.push(FieldDef {
@@ -159,10 +162,13 @@ pub fn codelist_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<CodelistDef>
                 Diagnostic::new(
                     DiagnosticId::InvalidRegex,
                     pattern.span,
-                    "this pattern is not a valid regular expression",
+                    text!("invalid-regex--pattern-valid-regular-expression"),
                 )
-                .with_primary_label(crate::resolve::first_line(&error.to_string()))
-                .with_help("patterns use the syntax of the Rust `regex` crate"),
+                .with_primary_label(text!(
+                    "label--regex-error",
+                    error = crate::resolve::first_line(&error.to_string())
+                ))
+                .with_help(text!("help--patterns-use-syntax-rust")),
             ),
         }
     }
@@ -177,9 +183,12 @@ pub fn codelist_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<CodelistDef>
                 Diagnostic::new(
                     DiagnosticId::DuplicateDefinition,
                     entry.name.span,
-                    format!("code `{}` is listed twice", entry.name.text),
+                    text!(
+                        "duplicate-definition--code-listed-twice",
+                        name = entry.name.text
+                    ),
                 )
-                .with_help("remove one of the two entries"),
+                .with_help(text!("help--remove-one-two-entries")),
             );
             continue;
         }
@@ -188,9 +197,12 @@ pub fn codelist_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<CodelistDef>
                 Diagnostic::new(
                     DiagnosticId::DuplicateDefinition,
                     entry.name.span,
-                    format!("two codes are written `{external}` in data"),
+                    text!(
+                        "duplicate-definition--two-codes-written-data",
+                        external = external
+                    ),
                 )
-                .with_help("each code needs its own data value"),
+                .with_help(text!("help--each-code-needs-own")),
             );
         }
         for alias in &entry.aliases {
@@ -199,9 +211,12 @@ pub fn codelist_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<CodelistDef>
                     Diagnostic::new(
                         DiagnosticId::DuplicateDefinition,
                         alias.span,
-                        format!("`{}` already stands for a code of this list", alias.value),
+                        text!(
+                            "duplicate-definition--already-stands-code-list",
+                            alias = alias.value
+                        ),
                     )
-                    .with_help("each spelling in data names one code: remove this one"),
+                    .with_help(text!("help--each-spelling-data-names")),
                 );
             }
         }
@@ -315,10 +330,10 @@ pub fn table_signature<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<TableSign
                             Diagnostic::new(
                                 DiagnosticId::UnknownPolicy,
                                 name.span,
-                                format!("`{other}` is not a table policy"),
+                                text!("unknown-policy--table-policy", other = other),
                             )
-                            .with_primary_label("unknown policy")
-                            .with_help("write `policy first`, `policy unique` or `policy collect`"),
+                            .with_primary_label(text!("label--unknown-policy"))
+                            .with_help(text!("help--write-policy-first-policy")),
                         );
                         Policy::First
                     }
@@ -372,9 +387,12 @@ pub fn ruleset_inputs(db: &dyn Db, file: SourceFile) -> RulesetInputs {
                 Diagnostic::new(
                     DiagnosticId::DuplicateDefinition,
                     input.name.span,
-                    format!("input `{}` is declared twice", input.name.text),
+                    text!(
+                        "duplicate-definition--input-declared-twice",
+                        name = input.name.text
+                    ),
                 )
-                .with_help("remove one of the two declarations"),
+                .with_help(text!("help--remove-one-two-declarations")),
             );
             continue;
         }

@@ -123,19 +123,17 @@ pub fn file_syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
             Diagnostic::new(
                 DiagnosticId::StrayText,
                 Span::new(stray.start, stray.end),
-                "this text is not part of any item",
+                text!("stray-text--text-part-any-item"),
             )
-            .with_primary_label("expected an item here")
-            .with_help(
-                "items start at the beginning of a line with a keyword such as `rule`, `record` or `table`",
-            ),
+            .with_primary_label(text!("label--expected-item-here"))
+            .with_help(text!("help--items-start-beginning-line")),
         );
     }
     for item in &parsed.items {
         for error in &item.errors {
             diagnostics.push(
-                Diagnostic::new(DiagnosticId::SyntaxError, error.span, &error.message)
-                    .with_primary_label(error.label)
+                Diagnostic::new(DiagnosticId::SyntaxError, error.span, error.message.clone())
+                    .with_primary_label(error.label.clone())
                     .with_optional_help(error.help.clone())
                     .shifted(item.offset),
             );
@@ -152,10 +150,10 @@ pub fn file_syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
                     first.offset as usize,
                     first.offset as usize + first.key.kind.keyword().len(),
                 ),
-                "this file does not start with `ruleset` or `module`",
+                text!("missing-header--file-does-start-ruleset"),
             )
-            .with_primary_label("the first item of the file")
-            .with_help("start the file with `module my.module.name` or `ruleset my.rules.name`"),
+            .with_primary_label(text!("label--first-item-file"))
+            .with_help(text!("help--start-file-module-my")),
         ),
         None => {}
     }
@@ -167,12 +165,12 @@ pub fn file_syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
                     item.offset as usize,
                     item.offset as usize + item.key.kind.keyword().len(),
                 ),
-                format!(
-                    "a file has one header, but this is a second `{}`",
-                    item.key.kind.keyword()
+                text!(
+                    "misplaced-header--file-has-one-header",
+                    kind = item.key.kind.keyword()
                 ),
             )
-            .with_help("split the file in two, or remove this header"),
+            .with_help(text!("help--split-file-two-remove")),
         );
     }
     diagnostics

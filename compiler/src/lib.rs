@@ -4,6 +4,19 @@
 //! name resolution and type checking -> [`ir`]. Every step after parsing is a salsa query
 //! over [`db::Db`], keyed per item, so that an edit re-checks only what depends on it.
 
+/// A diagnostic text: a catalogue key and its arguments, `text!("help--did-you-mean",
+/// candidate = name)`, each value shown
+/// with its `Display`.
+#[macro_export]
+macro_rules! text {
+    ($key:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::diagnostics::text::Text::new(
+            $key,
+            vec![$((stringify!($name), $crate::diagnostics::text::Arg::plain(&$value))),*],
+        )
+    };
+}
+
 pub mod check;
 pub mod db;
 pub mod defs;

@@ -40,10 +40,14 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 Diagnostic::new(
                     DiagnosticId::RecursiveDefinition,
                     span,
-                    format!("`{}` calls itself: {cycle}", parsed_item.key.name),
+                    text!(
+                        "recursive-definition--calls-itself",
+                        key = parsed_item.key.name,
+                        cycle = cycle
+                    ),
                 )
-                .with_primary_label("recursive")
-                .with_help("functions and tables may not call themselves, so that every rule's cost stays bounded by its input")
+                .with_primary_label(text!("label--recursive"))
+                .with_help(text!("help--functions-tables-may-call"))
                 .shifted(parsed_item.offset),
             );
         }
@@ -165,12 +169,14 @@ fn input_union(db: &dyn Db) -> (Vec<InputIr>, Vec<(SourceFile, Diagnostic)>) {
                         Diagnostic::new(
                             DiagnosticId::ConflictingInputs,
                             span,
-                            format!(
-                                "input `{name}` has type `{ty}` here but `{}` in another rule set",
-                                existing.ty
+                            text!(
+                                "conflicting-inputs--input-has-type-here",
+                                name = name,
+                                ty = ty,
+                                ty2 = existing.ty
                             ),
                         )
-                        .with_help("rule sets that run together read the same data; give the input the same type, or another name")
+                        .with_help(text!("help--rule-sets-run-together"))
                         .shifted(offset),
                     ));
                 }
@@ -259,7 +265,7 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                     if let Some(ruleset) = &mut ruleset
                         && !matches!(parsed_item.item.data, ItemData::Broken(_))
                     {
-                        let mut example = check_example(db, item).ir.clone();
+                        let mut example = (*check_example(db, item).ir).clone();
                         let offset = (parsed_item.offset as usize).min(text.len());
                         if offset >= cursor.0 {
                             let between = text.get(cursor.0..offset).unwrap_or("");
@@ -272,11 +278,15 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
                         ruleset.examples.push(example);
                     }
                 }
-                ItemKind::Function => program.functions.push(check_function(db, item).ir.clone()),
-                ItemKind::Table => program.tables.push(check_table(db, item).ir.clone()),
-                ItemKind::Const => program.consts.push(check_const(db, item).ir.clone()),
-                ItemKind::Fixture => program.consts.push(check_fixture(db, item).ir.clone()),
-                ItemKind::Calendar => program.calendars.push(check_calendar(db, item).ir.clone()),
+                ItemKind::Function => program
+                    .functions
+                    .push((*check_function(db, item).ir).clone()),
+                ItemKind::Table => program.tables.push((*check_table(db, item).ir).clone()),
+                ItemKind::Const => program.consts.push((*check_const(db, item).ir).clone()),
+                ItemKind::Fixture => program.consts.push((*check_fixture(db, item).ir).clone()),
+                ItemKind::Calendar => program
+                    .calendars
+                    .push((*check_calendar(db, item).ir).clone()),
                 ItemKind::Codelist => {
                     let codelist = codelist_def(db, item);
                     program.codelists.push(CodelistIr {

@@ -230,10 +230,10 @@ pub fn file_scope(db: &dyn Db, file: SourceFile) -> Scope {
                 Diagnostic::new(
                     DiagnosticId::DuplicateDefinition,
                     span,
-                    format!("`{}` is defined twice in this file", key.name),
+                    text!("duplicate-definition--defined-twice-file", key = key.name),
                 )
-                .with_primary_label("second definition")
-                .with_help("rename one of the two definitions"),
+                .with_primary_label(text!("label--second-definition"))
+                .with_help(text!("help--rename-one-two-definitions")),
             ));
             continue;
         }
@@ -266,9 +266,12 @@ pub fn file_scope(db: &dyn Db, file: SourceFile) -> Scope {
                 Diagnostic::new(
                     DiagnosticId::UnknownModule,
                     use_item.module.span,
-                    format!("there is no module `{}`", use_item.module.text),
+                    text!(
+                        "unknown-module--there-module",
+                        module = use_item.module.text
+                    ),
                 )
-                .with_primary_label("unknown module")
+                .with_primary_label(text!("label--unknown-module"))
                 .with_optional_help(did_you_mean(&use_item.module.text, index.importable())),
             ));
             continue;
@@ -293,9 +296,13 @@ pub fn file_scope(db: &dyn Db, file: SourceFile) -> Scope {
                     Diagnostic::new(
                         DiagnosticId::UnknownImport,
                         span,
-                        format!("module `{}` has no `{name}`", use_item.module.text),
+                        text!(
+                            "unknown-import--module-has",
+                            module = use_item.module.text,
+                            name = name
+                        ),
                     )
-                    .with_primary_label("not defined there")
+                    .with_primary_label(text!("label--defined-there"))
                     .with_optional_help(did_you_mean(
                         &name,
                         entry.defs.iter().map(|(name, _)| name.as_str()),
@@ -310,10 +317,10 @@ pub fn file_scope(db: &dyn Db, file: SourceFile) -> Scope {
                         Diagnostic::new(
                             DiagnosticId::DuplicateDefinition,
                             span,
-                            format!("`{name}` is imported but this file also defines it"),
+                            text!("duplicate-definition--imported-but-file-also", name = name),
                         )
-                        .with_primary_label("imported here")
-                        .with_help("remove the import, or rename the local definition"),
+                        .with_primary_label(text!("label--imported-here"))
+                        .with_help(text!("help--remove-import-rename-local")),
                     ));
                 }
                 continue;
@@ -404,9 +411,12 @@ fn resolve_named_type(
                         Diagnostic::new(
                             DiagnosticId::UnknownCode,
                             currency.span,
-                            format!("`{}` is not an ISO 4217 currency code", currency.text),
+                            text!(
+                                "unknown-code--iso-4217-currency-code",
+                                target = currency.text
+                            ),
                         )
-                        .with_primary_label("unknown currency")
+                        .with_primary_label(text!("label--unknown-currency"))
                         .with_optional_help(did_you_mean(
                             &currency.text,
                             currency_names(db).iter().map(String::as_str),
@@ -420,9 +430,9 @@ fn resolve_named_type(
                     Diagnostic::new(
                         DiagnosticId::UnexpectedTypeArgument,
                         extra.span,
-                        format!("`{}` takes no `[...]` argument", name.text),
+                        text!("unexpected-type-argument--takes-argument", name = name.text),
                     )
-                    .with_help("only `Money` takes one: `Money[EUR]`"),
+                    .with_help(text!("help--only-money-takes-one")),
                 );
                 builtin
             }
@@ -441,12 +451,12 @@ fn resolve_named_type(
             Diagnostic::new(
                 DiagnosticId::UnknownType,
                 name.span,
-                format!("there is no type `{}`", name.text),
+                text!("unknown-type--there-type", name = name.text),
             )
-            .with_primary_label("unknown type")
+            .with_primary_label(text!("label--unknown-type"))
             .with_optional_help(
                 did_you_mean(&name.text, candidates)
-                    .or_else(|| Some("import it with `use module.{Name}`".to_string())),
+                    .or_else(|| Some(text!("help--import-the-type"))),
             ),
         );
         return Type::Error;
@@ -456,9 +466,9 @@ fn resolve_named_type(
             Diagnostic::new(
                 DiagnosticId::UnexpectedTypeArgument,
                 extra.span,
-                format!("`{}` takes no `[...]` argument", name.text),
+                text!("unexpected-type-argument--takes-argument", name = name.text),
             )
-            .with_help("only `Money` takes one: `Money[EUR]`"),
+            .with_help(text!("help--only-money-takes-one")),
         );
     }
     type_of_def(db, def, &mut Vec::new())
@@ -510,10 +520,13 @@ pub fn alias_type(
                         Diagnostic::new(
                             DiagnosticId::RecursiveDefinition,
                             name.span,
-                            format!("type `{}` is defined in terms of itself", alias.name.text),
+                            text!(
+                                "recursive-definition--type-defined-terms-itself",
+                                name = alias.name.text
+                            ),
                         )
-                        .with_primary_label("this refers back to the alias")
-                        .with_help("an alias must end in a record, a code list or a builtin type"),
+                        .with_primary_label(text!("label--refers-back-alias"))
+                        .with_help(text!("help--alias-must-end-record")),
                     );
                     return Type::Error;
                 }
@@ -534,10 +547,13 @@ pub fn alias_type(
                     Diagnostic::new(
                         DiagnosticId::InvalidRegex,
                         pattern.span,
-                        "this pattern is not a valid regular expression",
+                        text!("invalid-regex--pattern-valid-regular-expression"),
                     )
-                    .with_primary_label(first_line(&error.to_string()))
-                    .with_help("patterns use the syntax of the Rust `regex` crate"),
+                    .with_primary_label(text!(
+                        "label--regex-error",
+                        error = first_line(&error.to_string())
+                    ))
+                    .with_help(text!("help--patterns-use-syntax-rust")),
                 );
                 return target;
             }
@@ -546,9 +562,12 @@ pub fn alias_type(
                     Diagnostic::new(
                         DiagnosticId::ConstraintTypeMismatch,
                         pattern.span,
-                        format!("`matching` constrains texts, but this type is `{target}`"),
+                        text!(
+                            "constraint-type-mismatch--matching-constrains-texts-but",
+                            target = target
+                        ),
                     )
-                    .with_help("use `between` for numbers"),
+                    .with_help(text!("help--use-between-numbers")),
                 );
                 return target;
             }
@@ -564,9 +583,9 @@ pub fn alias_type(
                             Diagnostic::new(
                                 DiagnosticId::InvertedRange,
                                 low.span.to(high.span),
-                                "the lower bound is above the upper bound",
+                                text!("inverted-range--lower-bound-above-upper"),
                             )
-                            .with_help("write the smaller number first"),
+                            .with_help(text!("help--write-smaller-number-first")),
                         );
                     }
                     Constraint::Between(low_value, high_value)
@@ -576,9 +595,12 @@ pub fn alias_type(
                         Diagnostic::new(
                             DiagnosticId::ConstraintTypeMismatch,
                             low.span.to(high.span),
-                            format!("`between` constrains numbers, but this type is `{target}`"),
+                            text!(
+                                "constraint-type-mismatch--between-constrains-numbers-but",
+                                target = target
+                            ),
                         )
-                        .with_help("use `matching` for texts"),
+                        .with_help(text!("help--use-matching-texts")),
                     );
                     return target;
                 }

@@ -8,41 +8,44 @@ use jiff::civil::{Date, Time};
 use jiff::fmt::temporal::Pieces;
 use jiff::tz::TimeZone;
 
+use crate::diagnostics::Text;
+
 /// Reads `2026-03-10`.
-pub fn parse_date(text: &str) -> Result<Date, String> {
+pub fn parse_date(text: &str) -> Result<Date, Text> {
     if text.len() != 10 {
-        return Err(format!("`{text}` is not a date of the form YYYY-MM-DD"));
+        return Err(text!("invalid-literal--date-form-yyyy-mm", text = text));
     }
     text.parse::<Date>()
-        .map_err(|_| format!("`{text}` is not a valid date"))
+        .map_err(|_| text!("invalid-literal--is-not-a-valid-date", text = text))
 }
 
 /// Reads `08:00`.
-pub fn parse_clock_time(text: &str) -> Result<Time, String> {
+pub fn parse_clock_time(text: &str) -> Result<Time, Text> {
     text.parse::<Time>()
-        .map_err(|_| format!("`{text}` is not a valid time of day"))
+        .map_err(|_| text!("invalid-literal--is-not-a-valid-time", text = text))
 }
 
 /// Reads an RFC 3339 or RFC 9557 date-time. An offset or a time zone is required: a
 /// date-time without one does not name an instant.
-pub fn parse_date_time(text: &str) -> Result<ZonedDateTime, String> {
+pub fn parse_date_time(text: &str) -> Result<ZonedDateTime, Text> {
     let shown = shorten(text);
-    let pieces = Pieces::parse(text).map_err(|_| format!("`{shown}` is not a valid date-time"))?;
+    let pieces = Pieces::parse(text)
+        .map_err(|_| text!("invalid-literal--is-not-a-valid-date-time", shown = shown))?;
     let Some(time) = pieces.time() else {
-        return Err(format!("`{shown}` has no time of day"));
+        return Err(text!("invalid-literal--has-time-day", shown = shown));
     };
     // jiff reads a leap second `:60` as `:59`, and accepts offsets up to 25:59:59; RFC 3339
     // allows neither, and a customs system would not have written them.
     if has_leap_second(text) {
-        return Err(format!(
-            "`{shown}` has the second 60; a date-time's seconds run from 00 to 59"
-        ));
+        return Err(text!("invalid-literal--has-second-60-date", shown = shown));
     }
     if let Some(offset) = pieces.to_numeric_offset()
         && offset.seconds().unsigned_abs() >= 24 * 3600
     {
-        return Err(format!(
-            "`{shown}` has the UTC offset {offset}; offsets run from -23:59 to +23:59"
+        return Err(text!(
+            "invalid-literal--has-utc-offset-offsets",
+            shown = shown,
+            offset = offset
         ));
     }
     let date_time = pieces.date().to_datetime(time);
@@ -51,9 +54,7 @@ pub fn parse_date_time(text: &str) -> Result<ZonedDateTime, String> {
         Ok(None) => match pieces.to_numeric_offset() {
             Some(offset) => TimeZone::fixed(offset),
             None => {
-                return Err(format!(
-                    "`{text}` has no UTC offset or time zone, so it does not name an instant"
-                ));
+                return Err(text!("invalid-literal--has-utc-offset-time", text = text));
             }
         },
         Err(_) => {
@@ -61,20 +62,24 @@ pub fn parse_date_time(text: &str) -> Result<ZonedDateTime, String> {
                 .time_zone_annotation()
                 .map(|annotation| format!("{:?}", annotation.kind()))
                 .unwrap_or_default();
-            return Err(format!("`{text}` names an unknown time zone {name}"));
+            return Err(text!(
+                "invalid-literal--names-unknown-time-zone",
+                text = text,
+                name = name
+            ));
         }
     };
     match pieces.to_numeric_offset() {
         Some(offset) => {
             let timestamp = offset
                 .to_timestamp(date_time)
-                .map_err(|_| format!("`{text}` is out of range"))?;
+                .map_err(|_| text!("invalid-literal--is-out-of-range", text = text))?;
             Ok(timestamp.to_zoned_datetime(zone))
         }
         None => zone
             .to_ambiguous_zoned_datetime(date_time)
             .compatible()
-            .map_err(|_| format!("`{text}` is out of range")),
+            .map_err(|_| text!("invalid-literal--is-out-of-range", text = text)),
     }
 }
 
@@ -97,10 +102,10 @@ fn shorten(text: &str) -> String {
 }
 
 /// Looks a time zone up in the bundled database.
-pub fn time_zone(name: &str) -> Result<TimeZone, String> {
+pub fn time_zone(name: &str) -> Result<TimeZone, Text> {
     jiff::tz::db()
         .get(name)
-        .map_err(|_| format!("`{name}` is not a time zone of the IANA database"))
+        .map_err(|_| text!("invalid-literal--is-not-a-time-zone", name = name))
 }
 
 #[cfg(test)]

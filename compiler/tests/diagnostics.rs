@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 use clearance_compiler::diagnostics::DiagnosticId;
+use clearance_compiler::diagnostics::Language;
 use clearance_compiler::diagnostics::render::render_human;
 use clearance_compiler::project::Project;
 
@@ -213,7 +214,7 @@ fn report(files: &[(&str, String)]) -> (Project, String) {
         project.add_file(path, text);
     }
     let diagnostics = project.diagnostics(|path| !path.starts_with("stdlib/"));
-    let rendered = render_human(&diagnostics, &project.sources(), false);
+    let rendered = render_human(&diagnostics, &project.sources(), false, Language::English);
     (project, rendered)
 }
 
@@ -267,12 +268,54 @@ fn each_case_matches_its_snapshot() {
     }
 }
 
+/// Every case in French: each text of each diagnostic renders from the French catalogue
+/// with every argument it names, and the reports, one after another, are one snapshot.
+#[test]
+fn each_case_in_french() {
+    let mut problems = Vec::new();
+    let mut all = String::new();
+    for (id, files) in cases() {
+        let mut project = Project::default();
+        for (path, text) in &files {
+            project.add_file(path, text);
+        }
+        let diagnostics = project.diagnostics(|path| !path.starts_with("stdlib/"));
+        for file_diagnostic in &diagnostics {
+            let diagnostic = &file_diagnostic.diagnostic;
+            let texts = std::iter::once(&diagnostic.message)
+                .chain(
+                    diagnostic
+                        .labels
+                        .iter()
+                        .filter_map(|label| label.message.as_ref()),
+                )
+                .chain(diagnostic.help.as_ref());
+            for text in texts {
+                for language in Language::ALL {
+                    if let Err((_, errors)) = text.render_checked(language) {
+                        problems.push(format!("{}: {errors:?}", id.as_str()));
+                    }
+                }
+            }
+        }
+        all.push_str(&format!("=== {}\n", id.as_str()));
+        all.push_str(&render_human(
+            &diagnostics,
+            &project.sources(),
+            false,
+            Language::French,
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    insta::assert_snapshot!("all-cases-in-french", all);
+}
+
 /// `docs/diagnostics.md` is the reference of every diagnostic id, generated from the ids'
 /// own documentation; `CLEARANCE_UPDATE_DOCS=1` writes it.
 #[test]
 fn the_diagnostics_reference_is_up_to_date() {
     let mut page = String::from(
-        "# Diagnostics\n\nEvery problem `clearance check` finds in rule files has one of these ids. Each id has a\nsnapshot in `compiler/tests/snapshots/` that shows a source giving it and the whole report.\nThe data files the rules read (`data \"...\"`) are checked once the rules are, with three ids of\ntheir own: `data-file-unreadable`, `data-file-invalid` (a record that does not bind, with its\nline and field) and `data-file-unlisted-code` (a warning).\n\nGenerated from `compiler/src/diagnostics/mod.rs` by `compiler/tests/diagnostics.rs`.\n\n| id | severity | what it flags |\n|---|---|---|\n",
+        "# Diagnostics\n\nEvery problem `clearance check` finds in rule files has one of these ids. Each id has a\nsnapshot in `compiler/tests/snapshots/` that shows a source giving it and the whole report.\nThe data files the rules read (`data \"...\"`) are checked once the rules are, with three ids of\ntheir own: `data-file-unreadable`, `data-file-invalid` (a record that does not bind, with its\nline and field) and `data-file-unlisted-code` (a warning).\n\nEvery message, label and help is in English and in French: `clearance check --lang fr` (and\n`--format json --lang fr`) shows them in French; the ids stay the same. The wordings are in\n`compiler/locales/en.ftl` and `compiler/locales/fr.ftl`.\n\nGenerated from `compiler/src/diagnostics/mod.rs` by `compiler/tests/diagnostics.rs`.\n\n| id | severity | what it flags |\n|---|---|---|\n",
     );
     for id in DiagnosticId::ALL {
         page.push_str(&format!(

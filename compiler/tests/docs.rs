@@ -2,6 +2,7 @@
 //! it mentions every keyword of the grammar.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+use clearance_compiler::diagnostics::Language;
 use clearance_compiler::diagnostics::render::render_human;
 use clearance_compiler::project::Project;
 use clearance_compiler::syntax::{parse_expression, parse_file};
@@ -42,7 +43,7 @@ fn complete_examples_check_clean() {
         assert!(
             diagnostics.is_empty(),
             "docs/language.md example {index}:\n{text}\n{}",
-            render_human(&diagnostics, &project.sources(), false)
+            render_human(&diagnostics, &project.sources(), false, Language::English)
         );
     }
 }

@@ -14,7 +14,12 @@ fn diagnostics(files: &[(&str, &str)]) -> Vec<(DiagnosticId, String)> {
     project
         .diagnostics(|path| !path.starts_with("stdlib/"))
         .into_iter()
-        .map(|diagnostic| (diagnostic.diagnostic.id, diagnostic.diagnostic.message))
+        .map(|diagnostic| {
+            (
+                diagnostic.diagnostic.id,
+                diagnostic.diagnostic.message.to_string(),
+            )
+        })
         .collect()
 }
 

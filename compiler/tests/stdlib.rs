@@ -1,6 +1,7 @@
 //! The standard library checks clean: no error and no warning.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+use clearance_compiler::diagnostics::Language;
 use clearance_compiler::diagnostics::render::render_human;
 use clearance_compiler::project::Project;
 
@@ -8,6 +9,6 @@ use clearance_compiler::project::Project;
 fn the_standard_library_has_no_diagnostics() {
     let project = Project::default();
     let diagnostics = project.diagnostics(|_| true);
-    let rendered = render_human(&diagnostics, &project.sources(), false);
+    let rendered = render_human(&diagnostics, &project.sources(), false, Language::English);
     assert!(diagnostics.is_empty(), "{rendered}");
 }

@@ -24,7 +24,8 @@ pub struct Calendar {
 
 impl Calendar {
     pub fn new(ir: &CalendarIr) -> Result<Calendar, String> {
-        let zone = clearance_compiler::time::time_zone(&ir.zone)?;
+        let zone =
+            clearance_compiler::time::time_zone(&ir.zone).map_err(|message| message.to_string())?;
         let mut opening: [Vec<(Time, Option<Time>)>; 7] = Default::default();
         for interval in &ir.opening {
             for weekday in interval.first_weekday..=interval.last_weekday {

@@ -63,7 +63,8 @@ impl std::fmt::Display for CompileErrors {
             clearance_compiler::diagnostics::render::render_human(
                 &self.diagnostics,
                 &self.sources,
-                false
+                false,
+                clearance_compiler::diagnostics::Language::English,
             )
         )?;
         for problem in &self.data {
@@ -433,7 +434,7 @@ impl RuleSet {
                     "as_of",
                     BindErrorKind::InvalidValue,
                     Said {
-                        en: message,
+                        en: message.to_string(),
                         fr: "`as_of` n'est pas une date valide de la forme AAAA-MM-JJ".to_string(),
                     },
                 )

@@ -1274,7 +1274,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             Builtin::DayStart | Builtin::DayEnd => {
                 let day = date(0)?;
                 let zone = clearance_compiler::time::time_zone(as_text(arg(1)?)?)
-                    .map_err(EvalError::new)?;
+                    .map_err(|message| EvalError::new(message.to_string()))?;
                 let day = if builtin == Builtin::DayEnd {
                     day.tomorrow().map_err(|_| overflow())?
                 } else {

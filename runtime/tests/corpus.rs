@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use clearance_compiler::diagnostics::Language;
 use clearance_compiler::diagnostics::render::{line_column, render_human};
 use clearance_compiler::project::Project;
 use clearance_runtime::RuleSet;
@@ -40,7 +41,7 @@ fn bad_files_report_every_marked_error_at_its_place() {
     for path in files {
         let (project, name, text) = load(&path);
         let diagnostics = project.diagnostics(|file| file == name);
-        let rendered = render_human(&diagnostics, &project.sources(), false);
+        let rendered = render_human(&diagnostics, &project.sources(), false, Language::English);
         let mut expected = Vec::new();
         for line in text.lines() {
             if let Some((_, mark)) = line.split_once("//~ ") {
@@ -110,7 +111,7 @@ fn good_files_check_clean_and_their_examples_pass() {
         assert!(
             diagnostics.is_empty(),
             "{}",
-            render_human(&diagnostics, &project.sources(), false)
+            render_human(&diagnostics, &project.sources(), false, Language::English)
         );
         let rule_set = RuleSet::compile(&[(name.clone(), text)]).unwrap();
         let results = run_examples(&rule_set, |_| true);

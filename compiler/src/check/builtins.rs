@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::Checker;
 use super::expr::not_a_collection;
 use crate::defs::{function_signature, table_signature};
-use crate::diagnostics::{Diagnostic, DiagnosticId, did_you_mean};
+use crate::diagnostics::{Arg, Diagnostic, DiagnosticId, Text, did_you_mean};
 use crate::ir::{Builtin, Link, Node, NodeId};
 use crate::resolve::{CURRENCY_CODELIST, CURRENCY_MODULE, currency_index, def_path};
 use crate::syntax::ast::{Expr, ExprKind, ItemKind, Name, Span};
@@ -106,9 +106,12 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::UnknownFunction,
                         function.span,
-                        format!("there is no function or table `{}`", function.text),
+                        text!(
+                            "unknown-function--there-function-table",
+                            function = function.text
+                        ),
                     )
-                    .with_primary_label("unknown function")
+                    .with_primary_label(text!("label--unknown-function"))
                     .with_optional_help(did_you_mean(&function.text, candidates)),
                 );
                 for arg in args {
@@ -236,9 +239,9 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::TypeMismatch,
                             args[0].span,
-                            format!("`flatten` joins a list of lists, not a `{ty}`"),
+                            text!("type-mismatch--flatten-joins-list-lists", ty = ty),
                         )
-                        .with_help("give it a list whose elements are lists, such as `[h.items for h in declaration.houses]`"),
+                        .with_help(text!("help--give-list-whose-elements")),
                     );
                     return self.poisoned(span);
                 };
@@ -310,9 +313,9 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::NotConstant,
                             args[1].span,
-                            "the pattern of `matches` must be written out as a text",
+                            text!("not-constant--pattern-matches-must-written"),
                         )
-                        .with_help("write the regular expression in quotes: `matches(code, \"^[0-9]{8}$\")`"),
+                        .with_help(text!("help--write-regular-expression-quotes")),
                     );
                     return self.poisoned(span);
                 };
@@ -321,10 +324,13 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::InvalidRegex,
                             args[1].span,
-                            "this pattern is not a valid regular expression",
+                            text!("invalid-regex--pattern-valid-regular-expression"),
                         )
-                        .with_primary_label(crate::resolve::first_line(&error.to_string()))
-                        .with_help("patterns use the syntax of the Rust `regex` crate"),
+                        .with_primary_label(text!(
+                            "label--regex-error",
+                            error = crate::resolve::first_line(&error.to_string())
+                        ))
+                        .with_help(text!("help--patterns-use-syntax-rust")),
                     );
                     return self.poisoned(span);
                 }
@@ -352,17 +358,17 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::NotConstant,
                             args[1].span,
-                            "the time zone must be written out as a text",
+                            text!("not-constant--time-zone-must-written"),
                         )
-                        .with_help("name an IANA time zone in quotes, such as `\"Europe/Paris\"`"),
+                        .with_help(text!("help--name-iana-time-zone")),
                     );
                     return self.poisoned(span);
                 };
                 if let Err(message) = crate::time::time_zone(zone) {
                     self.error(
                         Diagnostic::new(DiagnosticId::UnknownTimeZone, args[1].span, message)
-                            .with_primary_label("unknown time zone")
-                            .with_help("name an IANA time zone, such as `Europe/Paris` or `America/Toronto`"),
+                            .with_primary_label(text!("label--unknown-time-zone"))
+                            .with_help(text!("help--name-iana-time-zone-2")),
                     );
                     return self.poisoned(span);
                 }
@@ -433,12 +439,12 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::WrongArgumentCount,
                     span,
-                    format!(
-                        "`{}` takes a record and the names of its fields",
-                        function.text
+                    text!(
+                        "wrong-argument-count--takes-record-names-fields",
+                        function = function.text
                     ),
                 )
-                .with_help("write `missing(line, reference, packages, gross_mass)`"),
+                .with_help(text!("help--write-missing-line-reference")),
             );
             return self.poisoned(span);
         };
@@ -450,12 +456,13 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotARecord,
                         record_arg.span,
-                        format!(
-                            "`{}` looks into a record, not a `{record_type}`",
-                            function.text
+                        text!(
+                            "not-a-record--looks-into-record",
+                            function = function.text,
+                            record_type = record_type
                         ),
                     )
-                    .with_primary_label(format!("of type `{record_type}`")),
+                    .with_primary_label(text!("label--of-type", ty = record_type)),
                 );
             }
             return self.poisoned(span);
@@ -470,9 +477,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotConstant,
                         arg.span,
-                        "expected the name of a field",
+                        text!("not-constant--expected-name-field"),
                     )
-                    .with_help("write field names bare: `missing(line, reference, packages)`"),
+                    .with_help(text!("help--write-field-names-bare")),
                 );
                 continue;
             };
@@ -495,11 +502,13 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotOptional,
                         arg.span,
-                        format!("field `{field}` is never absent (its type is `{field_type}`)"),
+                        text!(
+                            "not-optional--field-never-absent-type",
+                            field = field,
+                            field_type = field_type
+                        ),
                     )
-                    .with_help(
-                        "declare it optional (`Type?`) if data may omit it, or leave it out",
-                    ),
+                    .with_help(text!("help--declare-optional-type-if")),
                 );
             }
             named.push((
@@ -529,9 +538,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::UnknownCalendar,
                         arg.span,
-                        "expected the name of a calendar",
+                        text!("unknown-calendar--expected-name-calendar"),
                     )
-                    .with_help("name a calendar, such as `cbsa_business_hours`"),
+                    .with_help(text!("help--name-calendar-such-as")),
                 );
                 None
             }
@@ -562,12 +571,12 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::UnknownType,
                     args[1].span,
-                    "the second argument of `to_code` names a code list",
+                    text!("unknown-type--second-argument-code-names"),
                 )
-                .with_primary_label("not a code list")
+                .with_primary_label(text!("label--code-list"))
                 .with_help(
                     did_you_mean(&written, candidates)
-                        .unwrap_or_else(|| "name a code list, such as `Country`".to_string()),
+                        .unwrap_or_else(|| text!("help--name-a-code-list")),
                 ),
             );
             return self.poisoned(span);
@@ -605,9 +614,9 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::NotConstant,
                     args[1].span,
-                    "the target currency must be written as a code, such as `EUR`",
+                    text!("not-constant--target-currency-must-written"),
                 )
-                .with_help("the result's currency must be known when the rules are checked"),
+                .with_help(text!("help--result-s-currency-must")),
             );
             return self.poisoned(span);
         };
@@ -616,9 +625,9 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::UnknownCode,
                     args[1].span,
-                    format!("`{target}` is not an ISO 4217 currency code"),
+                    text!("unknown-code--iso-4217-currency-code", target = target),
                 )
-                .with_primary_label("unknown currency")
+                .with_primary_label(text!("label--unknown-currency"))
                 .with_optional_help(did_you_mean(
                     target,
                     crate::resolve::currency_names(self.db)
@@ -635,9 +644,12 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::TypeMismatch,
                     args[2].span,
-                    format!("expected a list of exchange rates, found `{rates_type}`"),
+                    text!(
+                        "type-mismatch--expected-list-exchange-rates",
+                        rates_type = rates_type
+                    ),
                 )
-                .with_help("rates are records with fields `from: Currency`, `to: Currency` and `rate: Decimal`, such as `stdlib.money.ExchangeRate`"),
+                .with_help(text!("help--rates-records-fields-from")),
             );
             return self.poisoned(span);
         }
@@ -719,16 +731,20 @@ impl Checker<'_> {
 }
 
 fn wrong_arity(function: &Name, expected: usize, found: usize, span: Span) -> Diagnostic {
-    let plural = |count: usize| if count == 1 { "argument" } else { "arguments" };
     Diagnostic::new(
         DiagnosticId::WrongArgumentCount,
         span,
-        format!(
-            "`{}` takes {expected} {}, but {found} {} given",
-            function.text,
-            plural(expected),
-            if found == 1 { "was" } else { "were" }
+        Text::new(
+            "wrong-argument-count--takes",
+            vec![
+                ("function", Arg::plain(&function.text)),
+                ("expected", Arg::count(expected)),
+                ("found", Arg::count(found)),
+            ],
         ),
     )
-    .with_primary_label(format!("{found} {}", plural(found)))
+    .with_primary_label(Text::new(
+        "label--arguments",
+        vec![("count", Arg::count(found))],
+    ))
 }

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{Checker, PlaceStep, compatible, maybe_absent};
 use crate::defs::{codelist_by_path, codelist_def, record_by_path};
-use crate::diagnostics::{Diagnostic, DiagnosticId, did_you_mean};
+use crate::diagnostics::{Diagnostic, DiagnosticId, Text, did_you_mean};
 use crate::ir::{BinaryOp, Constant, Domain, LoopKind, Node, NodeId, UnaryOp};
 use crate::resolve::{CURRENCY_CODELIST, CURRENCY_MODULE, currency_index, currency_names};
 use crate::syntax::ast::{
@@ -28,9 +28,12 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::TooDeep,
                     expr.span,
-                    format!("this expression is nested more than {MAX_NESTING} levels deep"),
+                    text!(
+                        "too-deep--expression-nested-more-than",
+                        MAX_NESTING = MAX_NESTING
+                    ),
                 )
-                .with_help("split it with `let` bindings or helper functions"),
+                .with_help(text!("help--split-let-bindings-helper")),
             );
             self.poisoned(expr.span)
         } else {
@@ -74,9 +77,10 @@ impl Checker<'_> {
                     span,
                 ),
                 Err(message) => {
-                    self.error(invalid_literal(span, message).with_help(
-                        "write an offset (`2026-03-10T10:00:00+01:00`) or a zone (`2026-03-10T10:00:00[Europe/Paris]`)",
-                    ));
+                    self.error(
+                        invalid_literal(span, message)
+                            .with_help(text!("help--write-offset-2026-03")),
+                    );
                     self.poisoned(span)
                 }
             },
@@ -171,9 +175,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::BusinessTimeStart,
                         span,
-                        "business time can only be added to a date-time",
+                        text!("business-time-start--business-time-can-only"),
                     )
-                    .with_help("write `start + 24 business hours on calendar_name`"),
+                    .with_help(text!("help--write-start-24-business")),
                 );
                 self.poisoned(span)
             }
@@ -213,11 +217,9 @@ impl Checker<'_> {
                             Diagnostic::new(
                                 DiagnosticId::RecursiveDefinition,
                                 span,
-                                format!("constant `{name}` depends on itself"),
+                                text!("recursive-definition--constant-depends-itself", name = name),
                             )
-                            .with_help(
-                                "constants must be computable without referring back to themselves",
-                            ),
+                            .with_help(text!("help--constants-must-computable-without")),
                         );
                         return self.poisoned(span);
                     }
@@ -241,18 +243,18 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::NotAValue,
                             span,
-                            format!("`{name}` is a {}, not a value", kind.keyword()),
+                            text!("not-a-value--value", name = name, kind = kind.keyword()),
                         )
-                        .with_primary_label("not a value")
+                        .with_primary_label(text!("label--value"))
                         .with_help(match kind {
                             crate::syntax::ast::ItemKind::Table
                             | crate::syntax::ast::ItemKind::Function => {
-                                format!("call it: `{name}(...)`")
+                                text!("help--call-it", name = name)
                             }
                             crate::syntax::ast::ItemKind::Codelist => {
-                                format!("name one of its codes: `{name}.CODE`")
+                                text!("help--name-one-of-its-codes", name = name)
                             }
-                            _ => "use a value here".to_string(),
+                            _ => text!("help--use-a-value-here"),
                         }),
                     );
                     return self.poisoned(span);
@@ -278,9 +280,9 @@ impl Checker<'_> {
             Diagnostic::new(
                 DiagnosticId::UnknownName,
                 span,
-                format!("there is no `{name}` here"),
+                text!("unknown-name--there-here", name = name),
             )
-            .with_primary_label("unknown name")
+            .with_primary_label(text!("label--unknown-name"))
             .with_optional_help(did_you_mean(name, candidates.iter().map(String::as_str))),
         );
         self.poisoned(span)
@@ -310,9 +312,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::UnknownCode,
                         span,
-                        format!("`{name}` is not a code of `{}`", path.name),
+                        text!("unknown-code--code", name = name, path = path.name),
                     )
-                    .with_primary_label("unknown code")
+                    .with_primary_label(text!("label--unknown-code"))
                     .with_optional_help(did_you_mean(
                         name,
                         codelist.codes.iter().map(|code| code.name.as_str()),
@@ -372,9 +374,9 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::UnknownCode,
                             field.span,
-                            format!("`{}` is not a code of `{list_name}`", field.text),
+                            text!("unknown-code--code", name = field.text, path = list_name),
                         )
-                        .with_primary_label("unknown code")
+                        .with_primary_label(text!("label--unknown-code"))
                         .with_optional_help(did_you_mean(
                             &field.text,
                             codelist.codes.iter().map(|code| code.name.as_str()),
@@ -455,9 +457,12 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::NotOptional,
                     span,
-                    format!("`?.` reads a field of a record that may be absent; this one is a `{base_type}`, always present"),
+                    text!(
+                        "not-optional--reads-field-record-may",
+                        base_type = base_type
+                    ),
                 )
-                .with_help(format!("write `.{}`", field.text)),
+                .with_help(text!("help--write", field = field.text)),
             );
             return self.poisoned(span);
         };
@@ -557,7 +562,7 @@ impl Checker<'_> {
                 Err(_) => {
                     self.error(invalid_literal(
                         span,
-                        format!("`{text}` is too large a number"),
+                        text!("invalid-literal--too-large-number", text = text),
                     ));
                     self.poisoned(span)
                 }
@@ -568,7 +573,7 @@ impl Checker<'_> {
                 Err(_) => {
                     self.error(invalid_literal(
                         span,
-                        format!("`{text}` is too large a whole number"),
+                        text!("invalid-literal--too-large-whole-number", text = text),
                     ));
                     self.poisoned(span)
                 }
@@ -580,7 +585,7 @@ impl Checker<'_> {
         let Ok(value) = amount.parse::<Decimal>() else {
             self.error(invalid_literal(
                 span,
-                format!("`{amount}` is too large a number"),
+                text!("invalid-literal--too-large-number-2", amount = amount),
             ));
             return self.poisoned(span);
         };
@@ -601,7 +606,7 @@ impl Checker<'_> {
                 None => {
                     self.error(invalid_literal(
                         span,
-                        "this quantity is too large".to_string(),
+                        text!("invalid-literal--quantity-too-large"),
                     ));
                     self.poisoned(span)
                 }
@@ -620,7 +625,7 @@ impl Checker<'_> {
                     None => {
                         self.error(invalid_literal(
                             span,
-                            "a duration must be a whole number of seconds".to_string(),
+                            text!("invalid-literal--duration-must-whole-number"),
                         ));
                         self.poisoned(span)
                     }
@@ -634,11 +639,8 @@ impl Checker<'_> {
                 };
                 let Some(count) = whole else {
                     self.error(
-                        invalid_literal(
-                            span,
-                            "calendar days and months are whole numbers".to_string(),
-                        )
-                        .with_help("for a part of a day, write hours: `36 hours`"),
+                        invalid_literal(span, text!("invalid-literal--calendar-days-months-whole"))
+                            .with_help(text!("help--part-day-write-hours")),
                     );
                     return self.poisoned(span);
                 };
@@ -666,12 +668,13 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::UnknownUnit,
                         unit.span,
-                        format!("`{}` is not a unit or a currency", unit.text),
+                        text!("unknown-unit--unit-currency", unit = unit.text),
                     )
-                    .with_primary_label("unknown unit")
-                    .with_optional_help(did_you_mean(&unit.text, candidates).or_else(|| {
-                        Some("units are kg, g, t, l, m3, packages, hours, minutes, seconds, days, weeks, months, or an ISO 4217 currency".to_string())
-                    })),
+                    .with_primary_label(text!("label--unknown-unit"))
+                    .with_optional_help(
+                        did_you_mean(&unit.text, candidates)
+                            .or_else(|| Some(text!("help--units-are"))),
+                    ),
                 );
                 self.poisoned(span)
             }
@@ -693,9 +696,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotNegatable,
                         operand.span,
-                        format!("a `{ty}` cannot be negated"),
+                        text!("not-negatable--cannot-negated", ty = ty),
                     )
-                    .with_primary_label(format!("of type `{ty}`")),
+                    .with_primary_label(text!("label--of-type", ty = ty)),
                 );
                 return self.poisoned(span);
             }
@@ -832,13 +835,11 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::CurrencyMismatch,
                         span,
-                        format!("money in `{a}` and money in `{b}` do not combine"),
+                        text!("currency-mismatch--money-money-do-combine", a = a, b = b),
                     )
-                    .with_label(left.span, format!("in `{a}`"))
-                    .with_label(right.span, format!("in `{b}`"))
-                    .with_help(format!(
-                        "convert one side explicitly: `convert(value, {a}, rates)`"
-                    )),
+                    .with_label(left.span, text!("label--in", a = a))
+                    .with_label(right.span, text!("label--in", a = b))
+                    .with_help(text!("help--convert-one-side-explicitly", a = a)),
                 );
                 None
             }
@@ -874,10 +875,10 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::BusinessTimeStart,
                     span,
-                    "business time can only be added to a date-time",
+                    text!("business-time-start--business-time-can-only"),
                 )
-                .with_label(left.span, format!("of type `{start_type}`"))
-                .with_help("write `start + 24 business hours on calendar_name`, where `start` is a `DateTime`"),
+                .with_label(left.span, text!("label--of-type", ty = start_type))
+                .with_help(text!("help--write-start-24-business-2")),
             );
             return self.poisoned(span);
         }
@@ -885,9 +886,9 @@ impl Checker<'_> {
             self.error(
                 invalid_literal(
                     offset_span,
-                    format!("`{amount}` business hours: use a whole number"),
+                    text!("invalid-literal--business-hours-use-whole", amount = amount),
                 )
-                .with_help("business time counts whole hours or whole days"),
+                .with_help(text!("help--business-time-counts-whole")),
             );
             return self.poisoned(span);
         };
@@ -916,18 +917,16 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::UnknownCalendar,
                         calendar.span,
-                        format!("there is no calendar `{}`", calendar.text),
+                        text!("unknown-calendar--there-calendar", calendar = calendar.text),
                     )
-                    .with_primary_label("unknown calendar")
+                    .with_primary_label(text!("label--unknown-calendar"))
                     .with_optional_help(
                         did_you_mean(
                             &calendar.text,
                             self.scope
                                 .names_of(&[crate::syntax::ast::ItemKind::Calendar]),
                         )
-                        .or_else(|| {
-                            Some("import one, for example `use stdlib.calendars.*`".to_string())
-                        }),
+                        .or_else(|| Some(text!("help--import-a-calendar"))),
                     ),
                 );
                 None
@@ -966,9 +965,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::AbsentCompared,
                         span,
-                        "`absent` is tested with `is absent`, not compared",
+                        text!("absent-compared--absent-tested-absent-compared"),
                     )
-                    .with_help("write `value is absent` or `value is present`"),
+                    .with_help(text!("help--write-value-absent-value")),
                 );
                 return None;
             }
@@ -1015,18 +1014,20 @@ impl Checker<'_> {
             _ => DiagnosticId::IncomparableTypes,
         };
         let help = match id {
-            DiagnosticId::UnitMismatch => "quantities of different kinds never compare",
-            _ => "both sides must have the same type",
+            DiagnosticId::UnitMismatch => {
+                text!("help--quantities-of-different-kinds-never-compare")
+            }
+            _ => text!("help--both-sides-same-type"),
         };
         let _ = span;
         self.error(
             Diagnostic::new(
                 id,
                 left.span,
-                format!("`{lt}` and `{rt}` cannot be compared"),
+                text!("incomparable-types--cannot-be-compared", lt = lt, rt = rt),
             )
-            .with_primary_label(format!("of type `{lt}`"))
-            .with_label(right.span, format!("of type `{rt}`"))
+            .with_primary_label(text!("label--of-type", ty = lt))
+            .with_label(right.span, text!("label--of-type", ty = rt))
             .with_help(help),
         );
         None
@@ -1052,12 +1053,13 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::AmbiguousDeadline,
                         span,
-                        format!("`{}` on dates leaves unsaid whether the deadline itself is on time", op.symbol()),
+                        text!(
+                            "ambiguous-deadline--dates-leaves-unsaid-whether",
+                            op = op.symbol()
+                        ),
                     )
-                    .with_primary_label("write the comparison in words")
-                    .with_help(format!(
-                        "write `{word}`: `before` excludes the instant itself, `on or before` includes it"
-                    )),
+                    .with_primary_label(text!("label--write-comparison-words"))
+                    .with_help(text!("help--write-before-excludes-instant", word = word)),
                 );
                 return self.poisoned(span);
             }
@@ -1068,9 +1070,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::UnorderedComparison,
                         span,
-                        format!("values of type `{ty}` have no order"),
+                        text!("unordered-comparison--values-type-have-order", ty = ty),
                     )
-                    .with_help("compare them with `==` or `!=`"),
+                    .with_help(text!("help--compare-them")),
                 );
                 return self.poisoned(span);
             }
@@ -1079,7 +1081,7 @@ impl Checker<'_> {
                 self.error(Diagnostic::new(
                     DiagnosticId::IncomparableTypes,
                     span,
-                    format!("values of type `{ty}` cannot be compared"),
+                    text!("incomparable-types--values-type-cannot-compared", ty = ty),
                 ));
                 return self.poisoned(span);
             }
@@ -1112,11 +1114,14 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::DateWithDateTime,
                         span,
-                        format!("`{}` compares a date with a date-time", op.words()),
+                        text!(
+                            "date-with-date-time--compares-date-date-time",
+                            op = op.words()
+                        ),
                     )
-                    .with_label(left.span, format!("of type `{lt}`"))
-                    .with_label(right.span, format!("of type `{rt}`"))
-                    .with_help("take the calendar date of the date-time: `date(value)`"),
+                    .with_label(left.span, text!("label--of-type", ty = lt))
+                    .with_label(right.span, text!("label--of-type", ty = rt))
+                    .with_help(text!("help--take-calendar-date-date")),
                 );
                 return self.poisoned(span);
             }
@@ -1125,14 +1130,16 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotADate,
                         span,
-                        format!(
-                            "`{}` compares dates or date-times, not `{lt}` and `{rt}`",
-                            op.words()
+                        text!(
+                            "not-a-date--compares-dates-date-times",
+                            op = op.words(),
+                            lt = lt,
+                            rt = rt
                         ),
                     )
-                    .with_label(left.span, format!("of type `{lt}`"))
-                    .with_label(right.span, format!("of type `{rt}`"))
-                    .with_help("compare numbers, money and quantities with `<`, `<=`, `>` or `>=`"),
+                    .with_label(left.span, text!("label--of-type", ty = lt))
+                    .with_label(right.span, text!("label--of-type", ty = rt))
+                    .with_help(text!("help--compare-numbers-money-quantities")),
                 );
                 return self.poisoned(span);
             }
@@ -1165,9 +1172,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotOptional,
                         value.span,
-                        format!("this value is never absent (its type is `{other}`), so `otherwise` never applies"),
+                        text!("not-optional--value-never-absent-type", other = other),
                     )
-                    .with_help("remove `otherwise` and its default"),
+                    .with_help(text!("help--remove-otherwise-default")),
                 );
                 other.clone()
             }
@@ -1215,13 +1222,13 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::NotOptional,
                             operand.span,
-                            format!("this value is never absent (its type is `{ty}`)"),
+                            text!("not-optional--value-never-absent-type-2", ty = ty),
                         )
                         .with_help(match ty.base() {
                             Type::List(_) | Type::Set(_) => {
-                                "a list is never absent; test `is empty` instead"
+                                text!("help--list-never-absent-test-empty")
                             }
-                            _ => "declare the field optional (`Type?`) if data may omit it",
+                            _ => text!("help--declare-the-field-optional"),
                         }),
                     );
                 }
@@ -1249,7 +1256,7 @@ impl Checker<'_> {
                     self.error(Diagnostic::new(
                         DiagnosticId::NotACollection,
                         operand.span,
-                        format!("`is empty` tests lists, sets and texts, not `{ty}`"),
+                        text!("not-a-collection--empty-tests-lists-sets", ty = ty),
                     ));
                 }
                 self.push(Node::IsEmpty(node), Type::Bool, span)
@@ -1388,13 +1395,13 @@ impl Checker<'_> {
                             Diagnostic::new(
                                 DiagnosticId::OtherThanMismatch,
                                 other.span,
-                                format!("`other than {}` needs `{}` to range over the same collection", other.text, other.text),
+                                text!(
+                                    "other-than-mismatch--other-than-needs-range",
+                                    other = other.text
+                                ),
                             )
-                            .with_label(binder.collection.span, "this collection")
-                            .with_help(format!(
-                                "`other than` skips the element `{}` stands for; bind `{}` with `for every {} in` the same collection",
-                                other.text, other.text, other.text
-                            )),
+                            .with_label(binder.collection.span, text!("label--collection"))
+                            .with_help(text!("help--other-than-skips-element", other = other.text)),
                         );
                         None
                     }
@@ -1540,16 +1547,17 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotSummable,
                         value.span,
-                        format!(
-                            "`{}` cannot add up values of type `{value_type}`",
-                            match kind {
+                        text!(
+                            "not-summable--cannot-add-up",
+                            aggregate = match kind {
                                 AggregateKind::Sum => "sum",
                                 AggregateKind::Min => "min",
                                 AggregateKind::Max => "max",
-                            }
+                            },
+                            value_type = value_type
                         ),
                     )
-                    .with_help("sums take numbers, money, quantities or durations"),
+                    .with_help(text!("help--sums-take-numbers-money")),
                 );
                 return self.poisoned(span);
             }
@@ -1608,12 +1616,14 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::BranchTypeMismatch,
                     span,
-                    format!(
-                        "the branches have different types, `{then_type}` and `{otherwise_type}`"
+                    text!(
+                        "branch-type-mismatch--branches-have-different-types",
+                        then_type = then_type,
+                        otherwise_type = otherwise_type
                     ),
                 )
-                .with_label(then.span, format!("of type `{then_type}`"))
-                .with_label(otherwise.span, format!("of type `{otherwise_type}`")),
+                .with_label(then.span, text!("label--of-type", ty = then_type))
+                .with_label(otherwise.span, text!("label--of-type", ty = otherwise_type)),
             );
             return self.poisoned(span);
         };
@@ -1696,9 +1706,9 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::UntypedRecordLiteral,
                     span,
-                    "a record literal needs a known record type here",
+                    text!("untyped-record-literal--record-literal-needs-known"),
                 )
-                .with_help("record literals are written where a record is expected, such as an example's `given`"),
+                .with_help(text!("help--record-literals-written-where")),
             );
             return self.poisoned(span);
         };
@@ -1720,9 +1730,9 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::DuplicateField,
                         name.span,
-                        format!("field `{}` is given twice", name.text),
+                        text!("duplicate-field--field-given-twice", name = name.text),
                     )
-                    .with_help("remove one of the two"),
+                    .with_help(text!("help--remove-one-two")),
                 );
                 continue;
             }
@@ -1758,9 +1768,13 @@ impl Checker<'_> {
                 Diagnostic::new(
                     DiagnosticId::MissingField,
                     span,
-                    format!("this `{}` lacks required fields: {list}", path.name),
+                    text!(
+                        "missing-field--lacks-required-fields",
+                        path = path.name,
+                        list = list
+                    ),
                 )
-                .with_help("give them a value, or declare them optional (`Type?`) in the record"),
+                .with_help(text!("help--give-them-value-declare")),
             );
         }
         self.push(Node::MakeRecord(nodes), Type::Record(path), span)
@@ -1812,28 +1826,28 @@ pub fn domain_of(ty: &Type) -> Option<Domain> {
     })
 }
 
-pub fn invalid_literal(span: Span, message: String) -> Diagnostic {
+pub fn invalid_literal(span: Span, message: Text) -> Diagnostic {
     Diagnostic::new(DiagnosticId::InvalidLiteral, span, message)
-        .with_primary_label("invalid literal")
+        .with_primary_label(text!("label--invalid-literal"))
 }
 
 pub fn currency_not_known(span: Span) -> Diagnostic {
     Diagnostic::new(
         DiagnosticId::CurrencyNotKnown,
         span,
-        "the currency of this money is only known at run time",
+        text!("currency-not-known--currency-money-only-known"),
     )
-    .with_primary_label("`Money` of any currency")
-    .with_help("convert it to a currency first: `convert(value, EUR, rates)`, or declare the field `Money[EUR]`")
+    .with_primary_label(text!("label--money-any-currency"))
+    .with_help(text!("help--convert-currency-first-convert"))
 }
 
 pub fn not_a_collection(span: Span, ty: &Type) -> Diagnostic {
     Diagnostic::new(
         DiagnosticId::NotACollection,
         span,
-        format!("expected a list or a set, found `{ty}`"),
+        text!("not-a-collection--expected-list-set-found", ty = ty),
     )
-    .with_primary_label(format!("of type `{ty}`"))
+    .with_primary_label(text!("label--of-type", ty = ty))
 }
 
 pub fn unknown_field<'a>(
@@ -1845,16 +1859,16 @@ pub fn unknown_field<'a>(
     Diagnostic::new(
         DiagnosticId::UnknownField,
         field.span,
-        format!("`{ty}` has no field `{}`", field.text),
+        text!("unknown-field--has-field", ty = ty, field = field.text),
     )
-    .with_primary_label("unknown field")
+    .with_primary_label(text!("label--unknown-field"))
     .with_optional_help(did_you_mean(&field.text, fields).or_else(|| {
         if listed.is_empty() {
             None
         } else {
-            Some(format!(
-                "its fields are {}",
-                listed
+            Some(text!(
+                "help--its-fields-are",
+                fields = listed
                     .iter()
                     .map(|f| format!("`{f}`"))
                     .collect::<Vec<_>>()
@@ -2012,34 +2026,42 @@ fn arithmetic_mismatch(
         (T::Date, T::Duration) => Diagnostic::new(
             DiagnosticId::HoursOnDate,
             span,
-            "hours cannot be added to a date, which has no time of day",
+            text!("hours-on-date--hours-cannot-added-date"),
         )
-        .with_primary_label("`Date` and `Duration`")
-        .with_help("add calendar days to a date (`+ 1 day`), or hours to a date-time"),
+        .with_primary_label(text!("label--date-duration"))
+        .with_help(text!("help--add-calendar-days-date")),
         (T::Duration, T::Period) | (T::Period, T::Duration) => Diagnostic::new(
             DiagnosticId::UnitMismatch,
             span,
-            "elapsed time and calendar days do not add up",
+            text!("unit-mismatch--elapsed-time-calendar-days"),
         )
-        .with_primary_label("`Duration` and `Period`")
-        .with_help(
-            "a calendar day is not always 24 hours (daylight saving); write both in hours, or both in days",
-        ),
+        .with_primary_label(text!("label--duration-period"))
+        .with_help(text!("help--calendar-day-always-24")),
         (T::Quantity(_) | T::Money(_), T::Quantity(_) | T::Money(_)) => Diagnostic::new(
             DiagnosticId::UnitMismatch,
             span,
-            format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
+            text!(
+                "unit-mismatch--cannot-combine",
+                op = op.symbol(),
+                lt = lt,
+                rt = rt
+            ),
         )
-        .with_label(left, format!("of type `{lt}`"))
-        .with_label(right, format!("of type `{rt}`"))
-        .with_help("quantities of different kinds never convert into each other"),
+        .with_label(left, text!("label--of-type", ty = lt))
+        .with_label(right, text!("label--of-type", ty = rt))
+        .with_help(text!("help--quantities-different-kinds-never")),
         _ => Diagnostic::new(
             DiagnosticId::InvalidArithmetic,
             span,
-            format!("`{}` cannot combine `{lt}` and `{rt}`", op.symbol()),
+            text!(
+                "unit-mismatch--cannot-combine",
+                op = op.symbol(),
+                lt = lt,
+                rt = rt
+            ),
         )
-        .with_label(left, format!("of type `{lt}`"))
-        .with_label(right, format!("of type `{rt}`")),
+        .with_label(left, text!("label--of-type", ty = lt))
+        .with_label(right, text!("label--of-type", ty = rt)),
     }
 }
 
@@ -2047,9 +2069,9 @@ fn not_a_record(field: &Name, base_type: &Type) -> Diagnostic {
     Diagnostic::new(
         DiagnosticId::NotARecord,
         field.span,
-        format!("a `{base_type}` has no fields"),
+        text!("not-a-record--has-fields", base_type = base_type),
     )
-    .with_primary_label(format!("`{}` is not a field of it", field.text))
+    .with_primary_label(text!("label--field", field = field.text))
 }
 
 #[cfg(test)]

@@ -206,15 +206,15 @@ pub fn check_const<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Const
                 .map(|other| format!("`{}`", other.key(db).name))
                 .collect();
             let message = if through.is_empty() {
-                format!(
-                    "constant `{}` is defined in terms of itself",
-                    constant.name.text
+                text!(
+                    "recursive-definition--constant-defined-in-terms-of-itself",
+                    name = constant.name.text
                 )
             } else {
-                format!(
-                    "constant `{}` depends on itself, through {}",
-                    constant.name.text,
-                    through.join(", ")
+                text!(
+                    "recursive-definition--constant-depends-on-itself-through",
+                    name = constant.name.text,
+                    through = through.join(", ")
                 )
             };
             checker.diagnostics.push(
@@ -223,9 +223,7 @@ pub fn check_const<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Const
                     constant.name.span,
                     message,
                 )
-                .with_help(
-                    "a constant must be computable from values that do not refer back to it",
-                ),
+                .with_help(text!("help--constant-must-computable-from")),
             );
             checker.poisoned(constant.name.span)
         }
@@ -258,12 +256,12 @@ pub fn check_const<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Const
     };
     let calls = std::mem::take(&mut checker.calls);
     Arc::new(Checked {
-        ir: ConstIr {
+        ir: Arc::new(ConstIr {
             path,
             body: checker.body,
             root,
             data,
-        },
+        }),
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
@@ -291,11 +289,12 @@ fn data_source(
                         .ty
                         .as_ref()
                         .map_or(constant.name.span, |ty| ty.span),
-                    format!("a data file holds a list of records, not `{other}`"),
+                    text!("data-file-type--data-file-holds-list", other = other),
                 )
-                .with_help(format!(
-                    "declare the records' type: `const {}: list of RecordName = data \"{}\"`",
-                    constant.name.text, written.value
+                .with_help(text!(
+                    "help--declare-records-type-const",
+                    name = constant.name.text,
+                    written = written.value
                 )),
             );
             return None;
@@ -305,14 +304,15 @@ fn data_source(
                 Diagnostic::new(
                     DiagnosticId::DataFileType,
                     constant.name.span,
-                    format!(
-                        "the constant `{}` reads a data file but has no type",
-                        constant.name.text
+                    text!(
+                        "data-file-type--constant-reads-data-file",
+                        name = constant.name.text
                     ),
                 )
-                .with_help(format!(
-                    "write the records' type: `const {}: list of RecordName = data \"{}\"`",
-                    constant.name.text, written.value
+                .with_help(text!(
+                    "help--write-records-type-const",
+                    name = constant.name.text,
+                    written = written.value
                 )),
             );
             return None;
@@ -323,12 +323,12 @@ fn data_source(
             Diagnostic::new(
                 DiagnosticId::DataFileFormat,
                 written.span,
-                format!(
-                    "`{}` is not a file Clearance reads data from",
-                    written.value
+                text!(
+                    "data-file-format--file-clearance-reads-data",
+                    written = written.value
                 ),
             )
-            .with_help("name a `.json`, `.ndjson` or `.csv` file"),
+            .with_help(text!("help--name-json-ndjson-csv")),
         );
         return None;
     };
@@ -400,13 +400,13 @@ pub fn check_function<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Fu
     };
     let calls = std::mem::take(&mut checker.calls);
     Arc::new(Checked {
-        ir: FunctionIr {
+        ir: Arc::new(FunctionIr {
             path: signature.path.clone(),
             params: signature.params.iter().map(|(_, ty)| ty.clone()).collect(),
             result: signature.result.clone(),
             body: checker.body,
             root,
-        },
+        }),
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
@@ -453,12 +453,12 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::UnknownFixture,
                             name.span,
-                            format!("this rule set has no fixture `{}`", name.text),
+                            text!("unknown-fixture--rule-set-has-fixture", name = name.text),
                         )
-                        .with_primary_label("unknown fixture")
+                        .with_primary_label(text!("label--unknown-fixture"))
                         .with_optional_help(
                             did_you_mean(&name.text, fixtures.iter().map(String::as_str)).or_else(
-                                || Some(format!("define it: `fixture {} = {{ ... }}`", name.text)),
+                                || Some(text!("help--define-the-fixture", name = name.text)),
                             ),
                         ),
                     );
@@ -537,11 +537,9 @@ impl Checker<'_> {
             Diagnostic::new(
                 DiagnosticId::InvalidDataPath,
                 span,
-                format!("a `{ty}` has no such part"),
+                text!("invalid-data-path--has-such-part", ty = ty),
             )
-            .with_help(
-                "a data path names fields (`.name`) of records and positions (`[0]`) of lists",
-            ),
+            .with_help(text!("help--data-path-names-fields")),
         );
         None
     }
@@ -553,9 +551,9 @@ fn ruleset_only(db: &dyn Db, file: SourceFile, span: Span, what: &str) -> Option
         Diagnostic::new(
             DiagnosticId::ExampleOutsideRuleset,
             span,
-            format!("{what} belong in a rule set file"),
+            text!("example-outside-ruleset--belong-rule-set-file", what = what),
         )
-        .with_help("examples and fixtures build the inputs that a `ruleset` declares")
+        .with_help(text!("help--examples-fixtures-build-inputs"))
     })
 }
 
@@ -585,9 +583,12 @@ pub fn check_fixture<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Con
                     Diagnostic::new(
                         DiagnosticId::RecursiveDefinition,
                         name.span,
-                        format!("fixture `{}` is built from itself", name.text),
+                        text!(
+                            "recursive-definition--fixture-built-from-itself",
+                            name = name.text
+                        ),
                     )
-                    .with_help("start from a record literal or another fixture"),
+                    .with_help(text!("help--start-from-record-literal")),
                 );
                 checker.poisoned(name.span)
             } else {
@@ -598,12 +599,12 @@ pub fn check_fixture<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Con
     };
     let calls = std::mem::take(&mut checker.calls);
     Arc::new(Checked {
-        ir: ConstIr {
+        ir: Arc::new(ConstIr {
             path: own_path,
             body: checker.body,
             root,
             data: None,
-        },
+        }),
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
@@ -640,7 +641,7 @@ pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Exa
                 Ok(date) => ir.as_of = Some(date),
                 Err(message) => checker.error(
                     Diagnostic::new(DiagnosticId::InvalidLiteral, as_of.span, message)
-                        .with_primary_label("invalid date"),
+                        .with_primary_label(text!("label--invalid-date")),
                 ),
             }
         }
@@ -653,9 +654,9 @@ pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Exa
                     Diagnostic::new(
                         DiagnosticId::UnknownRule,
                         rule.span,
-                        format!("this rule set has no rule `{}`", rule.text),
+                        text!("unknown-rule--rule-set-has-rule", rule = rule.text),
                     )
-                    .with_primary_label("unknown rule")
+                    .with_primary_label(text!("label--unknown-rule"))
                     .with_optional_help(did_you_mean(&rule.text, rules.iter().map(String::as_str))),
                 );
                 continue;
@@ -670,18 +671,16 @@ pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Exa
                 Diagnostic::new(
                     DiagnosticId::ExampleWithoutExpectation,
                     example.description.span,
-                    "this example expects nothing, so it can never fail",
+                    text!("example-without-expectation--example-expects-nothing-so"),
                 )
-                .with_help(
-                    "add `expect RULE-ID fails`, `expect RULE-ID passes` or `expect no findings`",
-                ),
+                .with_help(text!("help--add-expect-rule-id")),
             );
         }
     }
     ir.body = std::mem::take(&mut checker.body);
     let calls = std::mem::take(&mut checker.calls);
     Arc::new(Checked {
-        ir,
+        ir: Arc::new(ir),
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
@@ -711,14 +710,14 @@ pub fn holidays_def<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<HolidaysDef>
                     Diagnostic::new(
                         DiagnosticId::DuplicateDefinition,
                         entry.date.span,
-                        format!("{date} is listed twice"),
+                        text!("duplicate-definition--listed-twice", date = date),
                     )
-                    .with_help("remove one of the two entries"),
+                    .with_help(text!("help--remove-one-two-entries")),
                 ),
                 Ok(date) => def.dates.push(date),
                 Err(message) => def.diagnostics.push(
                     Diagnostic::new(DiagnosticId::InvalidLiteral, entry.date.span, message)
-                        .with_primary_label("invalid date"),
+                        .with_primary_label(text!("label--invalid-date")),
                 ),
             }
             super::rule::check_languages(&entry.labels, &mut def.diagnostics);
@@ -767,10 +766,8 @@ pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Ca
                 Ok(_) => ir.zone = zone.value.clone(),
                 Err(message) => diagnostics.push(
                     Diagnostic::new(DiagnosticId::UnknownTimeZone, zone.span, message)
-                        .with_primary_label("unknown time zone")
-                        .with_help(
-                            "name an IANA time zone, such as `Europe/Paris` or `America/Toronto`",
-                        ),
+                        .with_primary_label(text!("label--unknown-time-zone"))
+                        .with_help(text!("help--name-iana-time-zone-2")),
                 ),
             },
             None => diagnostics.push(super::rule::missing_clause(
@@ -796,8 +793,8 @@ pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Ca
                 if let Some(message) = error {
                     diagnostics.push(
                         Diagnostic::new(DiagnosticId::InvalidLiteral, raw.span, message.clone())
-                            .with_primary_label("invalid time")
-                            .with_help("write hours as `08:00`; `24:00` is the end of the day"),
+                            .with_primary_label(text!("label--invalid-time"))
+                            .with_help(text!("help--write-hours-as-08")),
                     );
                 }
             }
@@ -809,11 +806,9 @@ pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Ca
                     Diagnostic::new(
                         DiagnosticId::InvalidPeriod,
                         open.span,
-                        "these opening hours end before they start",
+                        text!("invalid-period--these-opening-hours-end"),
                     )
-                    .with_help(
-                        "write days from Monday towards Sunday, and hours from opening to closing",
-                    ),
+                    .with_help(text!("help--write-days-from-monday")),
                 );
                 continue;
             }
@@ -829,9 +824,9 @@ pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Ca
                 Diagnostic::new(
                     DiagnosticId::EmptyCalendar,
                     calendar.name.span,
-                    "this calendar is never open, so business time never passes",
+                    text!("empty-calendar--calendar-never-open-so"),
                 )
-                .with_help("add opening hours: `open monday to friday from 08:00 to 17:00`"),
+                .with_help(text!("help--add-opening-hours-open")),
             );
         }
         let scope = file_scope(db, file);
@@ -845,9 +840,9 @@ pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Ca
                     Diagnostic::new(
                         DiagnosticId::UnknownHolidays,
                         name.span,
-                        format!("there is no list of holidays `{}`", name.text),
+                        text!("unknown-holidays--there-list-holidays", name = name.text),
                     )
-                    .with_primary_label("unknown holidays")
+                    .with_primary_label(text!("label--unknown-holidays"))
                     .with_optional_help(did_you_mean(
                         &name.text,
                         scope.names_of(&[ItemKind::Holidays]),
@@ -859,7 +854,7 @@ pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Ca
         ir.holidays.dedup();
     }
     Arc::new(Checked {
-        ir,
+        ir: Arc::new(ir),
         spans: Vec::new(),
         diagnostics,
         calls: Vec::new(),
@@ -944,9 +939,12 @@ pub fn item_diagnostics<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Vec<Diagnost
                             Diagnostic::new(
                                 DiagnosticId::UnknownSource,
                                 cite.source.span,
-                                format!("this file declares no source `{}`", cite.source.text),
+                                text!(
+                                    "unknown-source--file-declares-source",
+                                    source = cite.source.text
+                                ),
                             )
-                            .with_primary_label("unknown source")
+                            .with_primary_label(text!("label--unknown-source"))
                             .with_optional_help(
                                 header.as_ref().and_then(|header| {
                                     did_you_mean(
@@ -1007,8 +1005,8 @@ fn header_diagnostics(
     {
         diagnostics.push(
             Diagnostic::new(DiagnosticId::UnknownTimeZone, zone.span, message)
-                .with_primary_label("unknown time zone")
-                .with_help("name an IANA time zone, such as `Europe/Paris` or `America/Toronto`"),
+                .with_primary_label(text!("label--unknown-time-zone"))
+                .with_help(text!("help--name-iana-time-zone-2")),
         );
     }
     for (position, source) in header.sources.iter().enumerate() {
@@ -1020,9 +1018,12 @@ fn header_diagnostics(
                 Diagnostic::new(
                     DiagnosticId::DuplicateDefinition,
                     source.id.span,
-                    format!("source `{}` is declared twice", source.id.text),
+                    text!(
+                        "duplicate-definition--source-declared-twice",
+                        id = source.id.text
+                    ),
                 )
-                .with_help("remove one of the two declarations"),
+                .with_help(text!("help--remove-one-two-declarations")),
             );
         }
     }
@@ -1032,7 +1033,7 @@ fn header_diagnostics(
                 header.name.span,
                 "version",
                 "version \"2021.06\"",
-                "rule set",
+                "ruleset",
             ));
         }
         if header.title.is_none() {
@@ -1040,7 +1041,7 @@ fn header_diagnostics(
                 header.name.span,
                 "title",
                 "title en \"...\" fr \"...\"",
-                "rule set",
+                "ruleset",
             ));
         }
         diagnostics.extend(ruleset_inputs(db, file).diagnostics.iter().cloned());
@@ -1054,20 +1055,22 @@ fn header_diagnostics(
             Diagnostic::new(
                 DiagnosticId::DuplicateModule,
                 header.name.span,
-                format!(
-                    "another file already {} `{}`",
-                    if header.is_ruleset {
-                        "is the rule set"
-                    } else {
-                        "is the module"
-                    },
-                    header.name.text
-                ),
+                if header.is_ruleset {
+                    text!(
+                        "duplicate-module--another-file-is-the-rule-set",
+                        name = header.name.text
+                    )
+                } else {
+                    text!(
+                        "duplicate-module--another-file-is-the-module",
+                        name = header.name.text
+                    )
+                },
             )
             .with_help(if header.is_ruleset {
-                "give each version of a rule set its own `version`"
+                text!("help--give-each-version-its-own-version")
             } else {
-                "module names must be unique; rename one of the two"
+                text!("help--module-names-must-be-unique")
             }),
         );
     }

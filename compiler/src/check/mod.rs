@@ -133,9 +133,9 @@ impl<'db> Checker<'db> {
                     Diagnostic::new(
                         DiagnosticId::UnusedLet,
                         binding.span,
-                        format!("`{}` is never used", binding.name),
+                        text!("unused-let--never-used", binding = binding.name),
                     )
-                    .with_help("remove it, or start its name with `_`"),
+                    .with_help(text!("help--remove-start-name")),
                 );
             }
         }
@@ -265,27 +265,37 @@ impl<'db> Checker<'db> {
             (Type::Money(Some(have)), Type::Money(Some(want))) => Diagnostic::new(
                 DiagnosticId::CurrencyMismatch,
                 span,
-                format!("expected money in `{want}`, found money in `{have}`"),
+                text!(
+                    "currency-mismatch--expected-money-found-money",
+                    want = want,
+                    have = have
+                ),
             )
-            .with_primary_label(format!("this is in `{have}`"))
-            .with_help(format!(
-                "convert it explicitly: `convert(value, {want}, rates)`"
-            )),
+            .with_primary_label(text!("label--this-is-in", have = have))
+            .with_help(text!("help--convert-explicitly-convert-value", want = want)),
             (Type::Quantity(_) | Type::Money(_), Type::Quantity(_) | Type::Money(_)) => {
                 Diagnostic::new(
                     DiagnosticId::UnitMismatch,
                     span,
-                    format!("expected `{expected}`, found `{actual}`"),
+                    text!(
+                        "unit-mismatch--expected-found",
+                        expected = expected,
+                        actual = actual
+                    ),
                 )
-                .with_primary_label(format!("of type `{actual}`"))
-                .with_help("quantities of different kinds never convert into each other")
+                .with_primary_label(text!("label--of-type", ty = actual))
+                .with_help(text!("help--quantities-different-kinds-never"))
             }
             _ => Diagnostic::new(
                 DiagnosticId::TypeMismatch,
                 span,
-                format!("expected `{expected}`, found `{actual}`"),
+                text!(
+                    "unit-mismatch--expected-found",
+                    expected = expected,
+                    actual = actual
+                ),
             )
-            .with_primary_label(format!("of type `{actual}`")),
+            .with_primary_label(text!("label--of-type", ty = actual)),
         };
         self.error(diagnostic);
     }
@@ -319,18 +329,16 @@ pub fn maybe_absent(span: Span, ty: &Type) -> Diagnostic {
     Diagnostic::new(
         DiagnosticId::MaybeAbsent,
         span,
-        format!("this value may be absent (its type is `{ty}`)"),
+        text!("maybe-absent--value-may-absent-type", ty = ty),
     )
-    .with_primary_label("may be absent")
-    .with_help(
-        "test `is present` first (in `when`, or with `and`), or write `value otherwise default`",
-    )
+    .with_primary_label(text!("label--may-absent"))
+    .with_help(text!("help--test-present-first-when"))
 }
 
 /// The checked form of something whose IR and source map go together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked<T> {
-    pub ir: T,
+    pub ir: Arc<T>,
     pub spans: Vec<Span>,
     pub diagnostics: Vec<Diagnostic>,
     pub calls: Vec<crate::types::DefPath>,

@@ -21,27 +21,23 @@ use crate::time::parse_date;
 #[salsa::tracked(returns(clone))]
 pub fn check_rule<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<RuleIr>> {
     let syntax = item_syntax(db, item);
-    let rule = match syntax.as_deref().map(|syntax| &syntax.data) {
-        Some(ItemData::Rule(rule)) => rule.clone(),
-        _ => RuleItem {
-            id: crate::syntax::ast::Name {
-                text: item.key(db).name.clone(),
-                span: Span::default(),
-            },
-            clauses: Vec::new(),
+    if let Some(ItemData::Rule(rule)) = syntax.as_deref().map(|syntax| &syntax.data) {
+        return RuleChecker::new(db, item).check(rule, false);
+    }
+    let broken = RuleItem {
+        id: crate::syntax::ast::Name {
+            text: item.key(db).name.clone(),
+            span: Span::default(),
         },
+        clauses: Vec::new(),
     };
-    let broken = !matches!(
-        syntax.as_deref().map(|syntax| &syntax.data),
-        Some(ItemData::Rule(_))
-    );
-    RuleChecker::new(db, item).check(&rule, broken)
+    RuleChecker::new(db, item).check(&broken, true)
 }
 
 /// The IR of a rule, without its source map: equal across edits that only move text.
 #[salsa::tracked(returns(clone))]
 pub fn rule_ir<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<RuleIr> {
-    Arc::new(check_rule(db, item).ir.clone())
+    Arc::clone(&check_rule(db, item).ir)
 }
 
 struct RuleChecker<'db> {
@@ -58,10 +54,10 @@ pub fn missing_clause(span: Span, what: &str, example: &str, owner: &str) -> Dia
     Diagnostic::new(
         DiagnosticId::MissingClause,
         span,
-        format!("this {owner} has no `{what}` clause"),
+        text!("missing-clause--has-clause", owner = owner, what = what),
     )
-    .with_primary_label(format!("add `{what}`"))
-    .with_help(format!("for example: `{example}`"))
+    .with_primary_label(text!("label--add", what = what))
+    .with_help(text!("help--example", example = example))
 }
 
 impl<'db> RuleChecker<'db> {
@@ -83,10 +79,10 @@ impl<'db> RuleChecker<'db> {
                 Diagnostic::new(
                     DiagnosticId::ExampleOutsideRuleset,
                     rule.id.span,
-                    "rules belong in a rule set file",
+                    text!("example-outside-ruleset--rules-belong-rule-set"),
                 )
-                .with_primary_label("this file is not a rule set")
-                .with_help("start the file with `ruleset name` and declare its `input`s"),
+                .with_primary_label(text!("label--file-rule-set"))
+                .with_help(text!("help--start-file-ruleset-name")),
             );
         }
         let inputs = ruleset_inputs(db, file).inputs.clone();
@@ -125,15 +121,17 @@ impl<'db> RuleChecker<'db> {
                     Diagnostic::new(
                         DiagnosticId::DuplicateClause,
                         clause.span,
-                        format!("this rule has a second `{keyword}` clause"),
+                        text!(
+                            "duplicate-clause--rule-has-second-clause",
+                            keyword = keyword
+                        ),
                     )
-                    .with_primary_label("second clause")
+                    .with_primary_label(text!("label--second-clause"))
                     .with_help(match keyword {
-                        "require" => {
-                            "combine the conditions with `and` in one `require`".to_string()
+                        "require" | "when" => {
+                            text!("help--combine-the-conditions", keyword = keyword)
                         }
-                        "when" => "combine the conditions with `and` in one `when`".to_string(),
-                        _ => format!("keep one `{keyword}` clause"),
+                        _ => text!("help--keep-one-clause", keyword = keyword),
                     }),
                 );
                 continue;
@@ -236,10 +234,10 @@ impl<'db> RuleChecker<'db> {
                         Diagnostic::new(
                             DiagnosticId::ExceptionsIdentical,
                             condition.span,
-                            "two exceptions have the same condition",
+                            text!("exceptions-identical--two-exceptions-have-same"),
                         )
-                        .with_label(*earlier_span, "the same condition")
-                        .with_help("two exceptions that hold at once are a conflict at run time; merge them"),
+                        .with_label(*earlier_span, text!("label--same-condition"))
+                        .with_help(text!("help--two-exceptions-hold-once")),
                     );
                 }
                 exception_conditions.push((condition.span, written));
@@ -285,9 +283,8 @@ impl<'db> RuleChecker<'db> {
                 }
                 None if !seen.contains(&"severity") => {
                     self.checker.error(
-                        missing(id_span, "severity", "severity error").with_help(
-                            "add `severity error` to the rule, or `default severity error` to the rule set",
-                        ),
+                        missing(id_span, "severity", "severity error")
+                            .with_help(text!("help--add-severity-error-rule")),
                     );
                 }
                 _ => {}
@@ -300,9 +297,8 @@ impl<'db> RuleChecker<'db> {
                 }
                 None if !seen.contains(&"category") => {
                     self.checker.error(
-                        missing(id_span, "category", "category validation_violation").with_help(
-                            "add `category validation_violation` to the rule, or `default category validation_violation` to the rule set",
-                        ),
+                        missing(id_span, "category", "category validation_violation")
+                            .with_help(text!("help--add-category-validation-violation")),
                     );
                 }
                 _ => {}
@@ -327,7 +323,7 @@ impl<'db> RuleChecker<'db> {
         ir.body = std::mem::take(&mut self.checker.body);
         let calls = std::mem::take(&mut self.checker.calls);
         Arc::new(Checked {
-            ir,
+            ir: Arc::new(ir),
             spans: self.checker.spans,
             diagnostics: self.checker.diagnostics,
             calls,
@@ -343,17 +339,15 @@ impl<'db> RuleChecker<'db> {
             Diagnostic::new(
                 DiagnosticId::UnknownRequirement,
                 id.span,
-                format!("`{}` is not in the requirements catalogue", id.text),
+                text!("unknown-requirement--requirements-catalogue", id = id.text),
             )
-            .with_primary_label("unknown requirement")
+            .with_primary_label(text!("label--unknown-requirement"))
             .with_help(
                 did_you_mean(
                     &id.text,
                     index.requirements.iter().map(|(id, _)| id.as_str()),
                 )
-                .unwrap_or_else(|| {
-                    "add it to the catalogue (`requirements.clr`) first".to_string()
-                }),
+                .unwrap_or_else(|| text!("help--add-it-to-the-catalogue")),
             ),
         );
     }
@@ -375,19 +369,19 @@ impl<'db> RuleChecker<'db> {
                     Diagnostic::new(
                         DiagnosticId::UnknownSource,
                         cite.source.span,
-                        format!("this rule set declares no source `{}`", cite.source.text),
+                        text!(
+                            "unknown-source--rule-set-declares-source",
+                            source = cite.source.text
+                        ),
                     )
-                    .with_primary_label("unknown source")
+                    .with_primary_label(text!("label--unknown-source"))
                     .with_help(
                         did_you_mean(
                             &cite.source.text,
                             header.sources.iter().map(|s| s.id.text.as_str()),
                         )
                         .unwrap_or_else(|| {
-                            format!(
-                                "declare it in the header: `source {} \"title of the document\"`",
-                                cite.source.text
-                            )
+                            text!("help--declare-the-source", source = cite.source.text)
                         }),
                     ),
                 );
@@ -419,9 +413,9 @@ impl<'db> RuleChecker<'db> {
                         Diagnostic::new(
                             DiagnosticId::MisplacedInterpolation,
                             expr.span,
-                            "a title cannot show values",
+                            text!("misplaced-interpolation--title-cannot-show-values"),
                         )
-                        .with_help("interpolate values in `message` and `fix`; write `\\{` for a literal brace"),
+                        .with_help(text!("help--interpolate-values-message-fix")),
                     );
                 }
             }
@@ -465,13 +459,12 @@ pub fn severity_named(
                 Diagnostic::new(
                     DiagnosticId::UnknownSeverity,
                     name.span,
-                    format!("`{other}` is not a severity"),
+                    text!("unknown-severity--severity", other = other),
                 )
-                .with_primary_label("unknown severity")
+                .with_primary_label(text!("label--unknown-severity"))
                 .with_help(
-                    did_you_mean(other, ["error", "warning", "info", "action"]).unwrap_or_else(
-                        || "write `error`, `warning`, `info` or `action`".to_string(),
-                    ),
+                    did_you_mean(other, ["error", "warning", "info", "action"])
+                        .unwrap_or_else(|| text!("help--write-a-severity")),
                 ),
             );
             None
@@ -492,13 +485,13 @@ pub fn category_named(
         Diagnostic::new(
             DiagnosticId::UnknownCategory,
             name.span,
-            format!("`{}` is not an alert category", name.text),
+            text!("unknown-category--alert-category", name = name.text),
         )
-        .with_primary_label("unknown category")
+        .with_primary_label(text!("label--unknown-category"))
         .with_help(did_you_mean(&name.text, words.clone()).unwrap_or_else(|| {
-            format!(
-                "the categories (CAS-CAT-01) are {}",
-                words
+            text!(
+                "help--the-categories-are",
+                categories = words
                     .map(|w| format!("`{w}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -522,11 +515,12 @@ pub fn check_languages_among(texts: &Texts, languages: &[Lang], diagnostics: &mu
                 Diagnostic::new(
                     DiagnosticId::MissingTranslation,
                     texts.span,
-                    format!("this text has no `{}` version", lang.code()),
+                    text!("missing-translation--text-has-version", code = lang.code()),
                 )
-                .with_help(format!(
-                    "add `{} \"...\"` after the `{other}` text",
-                    lang.code()
+                .with_help(text!(
+                    "help--add-after-text",
+                    code = lang.code(),
+                    other = other
                 )),
             );
         }
@@ -540,7 +534,7 @@ pub fn validity_of(effective: &Effective, diagnostics: &mut Vec<Diagnostic>) -> 
             Err(message) => {
                 diagnostics.push(
                     Diagnostic::new(DiagnosticId::InvalidLiteral, raw.span, message)
-                        .with_primary_label("invalid date"),
+                        .with_primary_label(text!("label--invalid-date")),
                 );
                 None
             }
@@ -555,9 +549,9 @@ pub fn validity_of(effective: &Effective, diagnostics: &mut Vec<Diagnostic>) -> 
             Diagnostic::new(
                 DiagnosticId::InvalidPeriod,
                 effective.span,
-                "this period ends before it starts",
+                text!("invalid-period--period-ends-before-starts"),
             )
-            .with_help("`effective from A until B` needs A on or before B; both days are included"),
+            .with_help(text!("help--effective-from-until-b")),
         );
     }
     Validity { from, until }

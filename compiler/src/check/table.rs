@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{Checked, Checker};
 use crate::db::{Db, ItemId};
 use crate::defs::{Policy, table_signature};
-use crate::diagnostics::{Diagnostic, DiagnosticId};
+use crate::diagnostics::{Arg, Diagnostic, DiagnosticId, Text};
 use crate::ir::{Constant, HitPolicy, Node, NodeId, PatternTest, TableIr, TableRowIr, UnaryOp};
 use crate::items::item_syntax;
 use crate::syntax::ast::{CmpOp, ExprKind, ItemData, PatternKind, Span, TableItem};
@@ -121,15 +121,15 @@ pub fn check_table<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Table
                 Diagnostic::new(
                     DiagnosticId::TableArity,
                     row.span,
-                    format!(
-                        "this row has {} pattern{}, but the table has {} parameter{}",
-                        row.patterns.len(),
-                        if row.patterns.len() == 1 { "" } else { "s" },
-                        params.len(),
-                        if params.len() == 1 { "" } else { "s" }
+                    Text::new(
+                        "table-arity--row-has-patterns",
+                        vec![
+                            ("patterns", Arg::count(row.patterns.len())),
+                            ("parameters", Arg::count(params.len())),
+                        ],
                     ),
                 )
-                .with_help("write one pattern per parameter, `*` for any value"),
+                .with_help(text!("help--write-one-pattern-per")),
             );
             continue;
         }
@@ -158,16 +158,17 @@ pub fn check_table<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Table
             Diagnostic::new(
                 DiagnosticId::TableNotExhaustive,
                 table.result.span,
-                format!(
-                    "table `{}` returns `{}`, but an input that no row matches has no result",
-                    table.name.text, signature.row_type
+                text!(
+                    "table-not-exhaustive--table-returns-but-input",
+                    name = table.name.text,
+                    row_type = signature.row_type
                 ),
             )
-            .with_primary_label("a result for every input")
-            .with_help(format!(
-                "add a last row `| {} => ...`, or declare the result optional: `{}?`",
-                vec!["*"; params.len()].join(", "),
-                signature.row_type
+            .with_primary_label(text!("label--result-every-input"))
+            .with_help(text!(
+                "help--add-a-last-row",
+                wildcards = vec!["*"; params.len()].join(", "),
+                row_type = signature.row_type
             )),
         );
     }
@@ -178,7 +179,7 @@ pub fn check_table<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Table
     };
     let calls = std::mem::take(&mut checker.calls);
     Arc::new(Checked {
-        ir: TableIr {
+        ir: Arc::new(TableIr {
             path: signature.signature.path.clone(),
             params,
             row_type: signature.row_type.clone(),
@@ -186,7 +187,7 @@ pub fn check_table<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Table
             absent_when_no_match: !has_default,
             body: checker.body,
             rows,
-        },
+        }),
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
@@ -248,10 +249,10 @@ impl Checker<'_> {
                     Diagnostic::new(
                         DiagnosticId::NotConstant,
                         expr.span,
-                        "a table pattern must be a literal value",
+                        text!("not-constant--table-pattern-must-literal"),
                     )
-                    .with_primary_label("not a literal")
-                    .with_help("write a number, a text, a code, a date or a quantity; compute values in the rule that calls the table"),
+                    .with_primary_label(text!("label--literal"))
+                    .with_help(text!("help--write-number-text-code")),
                 );
                 None
             }
@@ -274,11 +275,12 @@ impl Checker<'_> {
                             Diagnostic::new(
                                 DiagnosticId::InvalidPattern,
                                 pattern.span,
-                                format!(
-                                    "a prefix pattern matches texts, but this column is `{param}`"
+                                text!(
+                                    "invalid-pattern--prefix-pattern-matches-texts",
+                                    param = param
                                 ),
                             )
-                            .with_help("remove the `*` to match the exact value"),
+                            .with_help(text!("help--remove-match-exact-value")),
                         );
                         return (PatternTest::Any, Matches::Opaque);
                     }
@@ -309,12 +311,13 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::InvalidPattern,
                             pattern.span,
-                            format!(
-                                "values of type `{param}` have no order to compare with `{}`",
-                                op.symbol()
+                            text!(
+                                "invalid-pattern--values-type-have-order",
+                                param = param,
+                                op = op.symbol()
                             ),
                         )
-                        .with_help("match exact values, sets of values, or `*`"),
+                        .with_help(text!("help--match-exact-values-sets")),
                     );
                     return (PatternTest::Any, Matches::Opaque);
                 }
@@ -349,9 +352,9 @@ impl Checker<'_> {
                         Diagnostic::new(
                             DiagnosticId::InvalidPattern,
                             pattern.span,
-                            format!("values of type `{param}` have no order for `between`"),
+                            text!("invalid-pattern--values-type-have-order-2", param = param),
                         )
-                        .with_help("match exact values, sets of values, or `*`"),
+                        .with_help(text!("help--match-exact-values-sets")),
                     );
                     return (PatternTest::Any, Matches::Opaque);
                 }
@@ -544,11 +547,11 @@ fn analyse_rows(checker: &mut Checker<'_>, policy: Policy, rows: &[(Span, Vec<Ma
                         Diagnostic::new(
                             DiagnosticId::TableRowUnreachable,
                             *span,
-                            "no input reaches this row: a row above matches every input",
+                            text!("table-row-unreachable--input-reaches-row-row"),
                         )
-                        .with_primary_label("unreachable row")
-                        .with_label(*catch_all_span, "this row matches everything")
-                        .with_help("move the catch-all row `*` to the end of the table"),
+                        .with_primary_label(text!("label--unreachable-row"))
+                        .with_label(*catch_all_span, text!("label--row-matches-everything"))
+                        .with_help(text!("help--move-catch-all-row")),
                     );
                     continue;
                 }
@@ -560,11 +563,11 @@ fn analyse_rows(checker: &mut Checker<'_>, policy: Policy, rows: &[(Span, Vec<Ma
                         Diagnostic::new(
                             DiagnosticId::TableRowShadowed,
                             *span,
-                            "this row never applies: an earlier row matches every input it matches",
+                            text!("table-row-shadowed--row-never-applies-earlier"),
                         )
-                        .with_primary_label("shadowed row")
-                        .with_label(*shadow_span, "this row comes first")
-                        .with_help("with `policy first`, write the more specific row before the more general one"),
+                        .with_primary_label(text!("label--shadowed-row"))
+                        .with_label(*shadow_span, text!("label--row-comes-first"))
+                        .with_help(text!("help--policy-first-write-more")),
                     );
                 }
             }
@@ -577,11 +580,11 @@ fn analyse_rows(checker: &mut Checker<'_>, policy: Policy, rows: &[(Span, Vec<Ma
                         Diagnostic::new(
                             DiagnosticId::TableRowsOverlap,
                             *span,
-                            "this row and an earlier one can match the same input",
+                            text!("table-rows-overlap--row-earlier-one-can"),
                         )
-                        .with_primary_label("overlapping row")
-                        .with_label(*other_span, "the earlier row")
-                        .with_help("with `policy unique`, at most one row may match; narrow the patterns, or use `policy first`"),
+                        .with_primary_label(text!("label--overlapping-row"))
+                        .with_label(*other_span, text!("label--earlier-row"))
+                        .with_help(text!("help--policy-unique-most-one")),
                     );
                 }
             }
@@ -593,11 +596,11 @@ fn analyse_rows(checker: &mut Checker<'_>, policy: Policy, rows: &[(Span, Vec<Ma
                         Diagnostic::new(
                             DiagnosticId::TableRowsOverlap,
                             *span,
-                            "this row has the same patterns as an earlier one",
+                            text!("table-rows-overlap--row-has-same-patterns"),
                         )
-                        .with_primary_label("duplicate patterns")
-                        .with_label(*other_span, "the earlier row")
-                        .with_help("merge the two rows into one"),
+                        .with_primary_label(text!("label--duplicate-patterns"))
+                        .with_label(*other_span, text!("label--earlier-row"))
+                        .with_help(text!("help--merge-two-rows-into")),
                     );
                 }
             }

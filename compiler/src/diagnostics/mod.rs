@@ -7,8 +7,11 @@
 //! server maps the same values onto LSP diagnostics.
 
 pub mod render;
+pub mod text;
 
 use serde::Serialize;
+
+pub use text::{Arg, Language, Text};
 
 use crate::syntax::ast::Span;
 
@@ -151,57 +154,57 @@ diagnostic_ids! {
 }
 
 /// A labelled span. The first label of a diagnostic is its primary location.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    pub message: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub id: DiagnosticId,
     pub severity: Severity,
-    pub message: String,
+    pub message: Text,
     pub labels: Vec<Label>,
-    pub help: Option<String>,
+    pub help: Option<Text>,
 }
 
 impl Diagnostic {
-    pub fn new(id: DiagnosticId, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn new(id: DiagnosticId, span: Span, message: Text) -> Diagnostic {
         Diagnostic {
             id,
             severity: id.default_severity(),
-            message: message.into(),
+            message,
             labels: vec![Label {
                 span,
-                message: String::new(),
+                message: None,
             }],
             help: None,
         }
     }
 
     /// Sets the message of the primary label.
-    pub fn with_primary_label(mut self, message: impl Into<String>) -> Diagnostic {
+    pub fn with_primary_label(mut self, message: Text) -> Diagnostic {
         if let Some(label) = self.labels.first_mut() {
-            label.message = message.into();
+            label.message = Some(message);
         }
         self
     }
 
-    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn with_label(mut self, span: Span, message: Text) -> Diagnostic {
         self.labels.push(Label {
             span,
-            message: message.into(),
+            message: Some(message),
         });
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+    pub fn with_help(mut self, help: Text) -> Diagnostic {
+        self.help = Some(help);
         self
     }
 
-    pub fn with_optional_help(mut self, help: Option<String>) -> Diagnostic {
+    pub fn with_optional_help(mut self, help: Option<Text>) -> Diagnostic {
         if help.is_some() {
             self.help = help;
         }
@@ -254,11 +257,9 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A help line "did you mean `x`?" when a candidate is close to `name`.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    closest(name, candidates).map(|candidate| format!("did you mean `{candidate}`?"))
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Text> {
+    closest(name, candidates)
+        .map(|candidate| crate::text!("help--did-you-mean", candidate = candidate))
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use ariadne::{Config, IndexType, Label as AriadneLabel, Report, ReportKind};
+use ariadne::{Color, Config, IndexType, Label as AriadneLabel, Report, ReportKind};
 use serde::Serialize;
 
-use super::{FileDiagnostic, Severity};
+use super::{FileDiagnostic, Language, Severity};
 
 /// The texts diagnostics point into, by path.
 #[derive(Clone, Debug, Default)]
@@ -47,16 +47,30 @@ fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
 }
 
 /// Renders diagnostics for people. `color` is off for snapshots, files and pipes.
-pub fn render_human(diagnostics: &[FileDiagnostic], sources: &SourceMap, color: bool) -> String {
+pub fn render_human(
+    diagnostics: &[FileDiagnostic],
+    sources: &SourceMap,
+    color: bool,
+    language: Language,
+) -> String {
     let mut out = Vec::new();
     for file_diagnostic in diagnostics {
         let diagnostic = &file_diagnostic.diagnostic;
         let path = file_diagnostic.path.clone();
         let text = sources.get(&path).unwrap_or("");
-        let kind = match diagnostic.severity {
-            Severity::Error => ReportKind::Error,
-            Severity::Warning => ReportKind::Warning,
-            Severity::Info | Severity::Action => ReportKind::Advice,
+        let kind = match (diagnostic.severity, language) {
+            (Severity::Error, Language::English) => ReportKind::Error,
+            (Severity::Warning, Language::English) => ReportKind::Warning,
+            (Severity::Info | Severity::Action, Language::English) => ReportKind::Advice,
+            // ariadne names the three kinds in English; in French they are custom kinds with
+            // ariadne's own colours.
+            (Severity::Error, Language::French) => ReportKind::Custom("Erreur", Color::Red),
+            (Severity::Warning, Language::French) => {
+                ReportKind::Custom("Avertissement", Color::Yellow)
+            }
+            (Severity::Info | Severity::Action, Language::French) => {
+                ReportKind::Custom("Conseil", Color::Fixed(147))
+            }
         };
         let range = |span: crate::syntax::ast::Span| {
             let start = clamp_to_char_boundary(text, span.start as usize);
@@ -71,27 +85,52 @@ pub fn render_human(diagnostics: &[FileDiagnostic], sources: &SourceMap, color: 
                     .with_index_type(IndexType::Byte),
             )
             .with_code(diagnostic.id.as_str())
-            .with_message(&diagnostic.message);
+            .with_message(diagnostic.message.render(language));
         for (position, label) in diagnostic.labels.iter().enumerate() {
             let mut ariadne_label = AriadneLabel::new((path.clone(), range(label.span)));
             // ariadne draws no underline for a label without words; the primary one needs one.
-            if !label.message.is_empty() {
-                ariadne_label = ariadne_label.with_message(&label.message);
+            if let Some(message) = &label.message {
+                ariadne_label = ariadne_label.with_message(message.render(language));
             } else if position == 0 {
-                ariadne_label = ariadne_label.with_message("here");
+                ariadne_label =
+                    ariadne_label.with_message(crate::text!("label--here").render(language));
             }
             report = report.with_label(ariadne_label);
         }
         if let Some(help) = &diagnostic.help {
-            report = report.with_help(help);
+            report = report.with_help(help.render(language));
         }
         let cache = ariadne::sources(vec![(path.clone(), text.to_string())]);
         if report.finish().write(cache, &mut out).is_err() {
-            out.extend_from_slice(diagnostic.message.as_bytes());
+            out.extend_from_slice(diagnostic.message.render(language).as_bytes());
             out.push(b'\n');
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    let rendered = String::from_utf8_lossy(&out).into_owned();
+    if color {
+        rendered
+    } else {
+        without_colours(&rendered)
+    }
+}
+
+/// `text` without ANSI colour sequences. ariadne colours a custom report kind (the French
+/// severities) even when colour is off.
+fn without_colours(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -113,14 +152,18 @@ struct JsonDiagnostic<'a> {
     id: &'static str,
     severity: &'static str,
     file: &'a str,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: String,
+    help: Option<String>,
     labels: Vec<JsonLabel>,
 }
 
 /// Renders diagnostics as a JSON array, one object per diagnostic, with 1-based lines and
 /// columns as well as byte offsets.
-pub fn render_json(diagnostics: &[FileDiagnostic], sources: &SourceMap) -> serde_json::Value {
+pub fn render_json(
+    diagnostics: &[FileDiagnostic],
+    sources: &SourceMap,
+    language: Language,
+) -> serde_json::Value {
     let items: Vec<JsonDiagnostic<'_>> = diagnostics
         .iter()
         .map(|file_diagnostic| {
@@ -138,15 +181,19 @@ pub fn render_json(diagnostics: &[FileDiagnostic], sources: &SourceMap) -> serde
                 id: diagnostic.id.as_str(),
                 severity: diagnostic.severity.as_str(),
                 file: &file_diagnostic.path,
-                message: &diagnostic.message,
-                help: diagnostic.help.as_deref(),
+                message: diagnostic.message.render(language),
+                help: diagnostic.help.as_ref().map(|help| help.render(language)),
                 labels: diagnostic
                     .labels
                     .iter()
                     .map(|label| JsonLabel {
                         start: position(label.span.start as usize),
                         end: position(label.span.end as usize),
-                        message: label.message.clone(),
+                        message: label
+                            .message
+                            .as_ref()
+                            .map(|message| message.render(language))
+                            .unwrap_or_default(),
                     })
                     .collect(),
             }

@@ -10,6 +10,7 @@ use pest::iterators::Pair;
 
 use super::ast::*;
 use super::lexer::{TokenKind, tokenize};
+use crate::diagnostics::{Arg, Text};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "syntax/clearance.pest"]
@@ -24,10 +25,10 @@ pub const MAX_NESTING: u32 = 96;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SyntaxError {
     pub span: Span,
-    pub message: String,
+    pub message: Text,
     /// A few words under the span.
-    pub label: &'static str,
-    pub help: Option<String>,
+    pub label: Text,
+    pub help: Option<Text>,
 }
 
 /// The result of parsing one item: always a tree, and the errors met on the way.
@@ -243,24 +244,23 @@ impl<'t> Builder<'t> {
     fn chain_too_long(&self, span: Span, operands: usize, operator: &str) -> SyntaxError {
         SyntaxError {
             span,
-            label: "too long",
-            message: format!(
-                "this chain of `{operator}` has {operands} operands, more than the {} an expression may nest",
-                MAX_NESTING
+            label: text!("label--too-long"),
+            message: text!(
+                "syntax-error--chain-too-long",
+                operator = operator,
+                operands = operands,
+                limit = MAX_NESTING
             ),
-            help: Some(
-                "split it with `let` bindings, or use `some`, `every` or `sum` over a list"
-                    .to_string(),
-            ),
+            help: Some(text!("help--split-the-chain")),
         }
     }
 
     fn internal(&self, span: Span) -> SyntaxError {
         SyntaxError {
             span,
-            label: "here",
-            message: "this item could not be read".to_string(),
-            help: Some("please report this text to the Clearance maintainers".to_string()),
+            label: text!("label--here"),
+            message: text!("syntax-error--item-could-not-be-read"),
+            help: Some(text!("help--report-this-text")),
         }
     }
 
@@ -389,10 +389,9 @@ impl<'t> Builder<'t> {
                     let Some(end) = end else {
                         self.errors.push(SyntaxError {
                             span: Span::new(inner_start + index, inner_start + inner.len()),
-                            label: "unclosed interpolation",
-                            message: "this `{` opens an interpolation that is never closed"
-                                .to_string(),
-                            help: Some("close it with `}`, or write `\\{` for a brace".to_string()),
+                            label: text!("label--unclosed-interpolation"),
+                            message: text!("syntax-error--unclosed-interpolation"),
+                            help: Some(text!("help--close-the-interpolation")),
                         });
                         literal.push_str(&inner[index..]);
                         break;
@@ -953,9 +952,12 @@ impl<'t> Builder<'t> {
                 Rule::number => {
                     let index = segment.as_str().parse::<u32>().map_err(|_| SyntaxError {
                         span: self.span(&segment),
-                        label: "here",
-                        message: format!("`{}` is not a list position", segment.as_str()),
-                        help: Some("write a whole number such as `0`".to_string()),
+                        label: text!("label--here"),
+                        message: text!(
+                            "syntax-error--not-a-list-position",
+                            segment = segment.as_str()
+                        ),
+                        help: Some(text!("help--write-a-whole-number", example = 0)),
                     })?;
                     segments.push(PathSegment::Index(index, self.span(&segment)));
                 }
@@ -1027,9 +1029,12 @@ impl<'t> Builder<'t> {
                     Some(count) => {
                         let value = count.as_str().parse::<u32>().map_err(|_| SyntaxError {
                             span: self.span(&count),
-                            label: "here",
-                            message: format!("`{}` is not a number of times", count.as_str()),
-                            help: Some("write a whole number such as `2`".to_string()),
+                            label: text!("label--here"),
+                            message: text!(
+                                "syntax-error--not-a-number-of-times",
+                                count = count.as_str()
+                            ),
+                            help: Some(text!("help--write-a-whole-number", example = 2)),
                         })?;
                         ExpectedOutcome::Fails(Some(value))
                     }
@@ -1707,6 +1712,7 @@ fn docs_before(text: &str, offset: usize) -> Vec<String> {
 }
 
 /// What an analyst should read for a grammar rule that pest expected.
+/// The catalogue key of what a grammar rule stands for, in an "expected ..." message.
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::expr
@@ -1720,80 +1726,80 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::power
         | Rule::unary
         | Rule::postfix
-        | Rule::template_entry => "an expression",
-        Rule::name | Rule::ident | Rule::any_ident => "a name",
-        Rule::path | Rule::path_prefix | Rule::use_path => "a module path such as `stdlib.customs`",
-        Rule::ref_id => "an identifier such as `CAS-MASS-01`",
-        Rule::code_name => "a code",
-        Rule::string | Rule::string_lit => "a text in double quotes",
-        Rule::number | Rule::number_lit | Rule::signed_literal => "a number",
-        Rule::date => "a date such as `2026-03-10`",
-        Rule::datetime => "a date-time such as `2026-03-10T10:00:00+01:00`",
-        Rule::clock_time => "a time such as `08:00`",
-        Rule::lang | Rule::lang_text | Rule::texts => "a language tag (`en` or `fr`) and a text",
-        Rule::type_expr | Rule::named_type | Rule::list_type | Rule::set_type => "a type",
-        Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+        | Rule::template_entry => "expected--expression",
+        Rule::name | Rule::ident | Rule::any_ident => "expected--name",
+        Rule::path | Rule::path_prefix | Rule::use_path => "expected--module-path-stdlib-customs",
+        Rule::ref_id => "expected--identifier-cas-mass-01",
+        Rule::code_name => "expected--code",
+        Rule::string | Rule::string_lit => "expected--text-in-double-quotes",
+        Rule::number | Rule::number_lit | Rule::signed_literal => "expected--number",
+        Rule::date => "expected--date-2026-03-10",
+        Rule::datetime => "expected--date-time-2026-03",
+        Rule::clock_time => "expected--time-08-00",
+        Rule::lang | Rule::lang_text | Rule::texts => "expected--language-tag-en-fr",
+        Rule::type_expr | Rule::named_type | Rule::list_type | Rule::set_type => "expected--type",
+        Rule::cmp_op => "expected--comparison",
         Rule::temporal_op
         | Rule::temporal_test
         | Rule::on_or_before
         | Rule::on_or_after
         | Rule::before_op
-        | Rule::after_op => "`before`, `after`, `on or before` or `on or after`",
-        Rule::add_op => "`+` or `-`",
-        Rule::mul_op => "`*`, `/` or `mod`",
-        Rule::is_test => "`is present`, `is absent` or `is empty`",
-        Rule::in_test => "`in`",
-        Rule::field_access => "`.` and a field name",
-        Rule::quantity | Rule::unit => "a quantity such as `10 kg` or `22 EUR`",
-        Rule::weekday => "a day of the week such as `monday`",
+        | Rule::after_op => "expected--before-after-on-before",
+        Rule::add_op => "expected--plus-or-minus",
+        Rule::mul_op => "expected--mod",
+        Rule::is_test => "expected--is-present-is-absent",
+        Rule::in_test => "expected--in",
+        Rule::field_access => "expected--field-name",
+        Rule::quantity | Rule::unit => "expected--quantity-10-kg-22",
+        Rule::weekday => "expected--day-week-monday",
         Rule::pattern | Rule::wildcard | Rule::cmp_pattern | Rule::between_pattern => {
-            "a table pattern"
+            "expected--table-pattern"
         }
-        Rule::table_row => "a table row starting with `|`",
-        Rule::field_decl => "a field such as `gross_mass: Mass`",
-        Rule::code_entry => "a code",
-        Rule::param | Rule::params => "a parameter list such as `(code: TaricCode)`",
+        Rule::table_row => "expected--table-row-starting-with",
+        Rule::field_decl => "expected--field-gross-mass-mass",
+        Rule::code_entry => "expected--code",
+        Rule::param | Rule::params => "expected--parameter-list-code-tariccode",
         Rule::outcome
         | Rule::fails_outcome
         | Rule::passes_outcome
         | Rule::not_applicable_outcome
-        | Rule::error_outcome => "`fails`, `passes`, `does not apply` or `cannot be evaluated`",
-        Rule::record_literal | Rule::record_field => "a record such as `{ field: value }`",
-        Rule::given_value => "a record literal or a fixture name",
-        Rule::data_path => "a data path such as `declaration.items[0].gross_mass`",
-        Rule::exempt => "`exempt` or `require`",
-        Rule::EOI => "the end of the item",
-        Rule::title_clause => "`title`",
-        Rule::version_clause => "`version`",
-        Rule::effective_clause => "`effective`",
-        Rule::source_decl | Rule::source_clause => "`source`",
-        Rule::input_decl => "`input`",
-        Rule::severity_clause => "`severity`",
-        Rule::category_clause => "`category`",
-        Rule::implements_clause => "`implements`",
-        Rule::cites_clause => "`cites`",
-        Rule::for_clause => "`for every`",
-        Rule::let_clause => "`let`",
-        Rule::when_clause => "`when`",
-        Rule::require_clause => "`require`",
-        Rule::except_clause => "`except when`",
-        Rule::message_clause => "`message`",
-        Rule::fix_clause => "`fix`",
-        Rule::as_of_clause => "`as of`",
-        Rule::given_clause => "`given`",
-        Rule::with_clause => "`with`",
-        Rule::expect_clause => "`expect`",
-        Rule::policy_clause => "`policy`",
-        Rule::zone_clause => "`zone`",
-        Rule::open_clause => "`open`",
-        Rule::closed_clause => "`closed on`",
-        Rule::refinement => "`matching` or `between`",
-        Rule::not_checkable_clause => "`not machine checkable because`",
-        Rule::built_in_clause => "`built in`",
-        Rule::starred => "`starred`",
-        Rule::holiday_entry => "a holiday such as `2026-01-01 en \"New Year\"`",
-        Rule::optional_mark => "`?`",
-        _ => return describe_keyword(rule),
+        | Rule::error_outcome => "expected--fails-passes-does-not",
+        Rule::record_literal | Rule::record_field => "expected--record-field-value",
+        Rule::given_value => "expected--record-literal-fixture-name",
+        Rule::data_path => "expected--data-path-declaration-items",
+        Rule::exempt => "expected--exempt-require",
+        Rule::EOI => "expected--end-item",
+        Rule::title_clause => "expected--title",
+        Rule::version_clause => "expected--version",
+        Rule::effective_clause => "expected--effective",
+        Rule::source_decl | Rule::source_clause => "expected--source",
+        Rule::input_decl => "expected--input",
+        Rule::severity_clause => "expected--severity",
+        Rule::category_clause => "expected--category",
+        Rule::implements_clause => "expected--implements",
+        Rule::cites_clause => "expected--cites",
+        Rule::for_clause => "expected--for-every",
+        Rule::let_clause => "expected--let",
+        Rule::when_clause => "expected--when",
+        Rule::require_clause => "expected--require",
+        Rule::except_clause => "expected--except-when",
+        Rule::message_clause => "expected--message",
+        Rule::fix_clause => "expected--fix",
+        Rule::as_of_clause => "expected--as-of",
+        Rule::given_clause => "expected--given",
+        Rule::with_clause => "expected--with",
+        Rule::expect_clause => "expected--expect",
+        Rule::policy_clause => "expected--policy",
+        Rule::zone_clause => "expected--zone",
+        Rule::open_clause => "expected--open",
+        Rule::closed_clause => "expected--closed-on",
+        Rule::refinement => "expected--matching-between",
+        Rule::not_checkable_clause => "expected--not-machine-checkable-because",
+        Rule::built_in_clause => "expected--built-in",
+        Rule::starred => "expected--starred",
+        Rule::holiday_entry => "expected--holiday-2026-01-01",
+        Rule::optional_mark => "expected--optional-mark",
+        _ => return None,
     })
 }
 
@@ -1841,25 +1847,28 @@ fn bracket_error(text: &str, offset: usize) -> Option<SyntaxError> {
             Some((_, start, end)) => {
                 return Some(SyntaxError {
                     span: Span::new(offset + token.start, offset + token.end),
-                    label: "mismatched bracket",
-                    message: format!(
-                        "`{}` does not close `{}`",
-                        &text[token.start..token.end],
-                        &text[start..end]
+                    label: text!("label--mismatched-bracket"),
+                    message: text!(
+                        "syntax-error--does-not-close",
+                        closer = &text[token.start..token.end],
+                        opener = &text[start..end]
                     ),
-                    help: Some(format!(
-                        "the `{}` at byte {} is still open; close it first",
-                        &text[start..end],
-                        offset + start
+                    help: Some(text!(
+                        "help--still-open",
+                        opener = &text[start..end],
+                        offset = offset + start
                     )),
                 });
             }
             None => {
                 return Some(SyntaxError {
                     span: Span::new(offset + token.start, offset + token.end),
-                    label: "unmatched",
-                    message: format!("this `{}` closes nothing", &text[token.start..token.end]),
-                    help: Some("remove it, or add the bracket it should close".to_string()),
+                    label: text!("label--unmatched"),
+                    message: text!(
+                        "syntax-error--closes-nothing",
+                        closer = &text[token.start..token.end]
+                    ),
+                    help: Some(text!("help--remove-or-add-the-bracket")),
                 });
             }
         }
@@ -1872,9 +1881,9 @@ fn bracket_error(text: &str, offset: usize) -> Option<SyntaxError> {
         };
         SyntaxError {
             span: Span::new(offset + start, offset + end),
-            label: "never closed",
-            message: format!("this `{}` is never closed", &text[start..end]),
-            help: Some(format!("add `{closer}` where the group ends")),
+            label: text!("label--never-closed"),
+            message: text!("syntax-error--never-closed", opener = &text[start..end]),
+            help: Some(text!("help--add-the-closer", closer = closer)),
         }
     })
 }
@@ -1896,40 +1905,53 @@ fn syntax_error_from_pest(
     let span = Span::new(offset + found.start, offset + found.end);
     match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&str> = Vec::new();
+            let mut expected: Vec<Text> = Vec::new();
             for rule in positives {
-                if let Some(description) = describe(*rule)
+                let description = match describe(*rule) {
+                    Some(key) => Some(Text::new(key, Vec::new())),
+                    None => describe_keyword(*rule)
+                        .map(|keyword| text!("expected--keyword", keyword = keyword)),
+                };
+                if let Some(description) = description
                     && !expected.contains(&description)
                 {
                     expected.push(description);
                 }
             }
             let message = match (expected.as_slice(), found.text.is_empty()) {
-                ([one], true) => format!("this item ends too early: expected {one}"),
-                (_, true) => "this item ends too early".to_string(),
-                ([one], false) => format!("expected {one}, found `{}`", found.text),
-                (_, false) => format!("unexpected `{}`", found.text),
+                ([one], true) => Text::new(
+                    "syntax-error--ends-too-early-expected",
+                    vec![("expected", Arg::Texts(vec![one.clone()]))],
+                ),
+                (_, true) => text!("syntax-error--ends-too-early"),
+                ([one], false) => Text::new(
+                    "syntax-error--expected-found",
+                    vec![
+                        ("expected", Arg::Texts(vec![one.clone()])),
+                        ("found", Arg::plain(&found.text)),
+                    ],
+                ),
+                (_, false) => text!("syntax-error--unexpected", found = found.text),
             };
             let help = match (expected.len(), found.kind) {
-                (_, Some(TokenKind::UnterminatedString)) => {
-                    Some("close the text with `\"` on the same line".to_string())
-                }
-                (_, Some(TokenKind::Unknown)) => {
-                    Some("this character has no meaning in Clearance; remove it".to_string())
-                }
+                (_, Some(TokenKind::UnterminatedString)) => Some(text!("help--close-the-text")),
+                (_, Some(TokenKind::Unknown)) => Some(text!("help--character-has-no-meaning")),
                 (0 | 1, _) => None,
                 (_, _) => {
-                    let shown: Vec<&str> = expected.iter().take(8).copied().collect();
                     let more = if expected.len() > 8 { ", …" } else { "" };
-                    Some(format!("expected one of {}{more}", shown.join(", ")))
+                    let shown: Vec<Text> = expected.into_iter().take(8).collect();
+                    Some(Text::new(
+                        "help--expected-one-of",
+                        vec![("expected", Arg::Texts(shown)), ("more", Arg::plain(&more))],
+                    ))
                 }
             };
             SyntaxError {
                 span,
                 label: if found.text.is_empty() {
-                    "the item ends here"
+                    text!("label--the-item-ends-here")
                 } else {
-                    "unexpected here"
+                    text!("label--unexpected-here")
                 },
                 message,
                 help,
@@ -1937,8 +1959,8 @@ fn syntax_error_from_pest(
         }
         ErrorVariant::CustomError { message } => SyntaxError {
             span,
-            label: "here",
-            message: message.clone(),
+            label: text!("label--here"),
+            message: text!("syntax-error--grammar", message = message),
             help: None,
         },
     }

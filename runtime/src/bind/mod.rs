@@ -280,7 +280,7 @@ impl Binder {
                     Err(message) => error(
                         BindErrorKind::InvalidValue,
                         Said {
-                            en: message,
+                            en: message.to_string(),
                             fr: format!(
                                 "\"{}\" n'est pas une date valide de la forme AAAA-MM-JJ",
                                 shorten(text)
@@ -303,7 +303,7 @@ impl Binder {
                     Err(message) => error(
                         BindErrorKind::InvalidValue,
                         Said {
-                            en: message,
+                            en: message.to_string(),
                             fr: format!(
                                 "\"{}\" n'est pas une date et heure valide avec un décalage UTC ou un fuseau (RFC 3339)",
                                 shorten(text)
