@@ -6,8 +6,8 @@
 
 use logos::Logos;
 
-/// One token kind. Keywords are identifiers here; [`keyword_kind`] classifies them, because the
-/// language keeps most keywords contextual (a field may be called `from`).
+/// One token kind. Keywords are identifiers here, because the language keeps most keywords
+/// contextual (a field may be called `from`); the grammar lists them ([`super::KEYWORDS`]).
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[logos(skip r"[ \t\r\f]+")]
 pub enum TokenKind {
@@ -107,88 +107,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         });
     }
     tokens
-}
-
-/// The keywords that open an item. An item starts where one of them stands at column 0.
-pub const ITEM_KEYWORDS: &[&str] = &[
-    "ruleset",
-    "module",
-    "use",
-    "requirement",
-    "record",
-    "codelist",
-    "type",
-    "const",
-    "table",
-    "fn",
-    "rule",
-    "example",
-    "fixture",
-    "holidays",
-    "calendar",
-];
-
-/// Words that cannot name a value in an expression, because an expression would read them
-/// differently. Field names after a dot and record-literal keys may still use them.
-pub const RESERVED_WORDS: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "every",
-    "some",
-    "no",
-    "count",
-    "sum",
-    "min",
-    "max",
-    "in",
-    "satisfies",
-    "where",
-    "for",
-    "if",
-    "then",
-    "else",
-    "is",
-    "true",
-    "false",
-    "before",
-    "after",
-    "on",
-    "absent",
-    "present",
-    "empty",
-    "otherwise",
-    "mod",
-    "at",
-    "business",
-    "require",
-    "when",
-    "except",
-    "exempt",
-    "let",
-    "message",
-    "fix",
-    "with",
-    "expect",
-    "given",
-];
-
-/// How the editor and the formatter see an identifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeywordKind {
-    Item,
-    Reserved,
-    None,
-}
-
-pub fn keyword_kind(word: &str) -> KeywordKind {
-    if ITEM_KEYWORDS.contains(&word) {
-        KeywordKind::Item
-    } else if RESERVED_WORDS.contains(&word) {
-        KeywordKind::Reserved
-    } else {
-        KeywordKind::None
-    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ use ast::{Item, ItemKind};
 pub use parser::{ItemParse, SyntaxError, parse_expression, parse_item};
 pub use split::{RawItem, StrayText, split_items};
 
+include!(concat!(env!("OUT_DIR"), "/keywords.rs"));
+
 /// One item of a file: where it is, what the token layer saw, and what the parser built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxItem {
@@ -51,5 +53,29 @@ pub fn parse_file(text: &str) -> FileSyntax {
     FileSyntax {
         items,
         stray: split.stray,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KEYWORDS;
+    use super::ast::ItemKind;
+
+    #[test]
+    fn every_item_keyword_is_a_keyword_of_the_grammar() {
+        assert!(KEYWORDS.len() > 80, "{KEYWORDS:?}");
+        for word in KEYWORDS {
+            if let Some(kind) = ItemKind::from_keyword(word) {
+                assert_eq!(kind.keyword(), *word);
+            }
+        }
+        let items = KEYWORDS
+            .iter()
+            .filter(|word| ItemKind::from_keyword(word).is_some())
+            .count();
+        assert_eq!(
+            items, 15,
+            "an item kind without its `k_` rule, or the reverse"
+        );
     }
 }
