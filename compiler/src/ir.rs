@@ -158,9 +158,23 @@ pub enum LoopKind {
     Collect,
 }
 
-/// Builtin functions; each has a fixed signature checked by the checker.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum Builtin {
+/// Declares [`Builtin`] and the list of all its operations, so that a test can check each
+/// belongs to an entry of the registry ([`crate::builtins::BUILTINS`]).
+macro_rules! builtin_operations {
+    ($($(#[$meta:meta])* $variant:ident,)*) => {
+        /// The IR operations builtins lower to; the registry says which builtin gives which.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        pub enum Builtin {
+            $($(#[$meta])* $variant,)*
+        }
+
+        impl Builtin {
+            pub const ALL: &'static [Builtin] = &[$(Builtin::$variant,)*];
+        }
+    };
+}
+
+builtin_operations! {
     /// The date the record is checked as of: the run's `--as-of`, or the record's own.
     AsOf,
     /// The code of a list that a text writes, or absent.

@@ -17,6 +17,7 @@ macro_rules! text {
     };
 }
 
+pub mod builtins;
 pub mod check;
 pub mod db;
 pub mod defs;

@@ -97,3 +97,26 @@ fn every_keyword_of_the_grammar_is_documented() {
         "keywords not in docs/language.md: {missing:?}"
     );
 }
+
+/// The builtins table of `docs/language.md` is the registry's (`clearance_compiler::builtins`);
+/// `CLEARANCE_UPDATE_DOCS=1` writes it.
+#[test]
+fn the_builtins_table_is_the_registry() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/language.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let expected = clearance_compiler::builtins::reference_table();
+    let start_marker = "<!-- generated: builtins -->\n";
+    let end_marker = "<!-- end: builtins -->";
+    let start = text.find(start_marker).expect("start marker") + start_marker.len();
+    let end = text.find(end_marker).expect("end marker");
+    if std::env::var("CLEARANCE_UPDATE_DOCS").is_ok_and(|value| value == "1") {
+        let updated = format!("{}{expected}{}", &text[..start], &text[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &text[start..end],
+        expected,
+        "docs/language.md is out of date: run the test with CLEARANCE_UPDATE_DOCS=1"
+    );
+}

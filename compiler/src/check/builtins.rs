@@ -4,44 +4,13 @@ use std::sync::Arc;
 
 use super::Checker;
 use super::expr::not_a_collection;
+use crate::builtins::{Arity, BuiltinEntry, Signature, builtin_named, builtin_names};
 use crate::defs::{function_signature, table_signature};
 use crate::diagnostics::{Arg, Diagnostic, DiagnosticId, Text, did_you_mean};
 use crate::ir::{Builtin, Link, Node, NodeId};
 use crate::resolve::{CURRENCY_CODELIST, CURRENCY_MODULE, currency_index, def_path};
 use crate::syntax::ast::{Expr, ExprKind, ItemKind, Name, Span};
 use crate::types::{DefPath, Type};
-
-/// The builtin functions and what an analyst reads about them in "did you mean".
-pub const BUILTIN_NAMES: &[&str] = &[
-    "date",
-    "end_of_month",
-    "end_of_decade",
-    "days_between",
-    "length",
-    "size",
-    "substring",
-    "chars",
-    "upper",
-    "lower",
-    "starts_with",
-    "matches",
-    "to_int",
-    "to_code",
-    "flatten",
-    "provided",
-    "abs",
-    "round",
-    "convert",
-    "hours",
-    "text",
-    "is_open",
-    "business_time_between",
-    "contains",
-    "missing",
-    "day_start",
-    "day_end",
-    "as_of",
-];
 
 impl Checker<'_> {
     pub(crate) fn call(
@@ -51,8 +20,8 @@ impl Checker<'_> {
         span: Span,
         _expected: Option<&Type>,
     ) -> NodeId {
-        if BUILTIN_NAMES.contains(&function.text.as_str()) {
-            return self.builtin(function, args, span);
+        if let Some(entry) = builtin_named(&function.text) {
+            return self.builtin(entry, function, args, span);
         }
         let def = self.scope.get(&function.text).cloned();
         match def {
@@ -97,11 +66,8 @@ impl Checker<'_> {
                 )
             }
             _ => {
-                let candidates: Vec<&str> = BUILTIN_NAMES
-                    .iter()
-                    .copied()
-                    .chain(self.scope.names_of(&[ItemKind::Function, ItemKind::Table]))
-                    .collect();
+                let mut candidates: Vec<&str> = builtin_names().collect();
+                candidates.extend(self.scope.names_of(&[ItemKind::Function, ItemKind::Table]));
                 self.error(
                     Diagnostic::new(
                         DiagnosticId::UnknownFunction,
@@ -147,82 +113,45 @@ impl Checker<'_> {
         )
     }
 
-    fn builtin(&mut self, function: &Name, args: &[Expr], span: Span) -> NodeId {
-        let name = function.text.as_str();
-        if name == "missing" || name == "provided" {
-            return self.missing_fields(function, args, span);
+    fn builtin(
+        &mut self,
+        entry: &'static BuiltinEntry,
+        function: &Name,
+        args: &[Expr],
+        span: Span,
+    ) -> NodeId {
+        let name = entry.name;
+        match entry.arity {
+            Arity::AtLeast(_) => return self.missing_fields(function, args, span),
+            Arity::Exactly(arity) if args.len() != arity => {
+                self.error(wrong_arity(function, arity, args.len(), span));
+                return self.poisoned(span);
+            }
+            Arity::Exactly(_) => {}
         }
-        let arity = match name {
-            "as_of" => 0,
-            "days_between" | "starts_with" | "matches" | "round" | "is_open" | "contains"
-            | "to_code" | "day_start" | "day_end" => 2,
-            "substring" | "convert" | "business_time_between" => 3,
-            _ => 1,
-        };
-        if args.len() != arity {
-            self.error(wrong_arity(function, arity, args.len(), span));
-            return self.poisoned(span);
-        }
-        let simple = |checker: &mut Self, builtin: Builtin, params: &[Type], result: Type| {
+        if let (Signature::Plain { params, result }, [builtin]) = (entry.signature, entry.lowers_to)
+        {
             let nodes: Vec<NodeId> = args
                 .iter()
                 .zip(params)
                 .map(|(arg, param)| {
-                    let node = checker.expr(arg, Some(param));
-                    checker.coerce(node, param, arg.span)
+                    let param = param.to_type();
+                    let node = self.expr(arg, Some(&param));
+                    self.coerce(node, &param, arg.span)
                 })
                 .collect();
-            checker.push(
+            return self.push(
                 Node::Builtin {
-                    builtin,
+                    builtin: *builtin,
                     args: nodes,
                     link: None,
                 },
-                result,
+                result.to_type(),
                 span,
-            )
-        };
+            );
+        }
         match name {
-            "as_of" => simple(self, Builtin::AsOf, &[], Type::Date),
-            "date" => simple(self, Builtin::DateOf, &[Type::DateTime], Type::Date),
-            "end_of_month" => simple(self, Builtin::EndOfMonth, &[Type::Date], Type::Date),
-            "end_of_decade" => simple(self, Builtin::EndOfDecade, &[Type::Date], Type::Date),
-            "days_between" => simple(
-                self,
-                Builtin::DaysBetween,
-                &[Type::Date, Type::Date],
-                Type::Int,
-            ),
-            "length" => simple(self, Builtin::Length, &[Type::Text], Type::Int),
-            "substring" => simple(
-                self,
-                Builtin::Substring,
-                &[Type::Text, Type::Int, Type::Int],
-                Type::Text,
-            ),
-            "chars" => simple(
-                self,
-                Builtin::Chars,
-                &[Type::Text],
-                Type::List(Box::new(Type::Text)),
-            ),
-            "upper" => simple(self, Builtin::Upper, &[Type::Text], Type::Text),
-            "lower" => simple(self, Builtin::Lower, &[Type::Text], Type::Text),
-            "starts_with" => simple(
-                self,
-                Builtin::StartsWith,
-                &[Type::Text, Type::Text],
-                Type::Bool,
-            ),
-            "to_int" => simple(self, Builtin::ToInt, &[Type::Text], Type::Int.optional()),
             "to_code" => self.text_to_code(args, span),
-            "round" => simple(
-                self,
-                Builtin::Round,
-                &[Type::Decimal, Type::Int],
-                Type::Decimal,
-            ),
-            "hours" => simple(self, Builtin::HoursOf, &[Type::Duration], Type::Decimal),
             "flatten" => {
                 let node = self.expr(&args[0], None);
                 let ty = self.ty(node).clone();
@@ -344,12 +273,6 @@ impl Checker<'_> {
                 )
             }
             "convert" => self.convert(args, span),
-            "contains" => simple(
-                self,
-                Builtin::Contains,
-                &[Type::Text, Type::Text],
-                Type::Bool,
-            ),
             "day_start" | "day_end" => {
                 let date = self.expr(&args[0], Some(&Type::Date));
                 let date = self.coerce(date, &Type::Date, args[0].span);
