@@ -4,9 +4,14 @@
 //! emits IR nodes as it goes, with a source map of spans beside them. The item-level queries
 //! that drive it live in the submodules; each is keyed by one item.
 
+mod arithmetic;
 mod builtins;
+mod collections;
+mod conditions;
 mod expr;
 pub mod items;
+mod literals;
+mod loops;
 pub mod rule;
 pub mod table;
 
