@@ -17,13 +17,13 @@ macro_rules! text {
     };
 }
 
-pub mod builtins;
+pub use clearance_ir::builtins;
 pub mod check;
 pub mod db;
 pub mod defs;
 pub mod diagnostics;
 pub mod hashes;
-pub mod ir;
+pub use clearance_ir as ir;
 pub mod items;
 pub mod program;
 pub mod project;
@@ -31,7 +31,7 @@ pub mod resolve;
 pub mod syntax;
 pub mod time;
 pub mod trace;
-pub mod types;
+pub use clearance_ir::types;
 
 mod stdlib {
     include!(concat!(env!("OUT_DIR"), "/stdlib.rs"));

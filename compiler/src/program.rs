@@ -395,12 +395,14 @@ fn link(program: &mut Program) {
     let tables = index_of(program.tables.iter().map(|t| &t.path).collect());
     let consts = index_of(program.consts.iter().map(|c| &c.path).collect());
     let calendars = index_of(program.calendars.iter().map(|c| &c.path).collect());
-    let resolve = |link: &mut Link, table: &HashMap<DefPath, u32>| {
-        if let Some(index) = table.get(&link.path) {
-            link.index = *index;
+    let mut unlinked: Vec<DefPath> = Vec::new();
+    let mut resolve = |link: &mut Link, table: &HashMap<DefPath, u32>| {
+        link.index = table.get(&link.path).copied();
+        if link.index.is_none() && !unlinked.contains(&link.path) {
+            unlinked.push(link.path.clone());
         }
     };
-    let link_body = |body: &mut Body| {
+    let mut link_body = |body: &mut Body| {
         for node in &mut body.nodes {
             match node {
                 Node::Call { function, .. } => resolve(function, &functions),
@@ -431,5 +433,55 @@ fn link(program: &mut Program) {
         for example in &mut ruleset.examples {
             link_body(&mut example.body);
         }
+    }
+    program.unlinked = unlinked;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::FunctionIr;
+    use crate::types::Type;
+
+    #[test]
+    fn linking_lists_what_it_cannot_resolve_and_resolves_the_rest() {
+        let known = DefPath::new("m", "known");
+        let missing = DefPath::new("m", "missing");
+        let mut body = Body::default();
+        let resolved = body.push(
+            Node::Call {
+                function: Link::unresolved(known.clone()),
+                args: Vec::new(),
+            },
+            Type::Int,
+        );
+        let root = body.push(
+            Node::Call {
+                function: Link::unresolved(missing.clone()),
+                args: Vec::new(),
+            },
+            Type::Int,
+        );
+        let function = |path: DefPath, body: Body, root| FunctionIr {
+            path,
+            params: Vec::new(),
+            result: Type::Int,
+            body,
+            root,
+        };
+        let mut program = Program {
+            functions: vec![
+                function(known.clone(), Body::default(), 0),
+                function(DefPath::new("m", "caller"), body, root),
+            ],
+            ..Program::default()
+        };
+        link(&mut program);
+        assert_eq!(program.unlinked, vec![missing]);
+        let Node::Call { function, .. } = &program.functions[1].body.nodes[resolved as usize]
+        else {
+            panic!("the call is still a call");
+        };
+        assert_eq!(function.index, Some(0));
     }
 }

@@ -53,6 +53,9 @@ pub struct CompileErrors {
     pub sources: clearance_compiler::diagnostics::render::SourceMap,
     /// Problems with the data files the rules read.
     pub data: Vec<DataError>,
+    /// Definitions the program's links name but it lacks (a compiler fault, never the
+    /// analyst's): such a program is not run.
+    pub unlinked: Vec<String>,
 }
 
 impl std::fmt::Display for CompileErrors {
@@ -69,6 +72,12 @@ impl std::fmt::Display for CompileErrors {
         )?;
         for problem in &self.data {
             writeln!(f, "{problem}")?;
+        }
+        for path in &self.unlinked {
+            writeln!(
+                f,
+                "internal error: `{path}` is used but not in the program; please report these rules to the Clearance maintainers"
+            )?;
         }
         Ok(())
     }
@@ -133,6 +142,7 @@ impl RuleSet {
                 diagnostics: Vec::new(),
                 sources: project.sources(),
                 data: unreadable,
+                unlinked: Vec::new(),
             });
         }
         RuleSet::with_checked_data(&project, program, &data)
@@ -165,6 +175,16 @@ impl RuleSet {
                 diagnostics,
                 sources: project.sources(),
                 data: Vec::new(),
+                unlinked: Vec::new(),
+            });
+        }
+        let unlinked = &project.program().unlinked;
+        if !unlinked.is_empty() {
+            return Err(CompileErrors {
+                diagnostics: Vec::new(),
+                sources: project.sources(),
+                data: Vec::new(),
+                unlinked: unlinked.iter().map(ToString::to_string).collect(),
             });
         }
         Ok(project)
@@ -181,6 +201,7 @@ impl RuleSet {
                 diagnostics: Vec::new(),
                 sources: project.sources(),
                 data: problems,
+                unlinked: Vec::new(),
             }),
         }
     }

@@ -76,6 +76,13 @@ fn internal(what: &str) -> EvalError {
     ))
 }
 
+/// The position a link was resolved to; a program with unresolved links is refused before it
+/// runs (`Program::unlinked`), so this fails only on a hand-built program.
+fn linked(link: &clearance_compiler::ir::Link) -> Eval<u32> {
+    link.index
+        .ok_or_else(|| internal(&format!("`{}` was never linked", link.path)))
+}
+
 /// Sees what evaluation reads, to explain a verdict. The interpreter is generic over it, so
 /// that the fast path ([`NoObserver`]) pays nothing. Only reads in the body being explained
 /// are seen, not those inside the functions and tables it calls.
@@ -546,7 +553,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 }
                 Ok(value)
             }
-            Node::ConstRef(link) => self.constant(link.index),
+            Node::ConstRef(link) => self.constant(linked(link)?),
             Node::Field { base, index, .. } => {
                 // A field of a local, or of a field of one, is read in place: no record is
                 // cloned on the way to it.
@@ -729,7 +736,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             }
             Node::Call { function, args } => {
                 let machine = self.machine;
-                let Some(callee) = machine.program.functions.get(function.index as usize) else {
+                let Some(callee) = machine.program.functions.get(linked(function)? as usize) else {
                     return Err(internal("unknown function"));
                 };
                 let mut callee_frame = self::frame(callee.body.locals.len().max(args.len()));
@@ -756,7 +763,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     });
                 }
                 stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
-                    self.call_table(table.index, arguments)
+                    self.call_table(linked(table)?, arguments)
                 })
             }
             Node::Builtin {
@@ -775,7 +782,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 self.builtin(
                     *builtin,
                     values,
-                    link.as_ref().map(|link| link.index),
+                    link.as_ref().and_then(|link| link.index),
                     first_type,
                 )
             }
@@ -822,7 +829,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                         "business time was added to an absent date-time",
                     ));
                 };
-                let calendar = self.machine.calendar(calendar.index)?;
+                let calendar = self.machine.calendar(linked(calendar)?)?;
                 let deadline = match unit {
                     BusinessUnit::Hours => {
                         let hours = amount.checked_mul(3600).ok_or_else(overflow)?;

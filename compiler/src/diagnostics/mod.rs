@@ -9,34 +9,12 @@
 pub mod render;
 pub mod text;
 
-use serde::Serialize;
-
 pub use text::{Arg, Language, Text};
 
 use crate::syntax::ast::Span;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    /// A rule's finding only: a consequence the administration applies (a vehicle moved to a
-    /// park after 48 hours), reported as an action due with its date, not as the operator's
-    /// offence.
-    Action,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Action => "action",
-        }
-    }
-}
+/// How serious a diagnostic is; rules use the same scale for their findings.
+pub use clearance_ir::vocabulary::Severity;
 
 macro_rules! diagnostic_ids {
     ($($variant:ident => $name:literal : $severity:ident $doc:literal,)*) => {

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+pub use clearance_ir::vocabulary::{BusinessUnit, CmpOp, ExpectedOutcome, Lang, TemporalOp};
+
 /// A byte range relative to the start of the item that contains it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Span {
@@ -60,22 +62,6 @@ pub struct StrLit {
 pub struct RawLit {
     pub text: String,
     pub span: Span,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    En,
-    Fr,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Fr => "fr",
-        }
-    }
 }
 
 /// One part of a text: literal characters, or an interpolated expression `{...}`.
@@ -500,17 +486,6 @@ pub struct Expectation {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ExpectedOutcome {
-    Fails(Option<u32>),
-    Passes,
-    DoesNotApply,
-    /// The rule meets a run-time error, such as a missing exchange rate.
-    CannotBeEvaluated,
-    NoFindings,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct HolidaysItem {
     pub name: Name,
@@ -568,29 +543,6 @@ pub struct Expr {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum CmpOp {
-    Eq,
-    NotEq,
-    Lt,
-    LtEq,
-    Gt,
-    GtEq,
-}
-
-impl CmpOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "==",
-            CmpOp::NotEq => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::LtEq => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::GtEq => ">=",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ArithOp {
     Add,
     Sub,
@@ -609,27 +561,6 @@ impl ArithOp {
             ArithOp::Div => "/",
             ArithOp::Mod => "mod",
             ArithOp::Pow => "^",
-        }
-    }
-}
-
-/// The words that compare instants: whether the deadline instant itself is on time is part of
-/// the word chosen, never an accident of `<` against `<=`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum TemporalOp {
-    Before,
-    OnOrBefore,
-    After,
-    OnOrAfter,
-}
-
-impl TemporalOp {
-    pub fn words(self) -> &'static str {
-        match self {
-            TemporalOp::Before => "before",
-            TemporalOp::OnOrBefore => "on or before",
-            TemporalOp::After => "after",
-            TemporalOp::OnOrAfter => "on or after",
         }
     }
 }
@@ -653,12 +584,6 @@ pub enum AggregateKind {
     Sum,
     Min,
     Max,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum BusinessUnit {
-    Hours,
-    Days,
 }
 
 /// The binder of a quantifier, count, aggregate or comprehension: `x [at i] in xs [other than y]`.

@@ -16,27 +16,28 @@ use jiff::civil::{Date, Time};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::diagnostics::Severity;
-use crate::syntax::ast::{BusinessUnit, CmpOp, Lang, TemporalOp};
+pub mod builtins;
+pub mod types;
+pub mod vocabulary;
+
 use crate::types::{DefPath, Dimension, Type};
+pub use crate::vocabulary::{BusinessUnit, CmpOp, ExpectedOutcome, Lang, Severity, TemporalOp};
 
 pub type NodeId = u32;
 pub type LocalId = u32;
 
 /// A reference to another definition, by path; `index` is its position in the program's
-/// table of that kind, set when the program is linked.
+/// table of that kind, set when the program is linked. A link that linking could not resolve
+/// keeps `None` and is listed in [`Program::unlinked`], which refuses the program.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Link {
     pub path: DefPath,
-    pub index: u32,
+    pub index: Option<u32>,
 }
 
 impl Link {
     pub fn unresolved(path: DefPath) -> Link {
-        Link {
-            path,
-            index: u32::MAX,
-        }
+        Link { path, index: None }
     }
 }
 
@@ -650,7 +651,7 @@ pub struct RecordIr {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ExpectationIr {
     pub rule: Option<String>,
-    pub outcome: crate::syntax::ast::ExpectedOutcome,
+    pub outcome: ExpectedOutcome,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -724,6 +725,8 @@ pub struct Program {
     pub currency_codelist: Option<u32>,
     /// A SHA-256 of the sources, in path order: what an auditor quotes to name the rules used.
     pub content_hash: String,
+    /// The definitions that links name but the program lacks; a program with any is not run.
+    pub unlinked: Vec<DefPath>,
 }
 
 impl Program {

@@ -7,7 +7,7 @@
 //! interpreter evaluates the IR operations ([`Builtin`]); a test checks that every operation
 //! belongs to an entry, so the two lists cannot drift apart.
 
-use crate::ir::Builtin;
+use crate::Builtin;
 use crate::types::Type;
 
 /// How many arguments a builtin takes.
