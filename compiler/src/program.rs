@@ -462,6 +462,8 @@ mod tests {
             },
             Type::Int,
         );
+        let mut callee_body = Body::default();
+        let callee_root = callee_body.push(Node::Const(crate::ir::Constant::Int(1)), Type::Int);
         let function = |path: DefPath, body: Body, root| FunctionIr {
             path,
             params: Vec::new(),
@@ -471,15 +473,14 @@ mod tests {
         };
         let mut program = Program {
             functions: vec![
-                function(known.clone(), Body::default(), 0),
+                function(known.clone(), callee_body, callee_root),
                 function(DefPath::new("m", "caller"), body, root),
             ],
             ..Program::default()
         };
         link(&mut program);
         assert_eq!(program.unlinked, vec![missing]);
-        let Node::Call { function, .. } = &program.functions[1].body.nodes[resolved as usize]
-        else {
+        let Node::Call { function, .. } = &program.functions[1].body.nodes[resolved.index()] else {
             panic!("the call is still a call");
         };
         assert_eq!(function.index, Some(0));

@@ -23,8 +23,31 @@ pub mod vocabulary;
 use crate::types::{DefPath, Dimension, Type};
 pub use crate::vocabulary::{BusinessUnit, CmpOp, ExpectedOutcome, Lang, Severity, TemporalOp};
 
-pub type NodeId = u32;
-pub type LocalId = u32;
+/// The position of a node in its body's arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct NodeId(u32);
+
+/// A slot of a body's frame: a loop variable, its position, or a `let`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct LocalId(u32);
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl LocalId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A position that fits in 32 bits: bodies and frames are bounded by the nesting limit and
+/// the size of one item, far below it.
+fn position(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
 
 /// A reference to another definition, by path; `index` is its position in the program's
 /// table of that kind, set when the program is linked. A link that linking could not resolve
@@ -345,20 +368,20 @@ impl Body {
     pub fn push(&mut self, node: Node, ty: Type) -> NodeId {
         self.nodes.push(node);
         self.types.push(ty);
-        NodeId::try_from(self.nodes.len() - 1).unwrap_or(NodeId::MAX)
+        NodeId(position(self.nodes.len() - 1))
     }
 
     pub fn node(&self, id: NodeId) -> Option<&Node> {
-        self.nodes.get(id as usize)
+        self.nodes.get(id.index())
     }
 
     pub fn ty(&self, id: NodeId) -> &Type {
-        self.types.get(id as usize).unwrap_or(&Type::Error)
+        self.types.get(id.index()).unwrap_or(&Type::Error)
     }
 
     pub fn new_local(&mut self, name: &str) -> LocalId {
         self.locals.push(Arc::from(name));
-        LocalId::try_from(self.locals.len() - 1).unwrap_or(LocalId::MAX)
+        LocalId(position(self.locals.len() - 1))
     }
 }
 

@@ -542,7 +542,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             Node::Const(constant) => Ok(Value::from_constant(constant)),
             Node::Local(local) => {
                 let value = frame
-                    .get(*local as usize)
+                    .get(local.index())
                     .map(|slot| slot.get().clone())
                     .ok_or_else(|| internal("a local slot is missing"))?;
                 if matches!(value, Value::Invalid) {
@@ -847,7 +847,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             } => {
                 let value = self.eval(body, *value, frame)?;
                 let slot = frame
-                    .get_mut(*local as usize)
+                    .get_mut(local.index())
                     .ok_or_else(|| internal("a local slot is missing"))?;
                 *slot = Slot::Owned(value);
                 self.eval(body, *inner, frame)
@@ -896,7 +896,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         let elements = self.elements(body, spec.collection, frame)?;
         let skip_at = match spec.skip {
             Some(slot) => Some(as_int(
-                frame.get(slot as usize).map_or(&Value::Absent, Slot::get),
+                frame.get(slot.index()).map_or(&Value::Absent, Slot::get),
             )?),
             None => None,
         };
@@ -908,10 +908,10 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             if skip_at == Some(position_value) {
                 continue;
             }
-            if let Some(slot) = frame.get_mut(spec.var as usize) {
+            if let Some(slot) = frame.get_mut(spec.var.index()) {
                 *slot = elements.slot(position);
             }
-            if let Some(slot) = frame.get_mut(spec.index as usize) {
+            if let Some(slot) = frame.get_mut(spec.index.index()) {
                 *slot = Slot::Owned(Value::Int(position_value));
             }
             if O::ACTIVE && self.depth == 0 {
@@ -1354,7 +1354,7 @@ fn operand<'f>(
 #[inline]
 fn place<'f>(body: &Body, node: NodeId, frame: &'f [Slot<'_>]) -> Option<&'f Value> {
     let value = match body.node(node)? {
-        Node::Local(local) => frame.get(*local as usize).map(Slot::get),
+        Node::Local(local) => frame.get(local.index()).map(Slot::get),
         Node::Field { base, index, .. } => match place(body, *base, frame)? {
             Value::Record(fields) => fields.get(*index as usize),
             _ => None,
@@ -1367,10 +1367,7 @@ fn place<'f>(body: &Body, node: NodeId, frame: &'f [Slot<'_>]) -> Option<&'f Val
 /// How a rule names a place it reads: `item.gross_mass`.
 pub(crate) fn label_of(body: &Body, node: NodeId) -> Option<String> {
     match body.node(node)? {
-        Node::Local(local) => body
-            .locals
-            .get(*local as usize)
-            .map(|name| name.to_string()),
+        Node::Local(local) => body.locals.get(local.index()).map(|name| name.to_string()),
         Node::Field { base, name, .. } => {
             label_of(body, *base).map(|base| format!("{base}.{name}"))
         }
@@ -1398,7 +1395,7 @@ type Arguments<'a> = smallvec::SmallVec<[Slot<'a>; 4]>;
 #[inline]
 fn long_place<'a>(body: &Body, node: NodeId, frame: &[Slot<'a>]) -> Option<&'a Value> {
     match body.node(node)? {
-        Node::Local(local) => match frame.get(*local as usize)? {
+        Node::Local(local) => match frame.get(local.index())? {
             Slot::Borrowed(value) => Some(value),
             Slot::Owned(_) => None,
         },

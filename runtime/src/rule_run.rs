@@ -83,15 +83,15 @@ impl<'a> RuleRun<'a> {
             } => {
                 let elements = evaluator.elements(body, *collection, frame)?;
                 for item_position in 0..elements.len() {
-                    frame[*var as usize] = elements.slot(item_position);
-                    frame[*index as usize] =
+                    frame[var.index()] = elements.slot(item_position);
+                    frame[index.index()] =
                         Slot::Owned(Value::Int(i64::try_from(item_position).unwrap_or(i64::MAX)));
                     self.steps(evaluator, position + 1, frame)?;
                 }
                 Ok(())
             }
             Step::Let { local, value } => {
-                frame[*local as usize] = Slot::Owned(evaluator.eval(body, *value, frame)?);
+                frame[local.index()] = Slot::Owned(evaluator.eval(body, *value, frame)?);
                 self.steps(evaluator, position + 1, frame)
             }
             Step::When(condition) => {
@@ -284,12 +284,12 @@ impl<'a> Tracer<'a> {
             } = step
             {
                 let base = path_of(&rule.body, *collection, &paths);
-                let position = match frame.get(*index as usize).map(Slot::get) {
+                let position = match frame.get(index.index()).map(Slot::get) {
                     Some(Value::Int(position)) => Some(*position),
                     _ => None,
                 };
                 if let (Some(base), Some(position), Some(slot)) =
-                    (base, position, paths.get_mut(*var as usize))
+                    (base, position, paths.get_mut(var.index()))
                 {
                     let path = format!("{base}[{position}]");
                     loop_paths.push(path.clone());
@@ -308,7 +308,7 @@ impl<'a> Tracer<'a> {
 
 fn path_of(body: &Body, node: NodeId, paths: &[Option<String>]) -> Option<String> {
     match body.node(node)? {
-        Node::Local(local) => paths.get(*local as usize).cloned().flatten(),
+        Node::Local(local) => paths.get(local.index()).cloned().flatten(),
         Node::Field { base, name, .. } => {
             path_of(body, *base, paths).map(|base| format!("{base}.{name}"))
         }
@@ -321,7 +321,7 @@ impl Observer for Tracer<'_> {
 
     fn element(&mut self, body: &Body, var: LocalId, collection: NodeId, index: usize) {
         let path = path_of(body, collection, &self.paths).map(|base| format!("{base}[{index}]"));
-        if let Some(slot) = self.paths.get_mut(var as usize) {
+        if let Some(slot) = self.paths.get_mut(var.index()) {
             *slot = path;
         }
     }

@@ -618,11 +618,13 @@ pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Exa
     let (path, fields) = inputs_record(db, file);
     checker.set_inputs_record(path, fields);
     let syntax = item_syntax(db, item);
+    // A broken example (kept out of the program) is given a poisoned node, not a sentinel.
+    let given = checker.poisoned(Span::default());
     let mut ir = ExampleIr {
         description: item.key(db).name.clone(),
         as_of: None,
         body: Default::default(),
-        given: 0,
+        given,
         expectations: Vec::new(),
         line: 0,
     };

@@ -3,7 +3,7 @@
 use super::expr::{currency_not_known, not_a_collection};
 use super::{Checker, maybe_absent};
 use crate::diagnostics::{Diagnostic, DiagnosticId};
-use crate::ir::{Domain, LoopKind, Node, NodeId};
+use crate::ir::{Domain, LocalId, LoopKind, Node, NodeId};
 use crate::syntax::ast::{AggregateKind, Binder, Expr, Name, Span};
 use crate::types::Type;
 
@@ -93,7 +93,7 @@ impl Checker<'_> {
         &mut self,
         var: &Name,
         collection: &Expr,
-    ) -> Option<(u32, u32, NodeId)> {
+    ) -> Option<(LocalId, LocalId, NodeId)> {
         let binder = Binder {
             var: var.clone(),
             index_var: None,
@@ -261,8 +261,8 @@ impl Checker<'_> {
 /// the collection it ranges over.
 pub(super) struct BinderInfo {
     pub(super) mark: usize,
-    pub(super) var: u32,
-    pub(super) index: u32,
+    pub(super) var: LocalId,
+    pub(super) index: LocalId,
     pub(super) collection: NodeId,
-    pub(super) skip: Option<u32>,
+    pub(super) skip: Option<LocalId>,
 }
