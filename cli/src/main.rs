@@ -152,6 +152,14 @@ read or is not a commodity response."
         #[arg(long = "tariff", value_parser = ["uk", "xi"])]
         tariff: Option<String>,
     },
+    /// Serve the language server protocol on standard input and output, for editors.
+    #[command(
+        after_help = "Diagnostics as you type (in French when the client's locale is French) \
+and the items of a document as symbols, over the rule library of the workspace folders. Logs go \
+to standard error; standard output is the protocol.\n\nExit status: 0 when the client ends the \
+session; 2 when the server cannot start."
+    )]
+    Lsp,
     /// Run the examples written in rule files.
     #[command(
         after_help = "Prints one line per failed example and ends with `N passed, M \
@@ -189,6 +197,10 @@ fn main() -> ExitCode {
         }),
         Command::Test { paths } => test(&paths),
         Command::Trace { paths, format } => trace(&paths, format),
+        Command::Lsp => match clearance_lsp::serve_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => usage_error(&format!("the language server cannot start: {error}")),
+        },
         Command::ImportTariff { paths, out, tariff } => {
             import_tariff(&paths, &out, tariff.as_deref())
         }

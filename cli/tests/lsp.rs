@@ -1,0 +1,263 @@
+//! `clearance lsp` over stdio, as an editor drives it: JSON-RPC framed by `Content-Length`,
+//! numeric request ids, a float in the parameters, the rule library as the workspace folder.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+struct Session {
+    child: Child,
+    stdin: ChildStdin,
+    messages: mpsc::Receiver<Value>,
+    /// Messages read while waiting for another one, kept for later waits.
+    backlog: RefCell<VecDeque<Value>>,
+}
+
+impl Session {
+    fn start() -> Session {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(value) = line.strip_prefix("Content-Length: ") {
+                        length = value.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("a Content-Length header")];
+                reader.read_exact(&mut body).unwrap();
+                if sender.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Session {
+            child,
+            stdin,
+            messages,
+            backlog: RefCell::new(VecDeque::new()),
+        }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = serde_json::to_string(&message).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn request(&mut self, id: i64, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The first message `wanted` accepts, from those already read or the next ones; the
+    /// others stay for later waits.
+    fn wait_for(&self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        let mut backlog = self.backlog.borrow_mut();
+        if let Some(position) = backlog.iter().position(&wanted) {
+            return backlog.remove(position).unwrap();
+        }
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no {what} within 60 s; read meanwhile: {backlog:?}"));
+            if wanted(&message) {
+                return message;
+            }
+            backlog.push_back(message);
+        }
+    }
+
+    fn response(&self, id: i64) -> Value {
+        self.wait_for(&format!("response {id}"), |message| message["id"] == id)
+    }
+
+    fn diagnostics(&self, uri: &str, version: i64) -> Vec<Value> {
+        let message = self.wait_for(
+            &format!("diagnostics of {uri} at version {version}"),
+            |message| {
+                message["method"] == "textDocument/publishDiagnostics"
+                    && message["params"]["uri"] == uri
+                    && message["params"]["version"] == version
+            },
+        );
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn stop(mut self) {
+        self.request(99, "shutdown", Value::Null);
+        self.response(99);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "{status}");
+    }
+
+    fn initialize(&mut self, locale: &str) {
+        self.request(
+            1,
+            "initialize",
+            json!({
+                "processId": null,
+                "locale": locale,
+                "capabilities": {},
+                "initializationOptions": {"ratio": 1.5},
+                "workspaceFolders": [{"uri": file_uri(&root().join("rules")), "name": "rules"}],
+            }),
+        );
+        let response = self.response(1);
+        assert_eq!(
+            response["result"]["capabilities"]["textDocumentSync"], 1,
+            "{response}"
+        );
+    }
+}
+
+const HEADER: &str = "ruleset lsp.test
+  title en \"LSP test\" fr \"Test du serveur\"
+  version \"1\"
+  source CAS \"CAS\"
+  input declaration: Declaration
+
+use stdlib.customs.*
+";
+
+fn document(rule: &str, require: &str) -> String {
+    format!(
+        "{HEADER}\nrule {rule}\n  title en \"Mass\" fr \"Masse brute déclarée\"\n  severity error\n  category validation_violation\n  implements CAS-MASS-01\n  require {require}\n  message en \"m\" fr \"m\"\n"
+    )
+}
+
+#[test]
+fn diagnostics_as_you_type_in_utf16_positions_and_requests_see_the_latest_text() {
+    let mut session = Session::start();
+    session.initialize("en");
+
+    // A file of the library, opened as it is on disk: it checks clean.
+    let library_file = root().join("rules/cas/declaration.clr");
+    let library_uri = file_uri(&library_file);
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": library_uri, "languageId": "clearance", "version": 1,
+            "text": std::fs::read_to_string(&library_file).unwrap()}}),
+    );
+    assert_eq!(session.diagnostics(&library_uri, 1), Vec::<Value>::new());
+
+    // A new file with a misspelt field after characters of two and four bytes.
+    let directory = std::env::temp_dir().join(format!("clearance-lsp-{}", std::process::id()));
+    let uri = file_uri(&directory.join("new.clr"));
+    let require = "\"é𝄞\" != \"x\" and declaration.refrence is present";
+    let text = document("R-1", require);
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": text}}),
+    );
+    let diagnostics = session.diagnostics(&uri, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic["code"], "unknown-field");
+    assert_eq!(diagnostic["severity"], 1);
+    let line = text
+        .lines()
+        .position(|line| line.contains("refrence"))
+        .unwrap();
+    let before = &text.lines().nth(line).unwrap()
+        [..text.lines().nth(line).unwrap().find("refrence").unwrap()];
+    let column: usize = before.chars().map(char::len_utf16).sum();
+    assert_eq!(
+        diagnostic["range"]["start"],
+        json!({"line": line, "character": column})
+    );
+    assert!(
+        diagnostic["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `reference`?"),
+        "{diagnostic}"
+    );
+
+    // The fix, and at once a request: the request sees the new text (the rule's new name),
+    // and the file's diagnostics are gone.
+    let fixed = document("R-2", "declaration.gross_mass is present");
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    session.request(
+        2,
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let symbols = session.response(2);
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|symbol| symbol["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["lsp.test", "R-2"], "{symbols}");
+    assert_eq!(session.diagnostics(&uri, 2), Vec::<Value>::new());
+
+    session.stop();
+}
+
+#[test]
+fn diagnostics_follow_the_clients_locale() {
+    let mut session = Session::start();
+    session.initialize("fr-FR");
+    let directory = std::env::temp_dir().join(format!("clearance-lsp-fr-{}", std::process::id()));
+    let uri = file_uri(&directory.join("nouveau.clr"));
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 7,
+            "text": document("R-1", "declaration.refrence is present")}}),
+    );
+    let diagnostics = session.diagnostics(&uri, 7);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("n'a pas de champ `refrence`"), "{message}");
+    assert!(
+        message.contains("vouliez-vous dire `reference` ?"),
+        "{message}"
+    );
+    session.stop();
+}

@@ -1,0 +1,282 @@
+//! The analysis thread: the one owner of the compiler's database.
+//!
+//! salsa's database is `Send` but not `Sync`, and edits must apply in the order the editor
+//! sent them. So one thread owns the [`Project`] and takes [`Task`]s from a channel in order;
+//! every protocol handler sends its task before its first `.await`, which keeps the order of
+//! the wire, and waits for the answer on a oneshot channel.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use clearance_compiler::diagnostics::{FileDiagnostic, Language, Severity};
+use clearance_compiler::items::parsed_file;
+use clearance_compiler::project::Project;
+use clearance_compiler::syntax::ast::ItemKind;
+use tokio::sync::oneshot;
+use tower_lsp_server::ls_types::{
+    self as lsp, DiagnosticRelatedInformation, DocumentSymbol, Location, NumberOrString,
+    SymbolKind, Uri,
+};
+
+use crate::line_index::LineIndex;
+
+/// Diagnostics to publish for one document, at the version they were computed for.
+pub struct Published {
+    pub uri: Uri,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<lsp::Diagnostic>,
+}
+
+pub enum Task {
+    /// Reads every `.clr` file below the roots: a rule library is checked as a whole.
+    Load {
+        roots: Vec<PathBuf>,
+        language: Language,
+        reply: oneshot::Sender<usize>,
+    },
+    Open {
+        uri: Uri,
+        version: i32,
+        text: String,
+        reply: oneshot::Sender<Vec<Published>>,
+    },
+    /// The document's whole new text (full synchronisation).
+    Change {
+        uri: Uri,
+        version: i32,
+        text: String,
+        reply: oneshot::Sender<Vec<Published>>,
+    },
+    Close {
+        uri: Uri,
+        reply: oneshot::Sender<Vec<Published>>,
+    },
+    Symbols {
+        uri: Uri,
+        reply: oneshot::Sender<Option<Vec<DocumentSymbol>>>,
+    },
+}
+
+/// Starts the analysis thread; the server holds the sending end.
+pub fn start() -> std::io::Result<mpsc::Sender<Task>> {
+    let (sender, receiver) = mpsc::channel::<Task>();
+    std::thread::Builder::new()
+        .name("clearance-analysis".to_string())
+        .spawn(move || {
+            let mut state = State::default();
+            for task in receiver {
+                state.handle(task);
+            }
+        })?;
+    Ok(sender)
+}
+
+#[derive(Default)]
+struct State {
+    project: Project,
+    language: Language,
+    /// Open documents: their version and their path in the project.
+    open: HashMap<Uri, (i32, String)>,
+}
+
+/// The project path of a document: its file path where it has one, else the URI itself.
+fn path_of(uri: &Uri) -> String {
+    uri.to_file_path()
+        .map(|path| path.to_string_lossy().into_owned())
+        .unwrap_or_else(|| uri.as_str().to_string())
+}
+
+fn clr_files(root: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') || name == "target" {
+            continue;
+        }
+        if path.is_dir() {
+            clr_files(&path, found);
+        } else if path.extension().is_some_and(|extension| extension == "clr") {
+            found.push(path);
+        }
+    }
+}
+
+impl State {
+    fn handle(&mut self, task: Task) {
+        // A client that went away is no error of ours: its answer is dropped.
+        match task {
+            Task::Load {
+                roots,
+                language,
+                reply,
+            } => {
+                self.language = language;
+                let mut files = Vec::new();
+                for root in &roots {
+                    // Editors send absolute paths without `..`: the library's files are named
+                    // the same way, so that an opened file is the library's, not a copy.
+                    let root = root.canonicalize().unwrap_or_else(|_| root.clone());
+                    clr_files(&root, &mut files);
+                }
+                files.sort();
+                let mut loaded = 0;
+                for path in files {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        self.project.add_file(&path.to_string_lossy(), &text);
+                        loaded += 1;
+                    }
+                }
+                let _ = reply.send(loaded);
+            }
+            Task::Open {
+                uri,
+                version,
+                text,
+                reply,
+            }
+            | Task::Change {
+                uri,
+                version,
+                text,
+                reply,
+            } => {
+                let path = path_of(&uri);
+                self.project.add_file(&path, &text);
+                self.open.insert(uri, (version, path));
+                let _ = reply.send(self.publish_all());
+            }
+            Task::Close { uri, reply } => {
+                let mut published = Vec::new();
+                if self.open.remove(&uri).is_some() {
+                    // The file stays in the project: it is still part of the library on disk.
+                    published.push(Published {
+                        uri,
+                        version: None,
+                        diagnostics: Vec::new(),
+                    });
+                }
+                published.extend(self.publish_all());
+                let _ = reply.send(published);
+            }
+            Task::Symbols { uri, reply } => {
+                let _ = reply.send(self.symbols(&uri));
+            }
+        }
+    }
+
+    /// The diagnostics of every open document: an edit in one file can change another's.
+    fn publish_all(&self) -> Vec<Published> {
+        let mut published = Vec::new();
+        for (uri, (version, path)) in &self.open {
+            let Some(file) = self.project.file(path) else {
+                continue;
+            };
+            let text = file.text(self.project.db());
+            let index = LineIndex::new(text);
+            let diagnostics = self
+                .project
+                .diagnostics(|candidate| candidate == path)
+                .iter()
+                .map(|diagnostic| self.to_protocol(uri, &index, diagnostic))
+                .collect();
+            published.push(Published {
+                uri: uri.clone(),
+                version: Some(*version),
+                diagnostics,
+            });
+        }
+        published
+    }
+
+    fn to_protocol(
+        &self,
+        uri: &Uri,
+        index: &LineIndex<'_>,
+        file_diagnostic: &FileDiagnostic,
+    ) -> lsp::Diagnostic {
+        let diagnostic = &file_diagnostic.diagnostic;
+        let span = diagnostic.primary_span();
+        let mut message = diagnostic.message.render(self.language);
+        if let Some(help) = &diagnostic.help {
+            message.push('\n');
+            message.push_str(&help.render(self.language));
+        }
+        let related: Vec<DiagnosticRelatedInformation> = diagnostic
+            .labels
+            .iter()
+            .filter_map(|label| {
+                let text = label.message.as_ref()?.render(self.language);
+                Some(DiagnosticRelatedInformation {
+                    location: Location::new(
+                        uri.clone(),
+                        index.range(label.span.start as usize, label.span.end as usize),
+                    ),
+                    message: text,
+                })
+            })
+            .collect();
+        lsp::Diagnostic {
+            range: index.range(span.start as usize, span.end as usize),
+            severity: Some(match diagnostic.severity {
+                Severity::Error => lsp::DiagnosticSeverity::ERROR,
+                Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+                Severity::Info | Severity::Action => lsp::DiagnosticSeverity::INFORMATION,
+            }),
+            code: Some(NumberOrString::String(diagnostic.id.as_str().to_string())),
+            source: Some("clearance".to_string()),
+            message,
+            related_information: (!related.is_empty()).then_some(related),
+            ..lsp::Diagnostic::default()
+        }
+    }
+
+    /// The items of a document, each with its keyword's kind of symbol.
+    fn symbols(&self, uri: &Uri) -> Option<Vec<DocumentSymbol>> {
+        let (_, path) = self.open.get(uri)?;
+        let file = self.project.file(path)?;
+        let db = self.project.db();
+        let index = LineIndex::new(file.text(db));
+        let symbols = parsed_file(db, file)
+            .items
+            .iter()
+            .filter(|item| !matches!(item.key.kind, ItemKind::Use))
+            .map(|item| {
+                let start = item.offset as usize;
+                let end = start + item.len as usize;
+                let range = index.range(start, end);
+                let keyword_end = start + item.key.kind.keyword().len();
+                #[allow(deprecated)]
+                DocumentSymbol {
+                    name: item.key.name.clone(),
+                    detail: Some(item.key.kind.keyword().to_string()),
+                    kind: symbol_kind(item.key.kind),
+                    tags: None,
+                    deprecated: None,
+                    range,
+                    selection_range: index.range(start, keyword_end.min(end)),
+                    children: None,
+                }
+            })
+            .collect();
+        Some(symbols)
+    }
+}
+
+fn symbol_kind(kind: ItemKind) -> SymbolKind {
+    match kind {
+        ItemKind::Ruleset | ItemKind::Module | ItemKind::Use => SymbolKind::MODULE,
+        ItemKind::Requirement => SymbolKind::KEY,
+        ItemKind::Record => SymbolKind::STRUCT,
+        ItemKind::Codelist => SymbolKind::ENUM,
+        ItemKind::TypeAlias => SymbolKind::TYPE_PARAMETER,
+        ItemKind::Const | ItemKind::Fixture => SymbolKind::CONSTANT,
+        ItemKind::Table | ItemKind::Function => SymbolKind::FUNCTION,
+        ItemKind::Rule => SymbolKind::EVENT,
+        ItemKind::Example => SymbolKind::METHOD,
+        ItemKind::Holidays | ItemKind::Calendar => SymbolKind::OBJECT,
+    }
+}

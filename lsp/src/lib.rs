@@ -1,0 +1,178 @@
+//! The Clearance language server (`clearance lsp`), over stdio.
+//!
+//! A thin protocol layer on tower-lsp-server: each handler turns its message into a
+//! [`analysis::Task`] for the analysis thread, which owns the compiler's database, and sends
+//! the task before its first `.await`, so that edits and requests reach the database in the
+//! order the editor sent them (tower-lsp-server runs handlers concurrently). What it answers
+//! today: diagnostics as you type (every one `clearance check` reports, in the client's
+//! locale when it is French), and the items of a document as symbols.
+
+pub mod analysis;
+pub mod line_index;
+
+use std::sync::mpsc;
+
+use clearance_compiler::diagnostics::Language;
+use tokio::sync::oneshot;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DocumentSymbolParams, DocumentSymbolResponse, InitializeParams, InitializeResult,
+    InitializedParams, OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind,
+};
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use analysis::{Published, Task};
+
+struct Backend {
+    client: Client,
+    analysis: mpsc::Sender<Task>,
+}
+
+impl Backend {
+    /// Sends a task; `false` when the analysis thread has stopped.
+    fn send(&self, task: Task) -> bool {
+        self.analysis.send(task).is_ok()
+    }
+
+    async fn publish(&self, reply: oneshot::Receiver<Vec<Published>>) {
+        let Ok(published) = reply.await else {
+            return;
+        };
+        for document in published {
+            self.client
+                .publish_diagnostics(document.uri, document.diagnostics, document.version)
+                .await;
+        }
+    }
+}
+
+fn analysis_stopped() -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+        message: "the analysis thread has stopped".into(),
+        data: None,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let mut roots: Vec<std::path::PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|folder| folder.uri.to_file_path().map(|path| path.into_owned()))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty()
+            && let Some(path) = params.root_uri.as_ref().and_then(|uri| uri.to_file_path())
+        {
+            roots.push(path.into_owned());
+        }
+        let language = params
+            .locale
+            .as_deref()
+            .and_then(Language::from_tag)
+            .unwrap_or_default();
+        let (reply, loaded) = oneshot::channel();
+        if !self.send(Task::Load {
+            roots,
+            language,
+            reply,
+        }) {
+            return Err(analysis_stopped());
+        }
+        let _ = loaded.await;
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::FULL,
+                )),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "clearance".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {}
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let (reply, published) = oneshot::channel();
+        let document = params.text_document;
+        if self.send(Task::Open {
+            uri: document.uri,
+            version: document.version,
+            text: document.text,
+            reply,
+        }) {
+            self.publish(published).await;
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Full synchronisation: the last change holds the whole text.
+        let Some(change) = params.content_changes.into_iter().last() else {
+            return;
+        };
+        let (reply, published) = oneshot::channel();
+        if self.send(Task::Change {
+            uri: params.text_document.uri,
+            version: params.text_document.version,
+            text: change.text,
+            reply,
+        }) {
+            self.publish(published).await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let (reply, published) = oneshot::channel();
+        if self.send(Task::Close {
+            uri: params.text_document.uri,
+            reply,
+        }) {
+            self.publish(published).await;
+        }
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let (reply, symbols) = oneshot::channel();
+        if !self.send(Task::Symbols {
+            uri: params.text_document.uri,
+            reply,
+        }) {
+            return Err(analysis_stopped());
+        }
+        let symbols = symbols.await.map_err(|_| analysis_stopped())?;
+        Ok(symbols.map(DocumentSymbolResponse::Nested))
+    }
+}
+
+/// Serves the protocol on standard input and output until the client exits.
+pub fn serve_stdio() -> std::io::Result<()> {
+    let analysis = analysis::start()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let (service, socket) = LspService::new(|client| Backend { client, analysis });
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    Ok(())
+}
