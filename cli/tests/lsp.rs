@@ -35,6 +35,11 @@ impl Session {
     fn start() -> Session {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
             .arg("lsp")
+            // The standard library is written for the editor under the cache directory.
+            .env(
+                "XDG_CACHE_HOME",
+                std::env::temp_dir().join(format!("clearance-lsp-cache-{}", std::process::id())),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -236,6 +241,69 @@ fn diagnostics_as_you_type_in_utf16_positions_and_requests_see_the_latest_text()
         .collect();
     assert_eq!(names, ["lsp.test", "R-2"], "{symbols}");
     assert_eq!(session.diagnostics(&uri, 2), Vec::<Value>::new());
+
+    // Hover on the rule, and on the record the rule set's input is, and go to its definition:
+    // the standard library, written to a cache directory an editor can open.
+    let position = |needle: &str| {
+        let line = fixed
+            .lines()
+            .position(|line| line.contains(needle))
+            .unwrap();
+        let column = fixed.lines().nth(line).unwrap().find(needle).unwrap() + 1;
+        json!({"line": line, "character": column})
+    };
+    session.request(
+        3,
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position("R-2")}),
+    );
+    let hover = session.response(3);
+    let contents = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        contents.contains("**Mass**") && contents.contains("`CAS-MASS-01`"),
+        "{hover}"
+    );
+    session.request(
+        4,
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": position("Declaration")}),
+    );
+    let definition = session.response(4);
+    let target = definition["result"]["uri"].as_str().unwrap();
+    assert!(target.ends_with("/customs.clr"), "{definition}");
+    let written = std::fs::read_to_string(target.strip_prefix("file://").unwrap()).unwrap();
+    let line = definition["result"]["range"]["start"]["line"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!(
+        written
+            .lines()
+            .nth(line)
+            .unwrap()
+            .starts_with("record Declaration"),
+        "{definition}"
+    );
+
+    // Completion where `sev` is typed, in a rule: the keyword `severity`.
+    let typing = fixed.replace("  severity error", "  sev");
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": typing}]}),
+    );
+    let line = typing.lines().position(|line| line == "  sev").unwrap();
+    session.request(
+        5,
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 5}}),
+    );
+    let completion = session.response(5);
+    let labels: Vec<&str> = completion["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["severity"], "{completion}");
 
     session.stop();
 }

@@ -56,6 +56,21 @@ pub enum Task {
         uri: Uri,
         reply: oneshot::Sender<Option<Vec<DocumentSymbol>>>,
     },
+    Hover {
+        uri: Uri,
+        position: lsp::Position,
+        reply: oneshot::Sender<Option<lsp::Hover>>,
+    },
+    Definition {
+        uri: Uri,
+        position: lsp::Position,
+        reply: oneshot::Sender<Option<Location>>,
+    },
+    Completion {
+        uri: Uri,
+        position: lsp::Position,
+        reply: oneshot::Sender<Vec<lsp::CompletionItem>>,
+    },
 }
 
 /// Starts the analysis thread; the server holds the sending end.
@@ -78,13 +93,42 @@ struct State {
     language: Language,
     /// Open documents: their version and their path in the project.
     open: HashMap<Uri, (i32, String)>,
+    /// Where the embedded standard library is written for editors to open, read-only.
+    stdlib_dir: Option<PathBuf>,
 }
 
-/// The project path of a document: its file path where it has one, else the URI itself.
-fn path_of(uri: &Uri) -> String {
-    uri.to_file_path()
-        .map(|path| path.to_string_lossy().into_owned())
-        .unwrap_or_else(|| uri.as_str().to_string())
+/// Writes the embedded standard library, read-only, to a cache directory named by its hash,
+/// so that "go to definition" can open it. `None` when no directory can be written.
+fn write_stdlib() -> Option<PathBuf> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (path, text) in clearance_compiler::project::STDLIB {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    let hash: String = hasher.finalize()[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join("clearance").join(format!("stdlib-{hash}"));
+    for (path, text) in clearance_compiler::project::STDLIB {
+        let target = dir.join(path.strip_prefix("stdlib/").unwrap_or(path));
+        if target.exists() {
+            continue;
+        }
+        std::fs::create_dir_all(target.parent()?).ok()?;
+        std::fs::write(&target, text).ok()?;
+        let mut permissions = std::fs::metadata(&target).ok()?.permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&target, permissions).ok()?;
+    }
+    Some(dir.canonicalize().unwrap_or(dir))
 }
 
 fn clr_files(root: &Path, found: &mut Vec<PathBuf>) {
@@ -115,6 +159,7 @@ impl State {
                 reply,
             } => {
                 self.language = language;
+                self.stdlib_dir = write_stdlib();
                 let mut files = Vec::new();
                 for root in &roots {
                     // Editors send absolute paths without `..`: the library's files are named
@@ -144,7 +189,7 @@ impl State {
                 text,
                 reply,
             } => {
-                let path = path_of(&uri);
+                let path = self.path_of(&uri);
                 self.project.add_file(&path, &text);
                 self.open.insert(uri, (version, path));
                 let _ = reply.send(self.publish_all());
@@ -165,7 +210,109 @@ impl State {
             Task::Symbols { uri, reply } => {
                 let _ = reply.send(self.symbols(&uri));
             }
+            Task::Hover {
+                uri,
+                position,
+                reply,
+            } => {
+                let answer = self.offset_in(&uri, position).and_then(|(path, offset)| {
+                    let hover = clearance_ide::hover(&self.project, &path, offset, self.language)?;
+                    let range = self.range_in(&path, hover.start, hover.end)?;
+                    Some(lsp::Hover {
+                        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                            kind: lsp::MarkupKind::Markdown,
+                            value: hover.contents,
+                        }),
+                        range: Some(range),
+                    })
+                });
+                let _ = reply.send(answer);
+            }
+            Task::Definition {
+                uri,
+                position,
+                reply,
+            } => {
+                let answer = self.offset_in(&uri, position).and_then(|(path, offset)| {
+                    let target = clearance_ide::definition(&self.project, &path, offset)?;
+                    Some(Location::new(
+                        self.uri_of(&target.path)?,
+                        self.range_in(&target.path, target.start, target.end)?,
+                    ))
+                });
+                let _ = reply.send(answer);
+            }
+            Task::Completion {
+                uri,
+                position,
+                reply,
+            } => {
+                let items = self
+                    .offset_in(&uri, position)
+                    .map(|(path, offset)| {
+                        clearance_ide::completions(&self.project, &path, offset)
+                            .into_iter()
+                            .map(|completion| lsp::CompletionItem {
+                                label: completion.label,
+                                kind: Some(match completion.kind {
+                                    clearance_ide::CompletionKind::Keyword => {
+                                        lsp::CompletionItemKind::KEYWORD
+                                    }
+                                    clearance_ide::CompletionKind::Builtin => {
+                                        lsp::CompletionItemKind::FUNCTION
+                                    }
+                                    clearance_ide::CompletionKind::Definition(kind) => {
+                                        completion_kind(kind)
+                                    }
+                                }),
+                                detail: completion.detail,
+                                ..lsp::CompletionItem::default()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let _ = reply.send(items);
+            }
         }
+    }
+
+    /// The project path of a document: the standard library's own name for a file of the
+    /// written copy, its file path where it has one, else the URI itself.
+    fn path_of(&self, uri: &Uri) -> String {
+        let Some(path) = uri.to_file_path() else {
+            return uri.as_str().to_string();
+        };
+        if let Some(dir) = &self.stdlib_dir
+            && let Ok(rest) = path.strip_prefix(dir)
+        {
+            return format!("stdlib/{}", rest.to_string_lossy());
+        }
+        path.to_string_lossy().into_owned()
+    }
+
+    /// The URI of a project path: the written copy for the standard library.
+    fn uri_of(&self, path: &str) -> Option<Uri> {
+        if let Some(rest) = path.strip_prefix("stdlib/") {
+            return Uri::from_file_path(self.stdlib_dir.as_ref()?.join(rest));
+        }
+        let open = self
+            .open
+            .iter()
+            .find(|(_, (_, open_path))| open_path == path)
+            .map(|(uri, _)| uri.clone());
+        open.or_else(|| Uri::from_file_path(path))
+    }
+
+    fn offset_in(&self, uri: &Uri, position: lsp::Position) -> Option<(String, usize)> {
+        let path = self.path_of(uri);
+        let file = self.project.file(&path)?;
+        let offset = LineIndex::new(file.text(self.project.db())).offset(position);
+        Some((path, offset))
+    }
+
+    fn range_in(&self, path: &str, start: usize, end: usize) -> Option<lsp::Range> {
+        let file = self.project.file(path)?;
+        Some(LineIndex::new(file.text(self.project.db())).range(start, end))
     }
 
     /// The diagnostics of every open document: an edit in one file can change another's.
@@ -263,6 +410,17 @@ impl State {
             })
             .collect();
         Some(symbols)
+    }
+}
+
+fn completion_kind(kind: ItemKind) -> lsp::CompletionItemKind {
+    match kind {
+        ItemKind::Record => lsp::CompletionItemKind::STRUCT,
+        ItemKind::Codelist => lsp::CompletionItemKind::ENUM,
+        ItemKind::TypeAlias => lsp::CompletionItemKind::TYPE_PARAMETER,
+        ItemKind::Const | ItemKind::Fixture => lsp::CompletionItemKind::CONSTANT,
+        ItemKind::Table | ItemKind::Function => lsp::CompletionItemKind::FUNCTION,
+        _ => lsp::CompletionItemKind::VALUE,
     }
 }
 

@@ -5,7 +5,9 @@
 //! the task before its first `.await`, so that edits and requests reach the database in the
 //! order the editor sent them (tower-lsp-server runs handlers concurrently). What it answers
 //! today: diagnostics as you type (every one `clearance check` reports, in the client's
-//! locale when it is French), and the items of a document as symbols.
+//! locale when it is French), the items of a document as symbols, and, from the `ide` layer,
+//! hover, go to definition (into the standard library, written read-only to a cache
+//! directory) and completion.
 
 pub mod analysis;
 pub mod line_index;
@@ -16,10 +18,11 @@ use clearance_compiler::diagnostics::Language;
 use tokio::sync::oneshot;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentSymbolParams, DocumentSymbolResponse, InitializeParams, InitializeResult,
-    InitializedParams, OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind,
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, OneOf,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -90,6 +93,9 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::FULL,
                 )),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions::default()),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -158,6 +164,50 @@ impl LanguageServer for Backend {
         }
         let symbols = symbols.await.map_err(|_| analysis_stopped())?;
         Ok(symbols.map(DocumentSymbolResponse::Nested))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let (reply, hover) = oneshot::channel();
+        let at = params.text_document_position_params;
+        if !self.send(Task::Hover {
+            uri: at.text_document.uri,
+            position: at.position,
+            reply,
+        }) {
+            return Err(analysis_stopped());
+        }
+        hover.await.map_err(|_| analysis_stopped())
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let (reply, location) = oneshot::channel();
+        let at = params.text_document_position_params;
+        if !self.send(Task::Definition {
+            uri: at.text_document.uri,
+            position: at.position,
+            reply,
+        }) {
+            return Err(analysis_stopped());
+        }
+        let location = location.await.map_err(|_| analysis_stopped())?;
+        Ok(location.map(GotoDefinitionResponse::Scalar))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let (reply, items) = oneshot::channel();
+        let at = params.text_document_position;
+        if !self.send(Task::Completion {
+            uri: at.text_document.uri,
+            position: at.position,
+            reply,
+        }) {
+            return Err(analysis_stopped());
+        }
+        let items = items.await.map_err(|_| analysis_stopped())?;
+        Ok(Some(CompletionResponse::Array(items)))
     }
 }
 
