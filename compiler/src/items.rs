@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::db::{Db, ItemId, ItemKey, SourceFile};
 use crate::diagnostics::{Diagnostic, DiagnosticId};
 use crate::syntax::ast::{HeaderItem, Item, ItemData, ItemKind, Span};
-use crate::syntax::{StrayText, SyntaxError, parse_file};
+use crate::syntax::{StrayText, SyntaxError, parse_item, split_items};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedItem {
@@ -37,32 +37,52 @@ impl ParsedFile {
     }
 }
 
+/// The text of one item, interned: an item whose text an edit left as it was is the same
+/// value, so its parse is not run again.
+#[salsa::interned(debug)]
+pub struct ItemText<'db> {
+    pub kind: ItemKind,
+    #[returns(ref)]
+    pub text: String,
+}
+
+/// The tree of one item's text, with item-relative spans: the same wherever the item stands.
+#[salsa::tracked(returns(ref))]
+pub fn item_parse<'db>(db: &'db dyn Db, item: ItemText<'db>) -> (Arc<Item>, Vec<SyntaxError>) {
+    let parse = parse_item(item.text(db), *item.kind(db));
+    (Arc::new(parse.item), parse.errors)
+}
+
+/// A file's items. The file is split on tokens at every edit; each item is parsed only when
+/// its text is new (`item_parse`), so a keystroke parses the item it lands in.
 #[salsa::tracked(returns(ref))]
 pub fn parsed_file(db: &dyn Db, file: SourceFile) -> ParsedFile {
-    let syntax = parse_file(file.text(db));
+    let text = file.text(db);
+    let split = split_items(text);
     let mut occurrences: HashMap<(ItemKind, String), u32> = HashMap::new();
-    let items: Vec<ParsedItem> = syntax
+    let items: Vec<ParsedItem> = split
         .items
         .into_iter()
-        .map(|item| {
-            let counter = occurrences
-                .entry((item.kind, item.name.clone()))
-                .or_insert(0);
+        .map(|raw| {
+            let counter = occurrences.entry((raw.kind, raw.name.clone())).or_insert(0);
             let occurrence = *counter;
             *counter += 1;
+            let item_text = ItemText::new(db, raw.kind, text[raw.start..raw.end].to_string());
+            let (item, errors) = item_parse(db, item_text);
             ParsedItem {
                 key: ItemKey {
-                    kind: item.kind,
-                    name: item.name,
+                    kind: raw.kind,
+                    name: raw.name,
                     occurrence,
                 },
-                offset: u32::try_from(item.start).unwrap_or(u32::MAX),
-                len: u32::try_from(item.end - item.start).unwrap_or(u32::MAX),
-                item: Arc::new(item.item),
-                errors: item.errors,
+                offset: u32::try_from(raw.start).unwrap_or(u32::MAX),
+                len: u32::try_from(raw.end - raw.start).unwrap_or(u32::MAX),
+                item: Arc::clone(item),
+                errors: errors.clone(),
             }
         })
         .collect();
+
     let positions = items
         .iter()
         .enumerate()
@@ -70,7 +90,7 @@ pub fn parsed_file(db: &dyn Db, file: SourceFile) -> ParsedFile {
         .collect();
     ParsedFile {
         items,
-        stray: syntax.stray,
+        stray: split.stray,
         positions,
     }
 }

@@ -84,6 +84,29 @@ fn editing_one_rule_body_rechecks_that_rule_alone() {
 }
 
 #[test]
+fn editing_one_rule_parses_that_rule_alone() {
+    let (mut project, file) = project();
+    let edited = RULES.replace(
+        "require item.gross_mass >= item.net_mass",
+        "require item.gross_mass > item.net_mass",
+    );
+    project.set_text(file, &edited);
+    project.diagnostics(|_| true);
+    let events = project.db().take_executed();
+    let parsed: Vec<&ExecutedQuery> = events
+        .iter()
+        .filter(|event| event.query == "item_parse")
+        .collect();
+    assert_eq!(parsed.len(), 1, "{events:?}");
+    // Blank lines after the `use` item move every rule down: the `use` item, whose text now
+    // ends with them, is parsed again, and no rule is.
+    let moved = edited.replace("use stdlib.customs.*\n", "use stdlib.customs.*\n\n\n");
+    project.set_text(file, &moved);
+    project.diagnostics(|_| true);
+    assert_eq!(executed(&project, "item_parse").len(), 1);
+}
+
+#[test]
 fn moving_text_rechecks_no_rule() {
     let (mut project, file) = project();
     let moved = RULES.replace(
