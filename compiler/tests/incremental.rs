@@ -70,13 +70,18 @@ fn executed(project: &Project, query: &str) -> Vec<salsa::Id> {
         .collect()
 }
 
+/// The rules with one rule's body changed.
+fn body_edited() -> String {
+    RULES.replace(
+        "require item.gross_mass >= item.net_mass",
+        "require item.gross_mass > item.net_mass",
+    )
+}
+
 #[test]
 fn editing_one_rule_body_rechecks_that_rule_alone() {
     let (mut project, file) = project();
-    let edited = RULES.replace(
-        "require item.gross_mass >= item.net_mass",
-        "require item.gross_mass > item.net_mass",
-    );
+    let edited = body_edited();
     project.set_text(file, &edited);
     project.diagnostics(|_| true);
     let checked = executed(&project, "check_rule");
@@ -86,10 +91,7 @@ fn editing_one_rule_body_rechecks_that_rule_alone() {
 #[test]
 fn editing_one_rule_parses_that_rule_alone() {
     let (mut project, file) = project();
-    let edited = RULES.replace(
-        "require item.gross_mass >= item.net_mass",
-        "require item.gross_mass > item.net_mass",
-    );
+    let edited = body_edited();
     project.set_text(file, &edited);
     project.diagnostics(|_| true);
     let events = project.db().take_executed();

@@ -39,6 +39,16 @@ impl Backend {
         self.analysis.send(task).is_ok()
     }
 
+    /// Sends the task `make` builds and waits for its answer. The task is sent when this is
+    /// first polled, before anything else waits: the wire's order is kept.
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Task) -> Result<T> {
+        let (reply, answer) = oneshot::channel();
+        if !self.send(make(reply)) {
+            return Err(analysis_stopped());
+        }
+        answer.await.map_err(|_| analysis_stopped())
+    }
+
     async fn publish(&self, reply: oneshot::Receiver<Vec<Published>>) {
         let Ok(published) = reply.await else {
             return;
@@ -155,58 +165,45 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let (reply, symbols) = oneshot::channel();
-        if !self.send(Task::Symbols {
-            uri: params.text_document.uri,
-            reply,
-        }) {
-            return Err(analysis_stopped());
-        }
-        let symbols = symbols.await.map_err(|_| analysis_stopped())?;
+        let uri = params.text_document.uri;
+        let symbols = self.ask(|reply| Task::Symbols { uri, reply }).await?;
         Ok(symbols.map(DocumentSymbolResponse::Nested))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let (reply, hover) = oneshot::channel();
         let at = params.text_document_position_params;
-        if !self.send(Task::Hover {
+        self.ask(|reply| Task::Hover {
             uri: at.text_document.uri,
             position: at.position,
             reply,
-        }) {
-            return Err(analysis_stopped());
-        }
-        hover.await.map_err(|_| analysis_stopped())
+        })
+        .await
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let (reply, location) = oneshot::channel();
         let at = params.text_document_position_params;
-        if !self.send(Task::Definition {
-            uri: at.text_document.uri,
-            position: at.position,
-            reply,
-        }) {
-            return Err(analysis_stopped());
-        }
-        let location = location.await.map_err(|_| analysis_stopped())?;
+        let location = self
+            .ask(|reply| Task::Definition {
+                uri: at.text_document.uri,
+                position: at.position,
+                reply,
+            })
+            .await?;
         Ok(location.map(GotoDefinitionResponse::Scalar))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let (reply, items) = oneshot::channel();
         let at = params.text_document_position;
-        if !self.send(Task::Completion {
-            uri: at.text_document.uri,
-            position: at.position,
-            reply,
-        }) {
-            return Err(analysis_stopped());
-        }
-        let items = items.await.map_err(|_| analysis_stopped())?;
+        let items = self
+            .ask(|reply| Task::Completion {
+                uri: at.text_document.uri,
+                position: at.position,
+                reply,
+            })
+            .await?;
         Ok(Some(CompletionResponse::Array(items)))
     }
 }
