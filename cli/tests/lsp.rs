@@ -220,6 +220,21 @@ fn diagnostics_as_you_type_in_utf16_positions_and_requests_see_the_latest_text()
         "{diagnostic}"
     );
 
+    // Its quick fix writes the name it proposes over the misspelt one.
+    session.request(
+        6,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic]}}),
+    );
+    let actions = session.response(6);
+    let action = &actions["result"][0];
+    assert_eq!(action["title"], "replace with `reference`", "{actions}");
+    assert_eq!(action["kind"], "quickfix");
+    let edits = &action["edit"]["changes"][&uri];
+    assert_eq!(edits[0]["newText"], "reference", "{actions}");
+    assert_eq!(edits[0]["range"], diagnostic["range"]);
+
     // The fix, and at once a request: the request sees the new text (the rule's new name),
     // and the file's diagnostics are gone.
     let fixed = document("R-2", "declaration.gross_mass is present");

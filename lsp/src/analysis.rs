@@ -71,6 +71,12 @@ pub enum Task {
         position: lsp::Position,
         reply: oneshot::Sender<Vec<lsp::CompletionItem>>,
     },
+    /// Quick fixes for the diagnostics that meet `range`.
+    CodeActions {
+        uri: Uri,
+        range: lsp::Range,
+        reply: oneshot::Sender<Vec<lsp::CodeActionOrCommand>>,
+    },
 }
 
 /// Starts the analysis thread; the server holds the sending end.
@@ -273,7 +279,48 @@ impl State {
                     .unwrap_or_default();
                 let _ = reply.send(items);
             }
+            Task::CodeActions { uri, range, reply } => {
+                let _ = reply.send(self.code_actions(&uri, range));
+            }
         }
+    }
+
+    /// The quick fixes of a document's diagnostics whose range meets `range`: each replaces
+    /// the diagnostic's span by the name its help proposes.
+    fn code_actions(&self, uri: &Uri, range: lsp::Range) -> Vec<lsp::CodeActionOrCommand> {
+        let Some((_, path)) = self.open.get(uri) else {
+            return Vec::new();
+        };
+        let Some(file) = self.project.file(path) else {
+            return Vec::new();
+        };
+        let index = LineIndex::new(file.text(self.project.db()));
+        let mut actions = Vec::new();
+        for file_diagnostic in self.project.diagnostics(|candidate| candidate == path) {
+            let Some((replacement, title)) =
+                clearance_compiler::diagnostics::replacement(&file_diagnostic.diagnostic)
+            else {
+                continue;
+            };
+            let span = file_diagnostic.diagnostic.primary_span();
+            let span_range = index.range(span.start as usize, span.end as usize);
+            if span_range.end < range.start || range.end < span_range.start {
+                continue;
+            }
+            let edit = lsp::TextEdit::new(span_range, replacement);
+            actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: title.render(self.language),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![self.to_protocol(uri, &index, &file_diagnostic)]),
+                edit: Some(lsp::WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                    ..lsp::WorkspaceEdit::default()
+                }),
+                is_preferred: Some(true),
+                ..lsp::CodeAction::default()
+            }));
+        }
+        actions
     }
 
     /// The project path of a document: the standard library's own name for a file of the

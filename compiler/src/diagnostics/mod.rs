@@ -234,6 +234,18 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(candidate, _)| candidate)
 }
 
+/// A diagnostic's quick fix, when its help names one: the text that replaces the primary span
+/// (the candidate of a "did you mean"), and the title an editor shows for it.
+pub fn replacement(diagnostic: &Diagnostic) -> Option<(String, Text)> {
+    let help = diagnostic.help.as_ref()?;
+    if help.key() != "help--did-you-mean" {
+        return None;
+    }
+    let candidate = help.plain_arg("candidate")?.to_string();
+    let title = crate::text!("action--replace-with", candidate = candidate);
+    Some((candidate, title))
+}
+
 /// A help line "did you mean `x`?" when a candidate is close to `name`.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Text> {
     closest(name, candidates)

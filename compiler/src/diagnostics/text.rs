@@ -125,6 +125,14 @@ impl Text {
         self.key
     }
 
+    /// The value of the argument `name`, when it is plain text.
+    pub fn plain_arg(&self, name: &str) -> Option<&str> {
+        self.args.iter().find_map(|(arg_name, value)| match value {
+            Arg::Plain(text) if *arg_name == name => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
     /// The text in `language`. A key the catalogue lacks shows as the key itself, which the
     /// catalogue tests rule out.
     pub fn render(&self, language: Language) -> String {
