@@ -9,8 +9,8 @@
 //! functions through the registry. Fields and codes, which need the checked types under the
 //! cursor, are not answered yet.
 
-use clearance_compiler::builtins::builtin_named;
-use clearance_compiler::db::SourceFile;
+use clearance_compiler::builtins::{BUILTINS, Form, builtin_named};
+use clearance_compiler::db::{ItemKey, SourceFile};
 use clearance_compiler::diagnostics::Language;
 use clearance_compiler::items::parsed_file;
 use clearance_compiler::project::Project;
@@ -75,19 +75,13 @@ fn resolve(project: &Project, file: SourceFile, offset: usize) -> Option<(DefRef
         if let Some(def) = module_index(db).requirements.get(word) {
             return Some((def.clone(), start, end));
         }
-        let rule = parsed_file(db, file)
-            .items
-            .iter()
-            .find(|item| item.key.kind == ItemKind::Rule && item.key.name == word);
-        if let Some(rule) = rule {
-            return Some((
-                DefRef {
-                    file,
-                    key: rule.key.clone(),
-                },
-                start,
-                end,
-            ));
+        let key = ItemKey {
+            kind: ItemKind::Rule,
+            name: word.to_string(),
+            occurrence: 0,
+        };
+        if parsed_file(db, file).find(&key).is_some() {
+            return Some((DefRef { file, key }, start, end));
         }
     }
     let (start, end) = word_at(text, offset, false)?;
@@ -123,12 +117,12 @@ pub fn definition(project: &Project, path: &str, offset: usize) -> Option<FileRa
     name_range(project, &def)
 }
 
-fn texts(language: Language, en: Option<&str>, fr: Option<&str>) -> String {
-    let (first, second) = match language {
-        Language::French => (fr, en),
-        Language::English => (en, fr),
-    };
-    first.or(second).unwrap_or("").to_string()
+/// The language of texts that a language of diagnostics reads.
+fn lang(language: Language) -> Lang {
+    match language {
+        Language::English => Lang::En,
+        Language::French => Lang::Fr,
+    }
 }
 
 /// What the word at `offset` is: a builtin's signature and meaning; a definition's kind and
@@ -167,7 +161,7 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
             let rule = clearance_compiler::check::rule::rule_ir(db, item);
             contents.push_str(&format!(
                 "**{}**\n\nseverity `{}` · category `{}`",
-                texts(language, rule.title.get(Lang::En), rule.title.get(Lang::Fr)),
+                rule.title.best(lang(language)),
                 rule.severity.as_str(),
                 rule.category.as_str()
             ));
@@ -194,7 +188,7 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
                 contents.push_str(&format!(
                     "- `{}` {}\n",
                     code.name,
-                    texts(language, code.label.get(Lang::En), code.label.get(Lang::Fr))
+                    code.label.best(lang(language))
                 ));
             }
             if codelist.codes.len() > 30 {
@@ -243,14 +237,12 @@ pub fn completions(project: &Project, path: &str, offset: usize) -> Vec<Completi
     for keyword in KEYWORDS {
         push(keyword, CompletionKind::Keyword, None);
     }
-    for entry in clearance_compiler::builtins::BUILTINS {
-        if builtin_named(entry.name).is_some() {
-            push(
-                entry.name,
-                CompletionKind::Builtin,
-                Some(format!("{} {}", entry.written, entry.shown_type)),
-            );
-        }
+    for entry in BUILTINS.iter().filter(|entry| entry.form == Form::Call) {
+        push(
+            entry.name,
+            CompletionKind::Builtin,
+            Some(format!("{} {}", entry.written, entry.shown_type)),
+        );
     }
     let scope = file_scope(db, file);
     let kinds = [

@@ -618,8 +618,24 @@ pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Exa
     let (path, fields) = inputs_record(db, file);
     checker.set_inputs_record(path, fields);
     let syntax = item_syntax(db, item);
-    // A broken example (kept out of the program) is given a poisoned node, not a sentinel.
-    let given = checker.poisoned(Span::default());
+    let example = match syntax.as_deref().map(|syntax| &syntax.data) {
+        Some(ItemData::Example(example)) => Some(example),
+        _ => None,
+    };
+    let given = match example {
+        Some(example) => {
+            if let Some(diagnostic) = ruleset_only(db, file, example.description.span, "examples") {
+                checker.error(diagnostic);
+            }
+            checker.given(
+                example.given.as_ref(),
+                &example.overrides,
+                example.description.span,
+            )
+        }
+        // A broken example (kept out of the program) is given a poisoned node, not a sentinel.
+        None => checker.poisoned(Span::default()),
+    };
     let mut ir = ExampleIr {
         description: item.key(db).name.clone(),
         as_of: None,
@@ -628,15 +644,7 @@ pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Exa
         expectations: Vec::new(),
         line: 0,
     };
-    if let Some(ItemData::Example(example)) = syntax.as_deref().map(|syntax| &syntax.data) {
-        if let Some(diagnostic) = ruleset_only(db, file, example.description.span, "examples") {
-            checker.error(diagnostic);
-        }
-        ir.given = checker.given(
-            example.given.as_ref(),
-            &example.overrides,
-            example.description.span,
-        );
+    if let Some(example) = example {
         if let Some(as_of) = &example.as_of {
             let text = as_of.text.get(..10).unwrap_or(&as_of.text);
             match parse_date(text) {
