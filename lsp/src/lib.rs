@@ -50,8 +50,10 @@ impl Backend {
         answer.await.map_err(|_| analysis_stopped())
     }
 
-    async fn publish(&self, reply: oneshot::Receiver<Vec<Published>>) {
-        let Ok(published) = reply.await else {
+    /// Applies an edit and publishes the diagnostics it changed. A notification has no
+    /// answer: when the analysis thread has stopped there is nothing to publish.
+    async fn edit(&self, make: impl FnOnce(oneshot::Sender<Vec<Published>>) -> Task) {
+        let Ok(published) = self.ask(make).await else {
             return;
         };
         for document in published {
@@ -125,16 +127,14 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let (reply, published) = oneshot::channel();
         let document = params.text_document;
-        if self.send(Task::Open {
+        self.edit(|reply| Task::Open {
             uri: document.uri,
             version: document.version,
             text: document.text,
             reply,
-        }) {
-            self.publish(published).await;
-        }
+        })
+        .await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -142,25 +142,18 @@ impl LanguageServer for Backend {
         let Some(change) = params.content_changes.into_iter().last() else {
             return;
         };
-        let (reply, published) = oneshot::channel();
-        if self.send(Task::Change {
+        self.edit(|reply| Task::Change {
             uri: params.text_document.uri,
             version: params.text_document.version,
             text: change.text,
             reply,
-        }) {
-            self.publish(published).await;
-        }
+        })
+        .await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let (reply, published) = oneshot::channel();
-        if self.send(Task::Close {
-            uri: params.text_document.uri,
-            reply,
-        }) {
-            self.publish(published).await;
-        }
+        let uri = params.text_document.uri;
+        self.edit(|reply| Task::Close { uri, reply }).await;
     }
 
     async fn document_symbol(
