@@ -1,5 +1,6 @@
 //! `clearance`: check, run, test and trace customs rule sets.
 
+mod fmt;
 mod load;
 mod run;
 mod tariff;
@@ -160,6 +161,24 @@ to standard error; standard output is the protocol.\n\nExit status: 0 when the c
 session; 2 when the server cannot start."
     )]
     Lsp,
+    /// Rewrite rule files in the canonical layout.
+    #[command(
+        after_help = "Keeps the line breaks as written and sets everything else: spaces \
+between tokens, the indentation of clauses and continuation lines, one blank line at most, \
+comments where they are. The formatted file is parsed again and must mean what the original \
+means, or it is not written. A file that does not parse is left as it is. `-` reads standard \
+input and writes the formatted text to standard output.\n\nExit status: 0 when every file is \
+formatted (with `--check`: already in the canonical layout); 1 when a file does not parse or, \
+with `--check`, is not in the canonical layout; 2 on a usage error."
+    )]
+    Fmt {
+        /// Files or directories of `.clr` files, or `-`.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write nothing; list the files not in the canonical layout.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the examples written in rule files.
     #[command(
         after_help = "Prints one line per failed example and ends with `N passed, M \
@@ -196,6 +215,7 @@ fn main() -> ExitCode {
             format,
         }),
         Command::Test { paths } => test(&paths),
+        Command::Fmt { paths, check } => fmt::fmt(&paths, check, diagnostic_language()),
         Command::Trace { paths, format } => trace(&paths, format),
         Command::Lsp => match clearance_lsp::serve_stdio() {
             Ok(()) => ExitCode::SUCCESS,

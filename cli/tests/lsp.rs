@@ -344,3 +344,137 @@ fn diagnostics_follow_the_clients_locale() {
     );
     session.stop();
 }
+
+/// Applies protocol text edits (line and UTF-16 column; ASCII here) to a text.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(offset, _)| offset + 1))
+        .collect();
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let column = position["character"].as_u64().unwrap() as usize;
+        starts.get(line).map_or(text.len(), |start| start + column)
+    };
+    let mut ranges: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|edit| {
+            (
+                offset(&edit["range"]["start"]),
+                offset(&edit["range"]["end"]),
+                edit["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    ranges.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+    let mut out = text.to_string();
+    for (start, end, new_text) in ranges {
+        out.replace_range(start..end, new_text);
+    }
+    out
+}
+
+#[test]
+fn formatting_a_document_and_a_range_and_folding_it() {
+    let mut session = Session::start();
+    session.initialize("en");
+    // A document the server does not know folds nowhere.
+    session.request(
+        2,
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": "file:///nowhere.clr"}}),
+    );
+    let unknown = session.response(2);
+    assert!(unknown["result"].is_null(), "{unknown}");
+    let directory = std::env::temp_dir().join(format!("clearance-lsp-fmt-{}", std::process::id()));
+    let uri = file_uri(&directory.join("layout.clr"));
+    let messy = document(
+        "R-1",
+        "declaration.gross_mass>=0 kg\n     and   declaration.reference is present",
+    )
+    .replace("  severity error", "      severity error")
+    .replace(
+        "use stdlib.customs.*\n",
+        "use stdlib.customs.*\n\n\n\n// a note\n// over two lines\n",
+    );
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": messy}}),
+    );
+    session.diagnostics(&uri, 1);
+
+    // The whole document: the edits give what `clearance fmt` writes.
+    session.request(
+        3,
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let response = session.response(3);
+    let edits = response["result"].as_array().unwrap();
+    let formatted = apply_edits(&messy, edits);
+    let expected = clearance_compiler::syntax::format::format_file(&messy).unwrap();
+    assert_eq!(formatted, expected);
+    assert!(formatted.contains("\n  severity error\n"), "{formatted}");
+    assert!(
+        formatted.contains(
+            "require declaration.gross_mass >= 0 kg\n          and declaration.reference"
+        ),
+        "{formatted}"
+    );
+
+    // A range: the line of `severity` only.
+    let line = messy
+        .lines()
+        .position(|line| line == "      severity error")
+        .unwrap();
+    session.request(
+        4,
+        "textDocument/rangeFormatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true},
+            "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 3}}}),
+    );
+    let response = session.response(4);
+    let ranged = apply_edits(&messy, response["result"].as_array().unwrap());
+    assert_eq!(
+        ranged,
+        messy.replace("      severity error", "  severity error")
+    );
+
+    // Folding: the comment block and each item of more than one line.
+    session.request(
+        5,
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let response = session.response(5);
+    let folds = response["result"].as_array().unwrap();
+    let comment = messy.lines().position(|line| line == "// a note").unwrap();
+    assert!(
+        folds.iter().any(|fold| fold["kind"] == "comment"
+            && fold["startLine"] == comment
+            && fold["endLine"] == comment + 1),
+        "{response}"
+    );
+    let rule = messy.lines().position(|line| line == "rule R-1").unwrap();
+    let last = messy.lines().count() - 1;
+    assert!(
+        folds.iter().any(|fold| fold["kind"] == "region"
+            && fold["startLine"] == rule
+            && fold["endLine"] == last),
+        "{response}"
+    );
+
+    // A document that does not parse is not formatted.
+    let broken = messy.replace("require declaration", "require (declaration");
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+    );
+    session.request(
+        6,
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let response = session.response(6);
+    assert!(response["result"].is_null(), "{response}");
+    session.stop();
+}

@@ -9,6 +9,10 @@
 //! functions through the registry. Fields and codes, which need the checked types under the
 //! cursor, are not answered yet.
 
+pub mod formatting;
+
+pub use formatting::{TextEdit, formatting};
+
 use clearance_compiler::builtins::{BUILTINS, Form, builtin_named};
 use clearance_compiler::db::{ItemKey, SourceFile};
 use clearance_compiler::diagnostics::Language;

@@ -13,6 +13,7 @@ use clearance_compiler::diagnostics::{FileDiagnostic, Language, Severity};
 use clearance_compiler::items::parsed_file;
 use clearance_compiler::project::Project;
 use clearance_compiler::syntax::ast::ItemKind;
+use clearance_compiler::syntax::format::FormatError;
 use tokio::sync::oneshot;
 use tower_lsp_server::ls_types::{
     self as lsp, DiagnosticRelatedInformation, DocumentSymbol, Location, NumberOrString,
@@ -70,6 +71,19 @@ pub enum Task {
         uri: Uri,
         position: lsp::Position,
         reply: oneshot::Sender<Vec<lsp::CompletionItem>>,
+    },
+    /// The edits to the canonical layout, of the whole document or of the lines `lines`
+    /// (first and last, both included). `None` for a document that does not parse; an error
+    /// for a layout the formatter refused to write.
+    Formatting {
+        uri: Uri,
+        lines: Option<(u32, u32)>,
+        reply: oneshot::Sender<Result<Option<Vec<lsp::TextEdit>>, String>>,
+    },
+    /// Where the document's items and comment blocks fold.
+    Folding {
+        uri: Uri,
+        reply: oneshot::Sender<Option<Vec<lsp::FoldingRange>>>,
     },
     /// Quick fixes for the diagnostics that meet `range`.
     CodeActions {
@@ -282,6 +296,12 @@ impl State {
             Task::CodeActions { uri, range, reply } => {
                 let _ = reply.send(self.code_actions(&uri, range));
             }
+            Task::Formatting { uri, lines, reply } => {
+                let _ = reply.send(self.formatting(&uri, lines));
+            }
+            Task::Folding { uri, reply } => {
+                let _ = reply.send(self.folding(&uri));
+            }
         }
     }
 
@@ -321,6 +341,82 @@ impl State {
             }));
         }
         actions
+    }
+
+    fn formatting(
+        &self,
+        uri: &Uri,
+        lines: Option<(u32, u32)>,
+    ) -> Result<Option<Vec<lsp::TextEdit>>, String> {
+        let Some(file) = self.project.file(&self.path_of(uri)) else {
+            return Ok(None);
+        };
+        let text = file.text(self.project.db());
+        let lines = lines.map(|(first, last)| first as usize..last as usize + 1);
+        match clearance_ide::formatting(text, lines) {
+            Ok(edits) => {
+                let index = LineIndex::new(text);
+                Ok(Some(
+                    edits
+                        .into_iter()
+                        .map(|edit| {
+                            lsp::TextEdit::new(index.range(edit.start, edit.end), edit.new_text)
+                        })
+                        .collect(),
+                ))
+            }
+            // Its syntax errors are on screen already: nothing to format until they are mended.
+            Err(FormatError::Syntax(_)) => Ok(None),
+            Err(FormatError::MeaningChanged) => Err(
+                "the canonical layout would change what this file means (a bug of the \
+formatter): the file was left as it is"
+                    .to_string(),
+            ),
+        }
+    }
+
+    /// Each item folds from its first line to its last line with text; so does each run of
+    /// two or more comment lines.
+    fn folding(&self, uri: &Uri) -> Option<Vec<lsp::FoldingRange>> {
+        let file = self.project.file(&self.path_of(uri))?;
+        let db = self.project.db();
+        let text = file.text(db);
+        let index = LineIndex::new(text);
+        let mut ranges = Vec::new();
+        for item in &parsed_file(db, file).items {
+            let start = item.offset as usize;
+            let end = start + text[start..start + item.len as usize].trim_end().len();
+            let (first, last) = (index.position(start).line, index.position(end).line);
+            if last > first {
+                ranges.push(lsp::FoldingRange {
+                    start_line: first,
+                    end_line: last,
+                    kind: Some(lsp::FoldingRangeKind::Region),
+                    ..lsp::FoldingRange::default()
+                });
+            }
+        }
+        let mut run: Option<(u32, u32)> = None;
+        for (line, content) in (0u32..).zip(text.lines()) {
+            let comment = content.trim_start().starts_with("//");
+            match (&mut run, comment) {
+                (Some((_, last)), true) => *last = line,
+                (None, true) => run = Some((line, line)),
+                (Some((first, last)), false) => {
+                    if last > first {
+                        ranges.push(comment_fold(*first, *last));
+                    }
+                    run = None;
+                }
+                (None, false) => {}
+            }
+        }
+        if let Some((first, last)) = run
+            && last > first
+        {
+            ranges.push(comment_fold(first, last));
+        }
+        Some(ranges)
     }
 
     /// The project path of a document: the standard library's own name for a file of the
@@ -457,6 +553,15 @@ impl State {
             })
             .collect();
         Some(symbols)
+    }
+}
+
+fn comment_fold(first: u32, last: u32) -> lsp::FoldingRange {
+    lsp::FoldingRange {
+        start_line: first,
+        end_line: last,
+        kind: Some(lsp::FoldingRangeKind::Comment),
+        ..lsp::FoldingRange::default()
     }
 }
 

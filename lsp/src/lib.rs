@@ -20,10 +20,12 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
     CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CompletionOptions,
     CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams,
-    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind,
+    DidOpenTextDocumentParams, DocumentFormattingParams, DocumentRangeFormattingParams,
+    DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeParams,
+    FoldingRangeProviderCapability, GotoDefinitionParams, GotoDefinitionResponse, Hover,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextEdit,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -61,6 +63,14 @@ impl Backend {
                 .publish_diagnostics(document.uri, document.diagnostics, document.version)
                 .await;
         }
+    }
+}
+
+fn internal_error(message: String) -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+        message: message.into(),
+        data: None,
     }
 }
 
@@ -110,6 +120,9 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 completion_provider: Some(CompletionOptions::default()),
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                document_range_formatting_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -197,6 +210,35 @@ impl LanguageServer for Backend {
             .ask(|reply| Task::CodeActions { uri, range, reply })
             .await?;
         Ok(Some(actions))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let answer = self
+            .ask(|reply| Task::Formatting {
+                uri,
+                lines: None,
+                reply,
+            })
+            .await?;
+        answer.map_err(internal_error)
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let lines = Some((params.range.start.line, params.range.end.line));
+        let answer = self
+            .ask(|reply| Task::Formatting { uri, lines, reply })
+            .await?;
+        answer.map_err(internal_error)
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let uri = params.text_document.uri;
+        self.ask(|reply| Task::Folding { uri, reply }).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

@@ -91,3 +91,55 @@ async def test_diagnostics_hover_definition_and_completion(client: LanguageClien
     labels = [item.label for item in completion]
     assert "implements" in labels
     assert all(label.startswith("imp") for label in labels)
+
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """The text after the edits (ASCII here, so UTF-16 columns are characters)."""
+    starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+
+    def offset(position: types.Position) -> int:
+        return starts[position.line] + position.character if position.line < len(starts) else len(text)
+
+    for edit in sorted(edits, key=lambda edit: offset(edit.range.start), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+async def test_formatting_writes_the_canonical_layout(client: LanguageClient):
+    messy = (
+        TEXT.replace("  severity error", "      severity   error")
+        .replace("require declaration.refrence is present", "require declaration.reference is present\n   and  1>0")
+        .replace("use stdlib.customs.*\n", "use stdlib.customs.*\n\n\n\n")
+    )
+    uri = pathlib.Path(tempfile.mkdtemp(), "layout.clr").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="clearance", version=1, text=messy
+            )
+        )
+    )
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            options=types.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    formatted = apply_edits(messy, edits)
+    assert "\n  severity error\n" in formatted
+    assert "  require declaration.reference is present\n          and 1 > 0\n" in formatted
+    assert "use stdlib.customs.*\n\nrule R-1\n" in formatted
+    # Formatting the formatted text changes nothing.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=formatted)],
+        )
+    )
+    again = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            options=types.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    assert list(again) == []

@@ -4,6 +4,7 @@
 //! trees and errors, and never fails.
 
 pub mod ast;
+pub mod format;
 pub mod lexer;
 pub mod parser;
 pub mod split;

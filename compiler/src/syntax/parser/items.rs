@@ -571,7 +571,7 @@ impl Builder<'_> {
         let mut clauses = Vec::new();
         for clause in parts {
             let clause_span = self.span(&clause);
-            let clause_text = clause.as_str().to_string();
+            let clause_text = crate::syntax::format::one_line(clause.as_str());
             let rule = clause.as_rule();
             let kind = match rule {
                 Rule::cites_clause => RuleClauseKind::Cites(self.cite(clause)?),
