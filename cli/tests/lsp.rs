@@ -200,6 +200,19 @@ fn diagnostics_as_you_type_in_utf16_positions_and_requests_see_the_latest_text()
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     let diagnostic = &diagnostics[0];
     assert_eq!(diagnostic["code"], "unknown-field");
+    // The id links to its row in the diagnostics reference the server wrote.
+    let href = diagnostic["codeDescription"]["href"].as_str().unwrap();
+    let (file, line) = href
+        .strip_prefix("file://")
+        .unwrap()
+        .split_once("#L")
+        .unwrap();
+    let reference = std::fs::read_to_string(file).unwrap();
+    let row = reference
+        .lines()
+        .nth(line.parse::<usize>().unwrap() - 1)
+        .unwrap();
+    assert!(row.starts_with("| `unknown-field` |"), "{href}: {row}");
     assert_eq!(diagnostic["severity"], 1);
     let line = text
         .lines()

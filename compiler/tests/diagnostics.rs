@@ -314,17 +314,7 @@ fn each_case_in_french() {
 /// own documentation; `CLEARANCE_UPDATE_DOCS=1` writes it.
 #[test]
 fn the_diagnostics_reference_is_up_to_date() {
-    let mut page = String::from(
-        "# Diagnostics\n\nEvery problem `clearance check` finds in rule files has one of these ids. Each id has a\nsnapshot in `compiler/tests/snapshots/` that shows a source giving it and the whole report.\nThe data files the rules read (`data \"...\"`) are checked once the rules are, with three ids of\ntheir own: `data-file-unreadable`, `data-file-invalid` (a record that does not bind, with its\nline and field) and `data-file-unlisted-code` (a warning).\n\nEvery message, label and help is in English and in French: `clearance check --lang fr` (and\n`--format json --lang fr`) shows them in French; the ids stay the same. The wordings are in\n`compiler/locales/en.ftl` and `compiler/locales/fr.ftl`.\n\nGenerated from `compiler/src/diagnostics/mod.rs` by `compiler/tests/diagnostics.rs`.\n\n| id | severity | what it flags |\n|---|---|---|\n",
-    );
-    for id in DiagnosticId::ALL {
-        page.push_str(&format!(
-            "| `{}` | {} | {} |\n",
-            id.as_str(),
-            id.default_severity().as_str(),
-            id.documentation()
-        ));
-    }
+    let page = clearance_compiler::diagnostics::reference_page();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/diagnostics.md");
     if std::env::var("CLEARANCE_UPDATE_DOCS").is_ok_and(|value| value == "1") {
         std::fs::write(&path, &page).unwrap();

@@ -10,6 +10,7 @@
 //! cursor, are not answered yet.
 
 pub mod formatting;
+pub mod textmate;
 
 pub use formatting::{TextEdit, formatting};
 

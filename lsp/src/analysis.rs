@@ -115,6 +115,44 @@ struct State {
     open: HashMap<Uri, (i32, String)>,
     /// Where the embedded standard library is written for editors to open, read-only.
     stdlib_dir: Option<PathBuf>,
+    /// The diagnostics reference written beside it, which each diagnostic's code links to.
+    reference: Option<Reference>,
+}
+
+struct Reference {
+    uri: Uri,
+    page: String,
+}
+
+/// The cache directory of the files written for editors to open.
+fn cache_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("clearance")
+}
+
+/// Writes the diagnostics reference (`docs/diagnostics.md`, as this binary knows its ids),
+/// read-only, under a name given by its hash.
+fn write_reference() -> Option<Reference> {
+    use sha2::{Digest, Sha256};
+    let page = clearance_compiler::diagnostics::reference_page();
+    let hash: String = Sha256::digest(page.as_bytes())[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let dir = cache_dir().join(format!("docs-{hash}"));
+    let target = dir.join("diagnostics.md");
+    if !target.exists() {
+        std::fs::create_dir_all(&dir).ok()?;
+        std::fs::write(&target, &page).ok()?;
+        let mut permissions = std::fs::metadata(&target).ok()?.permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&target, permissions).ok()?;
+    }
+    let uri = Uri::from_file_path(target.canonicalize().unwrap_or(target))?;
+    Some(Reference { uri, page })
 }
 
 /// Writes the embedded standard library, read-only, to a cache directory named by its hash,
@@ -132,11 +170,7 @@ fn write_stdlib() -> Option<PathBuf> {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = base.join("clearance").join(format!("stdlib-{hash}"));
+    let dir = cache_dir().join(format!("stdlib-{hash}"));
     for (path, text) in clearance_compiler::project::STDLIB {
         let target = dir.join(path.strip_prefix("stdlib/").unwrap_or(path));
         if target.exists() {
@@ -180,6 +214,7 @@ impl State {
             } => {
                 self.language = language;
                 self.stdlib_dir = write_stdlib();
+                self.reference = write_reference();
                 let mut files = Vec::new();
                 for root in &roots {
                     // Editors send absolute paths without `..`: the library's files are named
@@ -517,6 +552,16 @@ formatter): the file was left as it is"
                 Severity::Info | Severity::Action => lsp::DiagnosticSeverity::INFORMATION,
             }),
             code: Some(NumberOrString::String(diagnostic.id.as_str().to_string())),
+            code_description: self.reference.as_ref().and_then(|reference| {
+                let line = clearance_compiler::diagnostics::reference_line(
+                    &reference.page,
+                    diagnostic.id,
+                )?;
+                let href = format!("{}#L{}", reference.uri.as_str(), line + 1);
+                Some(lsp::CodeDescription {
+                    href: href.parse().ok()?,
+                })
+            }),
             source: Some("clearance".to_string()),
             message,
             related_information: (!related.is_empty()).then_some(related),

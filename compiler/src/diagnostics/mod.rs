@@ -252,6 +252,30 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|candidate| crate::text!("help--did-you-mean", candidate = candidate))
 }
 
+/// The reference of every diagnostic id (`docs/diagnostics.md`), generated from the ids' own
+/// documentation: the repository's page, and the one the language server links each
+/// diagnostic to.
+pub fn reference_page() -> String {
+    let mut page = String::from(
+        "# Diagnostics\n\nEvery problem `clearance check` finds in rule files has one of these ids. Each id has a\nsnapshot in `compiler/tests/snapshots/` that shows a source giving it and the whole report.\nThe data files the rules read (`data \"...\"`) are checked once the rules are, with three ids of\ntheir own: `data-file-unreadable`, `data-file-invalid` (a record that does not bind, with its\nline and field) and `data-file-unlisted-code` (a warning).\n\nEvery message, label and help is in English and in French: `clearance check --lang fr` (and\n`--format json --lang fr`) shows them in French; the ids stay the same. The wordings are in\n`compiler/locales/en.ftl` and `compiler/locales/fr.ftl`.\n\nGenerated from `compiler/src/diagnostics/mod.rs` by `compiler/tests/diagnostics.rs`.\n\n| id | severity | what it flags |\n|---|---|---|\n",
+    );
+    for id in DiagnosticId::ALL {
+        page.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            id.as_str(),
+            id.default_severity().as_str(),
+            id.documentation()
+        ));
+    }
+    page
+}
+
+/// The line (0-based) of an id's row in [`reference_page`].
+pub fn reference_line(page: &str, id: DiagnosticId) -> Option<usize> {
+    let row = format!("| `{}` |", id.as_str());
+    page.lines().position(|line| line.starts_with(&row))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
