@@ -138,15 +138,23 @@ impl Session {
     }
 
     fn initialize(&mut self, locale: &str) {
+        self.initialize_in(locale, &root().join("rules"));
+    }
+
+    fn initialize_in(&mut self, locale: &str, folder: &Path) {
+        self.initialize_with(locale, folder, json!({}));
+    }
+
+    fn initialize_with(&mut self, locale: &str, folder: &Path, capabilities: Value) {
         self.request(
             1,
             "initialize",
             json!({
                 "processId": null,
                 "locale": locale,
-                "capabilities": {},
+                "capabilities": capabilities,
                 "initializationOptions": {"ratio": 1.5},
-                "workspaceFolders": [{"uri": file_uri(&root().join("rules")), "name": "rules"}],
+                "workspaceFolders": [{"uri": file_uri(folder), "name": "rules"}],
             }),
         );
         let response = self.response(1);
@@ -489,5 +497,77 @@ fn formatting_a_document_and_a_range_and_folding_it() {
     );
     let response = session.response(6);
     assert!(response["result"].is_null(), "{response}");
+    session.stop();
+}
+
+#[test]
+fn files_changed_behind_the_editor_are_read_again() {
+    let library = std::env::temp_dir().join(format!("clearance-lsp-watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&library);
+    std::fs::create_dir_all(&library).unwrap();
+    let shared = library.join("shared.clr");
+    std::fs::write(&shared, "module lib.shared\n\nconst limit = 5\n").unwrap();
+    let main = library.join("main.clr");
+    let text = "module lib.main\n\nuse lib.shared.{limit}\n\nconst doubled = limit + limit\n";
+    std::fs::write(&main, text).unwrap();
+
+    let mut session = Session::start();
+    session.initialize_with(
+        "en",
+        &library.canonicalize().unwrap(),
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    // A client that lets it gets asked for the events of rule files.
+    session.notify("initialized", json!({}));
+    let registration = session.wait_for("client/registerCapability", |message| {
+        message["method"] == "client/registerCapability"
+    });
+    let registered = &registration["params"]["registrations"][0];
+    assert_eq!(registered["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registered["registerOptions"]["watchers"][0]["globPattern"],
+        "**/*.clr"
+    );
+    session.send(json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
+    let uri = file_uri(&main.canonicalize().unwrap());
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": text}}),
+    );
+    assert_eq!(session.diagnostics(&uri, 1), Vec::<Value>::new());
+
+    // A checkout renames the constant the open file imports.
+    std::fs::write(&shared, "module lib.shared\n\nconst ceiling = 5\n").unwrap();
+    let shared_uri = file_uri(&shared.canonicalize().unwrap());
+    session.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": shared_uri, "type": 2}]}),
+    );
+    let diagnostics = session.diagnostics(&uri, 1);
+    assert!(!diagnostics.is_empty(), "the import no longer resolves");
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limit"),
+        "{diagnostics:?}"
+    );
+
+    // It comes back; then the module is deleted.
+    std::fs::write(&shared, "module lib.shared\n\nconst limit = 5\n").unwrap();
+    session.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": shared_uri, "type": 2}]}),
+    );
+    assert_eq!(session.diagnostics(&uri, 1), Vec::<Value>::new());
+    std::fs::remove_file(&shared).unwrap();
+    session.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": shared_uri, "type": 3}]}),
+    );
+    assert!(
+        !session.diagnostics(&uri, 1).is_empty(),
+        "the module is gone"
+    );
     session.stop();
 }

@@ -68,6 +68,22 @@ impl Project {
         file
     }
 
+    /// Removes the file at `path` (deleted on disk); `false` when there is none. The standard
+    /// library stays.
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        let Some(file) = self.file(path) else {
+            return false;
+        };
+        if self.is_stdlib(file) {
+            return false;
+        }
+        self.files.retain(|candidate| *candidate != file);
+        self.workspace
+            .set_files(&mut self.db)
+            .to(self.files.clone());
+        true
+    }
+
     pub fn set_text(&mut self, file: SourceFile, text: &str) {
         if file.text(&self.db) != text {
             file.set_text(&mut self.db).to(text.to_string());

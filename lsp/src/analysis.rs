@@ -53,6 +53,12 @@ pub enum Task {
         uri: Uri,
         reply: oneshot::Sender<Vec<Published>>,
     },
+    /// Files changed on disk behind the editor (a `git checkout`): re-read, added or removed,
+    /// except those open in the editor, whose text is the editor's.
+    FilesChanged {
+        changes: Vec<(Uri, lsp::FileChangeType)>,
+        reply: oneshot::Sender<Vec<Published>>,
+    },
     Symbols {
         uri: Uri,
         reply: oneshot::Sender<Option<Vec<DocumentSymbol>>>,
@@ -261,6 +267,26 @@ impl State {
                 }
                 published.extend(self.publish_all());
                 let _ = reply.send(published);
+            }
+            Task::FilesChanged { changes, reply } => {
+                for (uri, change) in changes {
+                    if self.open.contains_key(&uri) {
+                        continue;
+                    }
+                    let path = self.path_of(&uri);
+                    if !path.ends_with(".clr") || path.starts_with("stdlib/") {
+                        continue;
+                    }
+                    if change == lsp::FileChangeType::DELETED {
+                        self.project.remove_file(&path);
+                    } else if let Ok(text) = std::fs::read_to_string(&path) {
+                        self.project.add_file(&path, &text);
+                    } else {
+                        // Gone already, or unreadable: not part of the library any more.
+                        self.project.remove_file(&path);
+                    }
+                }
+                let _ = reply.send(self.publish_all());
             }
             Task::Symbols { uri, reply } => {
                 let _ = reply.send(self.symbols(&uri));

@@ -19,13 +19,16 @@ use tokio::sync::oneshot;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
     CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CompletionOptions,
-    CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DocumentFormattingParams, DocumentRangeFormattingParams,
-    DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeParams,
-    FoldingRangeProviderCapability, GotoDefinitionParams, GotoDefinitionResponse, Hover,
-    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
-    OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextEdit,
+    CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentFormattingParams,
+    DocumentRangeFormattingParams, DocumentSymbolParams, DocumentSymbolResponse, FoldingRange,
+    FoldingRangeParams, FoldingRangeProviderCapability, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit,
+};
+use tower_lsp_server::ls_types::{
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Registration,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -34,6 +37,8 @@ use analysis::{Published, Task};
 struct Backend {
     client: Client,
     analysis: mpsc::Sender<Task>,
+    /// The client lets the server ask for file events (rule files changed behind the editor).
+    watch_files: std::sync::atomic::AtomicBool,
 }
 
 impl Backend {
@@ -96,6 +101,15 @@ impl LanguageServer for Backend {
         {
             roots.push(path.into_owned());
         }
+        let can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+            .and_then(|watched| watched.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_files
+            .store(can_watch, std::sync::atomic::Ordering::Relaxed);
         let language = params
             .locale
             .as_deref()
@@ -133,7 +147,24 @@ impl LanguageServer for Backend {
         })
     }
 
-    async fn initialized(&self, _: InitializedParams) {}
+    async fn initialized(&self, _: InitializedParams) {
+        if !self.watch_files.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*.clr".to_string()),
+                kind: None,
+            }],
+        };
+        let registration = Registration {
+            id: "clearance-rule-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        // A client that refuses still gets diagnostics; only edits made outside it go unseen.
+        let _ = self.client.register_capability(vec![registration]).await;
+    }
 
     async fn shutdown(&self) -> Result<()> {
         Ok(())
@@ -167,6 +198,16 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.edit(|reply| Task::Close { uri, reply }).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changes = params
+            .changes
+            .into_iter()
+            .map(|event| (event.uri, event.typ))
+            .collect();
+        self.edit(|reply| Task::FilesChanged { changes, reply })
+            .await;
     }
 
     async fn document_symbol(
@@ -262,7 +303,11 @@ pub fn serve_stdio() -> std::io::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let (service, socket) = LspService::new(|client| Backend { client, analysis });
+        let (service, socket) = LspService::new(|client| Backend {
+            client,
+            analysis,
+            watch_files: std::sync::atomic::AtomicBool::new(false),
+        });
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
             .await;
