@@ -571,3 +571,112 @@ fn files_changed_behind_the_editor_are_read_again() {
     );
     session.stop();
 }
+
+#[test]
+fn references_and_rename_across_the_library() {
+    let library = std::env::temp_dir().join(format!("clearance-lsp-rename-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&library);
+    std::fs::create_dir_all(&library).unwrap();
+    let shared = library.join("shared.clr");
+    std::fs::write(&shared, "module lib.shared\n\nconst limit = 5\n").unwrap();
+    let main = library.join("main.clr");
+    let text = "module lib.main\n\nuse lib.shared.{limit}\n\nrecord Box\n  limit: Int\n\nfn over(b: Box) -> Bool\n  = b.limit > limit\n";
+    std::fs::write(&main, text).unwrap();
+    let mut session = Session::start();
+    session.initialize_in("en", &library.canonicalize().unwrap());
+    let uri = file_uri(&main.canonicalize().unwrap());
+    let shared_uri = file_uri(&shared.canonicalize().unwrap());
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": text}}),
+    );
+    assert_eq!(session.diagnostics(&uri, 1), Vec::<Value>::new());
+    let last_line = text.lines().count() - 1;
+    let use_of_limit = json!({"line": last_line, "character": text.lines().last().unwrap().rfind("limit").unwrap() + 1});
+
+    session.request(
+        2,
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": use_of_limit, "context": {"includeDeclaration": true}}),
+    );
+    let response = session.response(2);
+    let mut places: Vec<(String, u64)> = response["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|location| {
+            (
+                location["uri"].as_str().unwrap().to_string(),
+                location["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    places.sort();
+    // The constant, its import and its use; not the field `limit` nor `b.limit`.
+    assert_eq!(
+        places,
+        [
+            (uri.clone(), 2),
+            (uri.clone(), last_line as u64),
+            (shared_uri.clone(), 2)
+        ],
+        "{response}"
+    );
+
+    session.request(
+        3,
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": use_of_limit}),
+    );
+    let prepared = session.response(3);
+    assert_eq!(prepared["result"]["start"]["line"], last_line, "{prepared}");
+
+    session.request(
+        4,
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": use_of_limit, "newName": "ceiling"}),
+    );
+    let renamed = session.response(4);
+    let changes = renamed["result"]["changes"].as_object().unwrap();
+    assert_eq!(changes[&uri].as_array().unwrap().len(), 2, "{renamed}");
+    assert_eq!(
+        changes[&shared_uri].as_array().unwrap().len(),
+        1,
+        "{renamed}"
+    );
+    assert!(
+        changes[&uri]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|edit| edit["newText"] == "ceiling")
+    );
+
+    // Refused, with the reason: a name that is taken, and a field.
+    session.request(
+        5,
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": use_of_limit, "newName": "Box"}),
+    );
+    let refused = session.response(5);
+    let reason = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        reason.contains("`Box` already names record `Box`"),
+        "{refused}"
+    );
+    let field = json!({"line": last_line, "character": text.lines().last().unwrap().find("limit").unwrap() + 1});
+    session.request(
+        6,
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": field}),
+    );
+    let refused = session.response(6);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fields and codes cannot be renamed yet"),
+        "{refused}"
+    );
+    session.stop();
+}

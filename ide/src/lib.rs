@@ -10,9 +10,11 @@
 //! cursor, are not answered yet.
 
 pub mod formatting;
+pub mod references;
 pub mod textmate;
 
 pub use formatting::{TextEdit, formatting};
+pub use references::{prepare_rename, references, rename};
 
 use clearance_compiler::builtins::{BUILTINS, Form, builtin_named};
 use clearance_compiler::db::{ItemKey, SourceFile};
@@ -55,7 +57,7 @@ pub struct Completion {
 }
 
 /// The word under `offset`: with `-` for identifiers such as `CAS-MASS-01`, or without.
-fn word_at(text: &str, offset: usize, with_dash: bool) -> Option<(usize, usize)> {
+pub(crate) fn word_at(text: &str, offset: usize, with_dash: bool) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let part = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || (with_dash && b == b'-');
     let offset = offset.min(bytes.len());
@@ -71,7 +73,11 @@ fn word_at(text: &str, offset: usize, with_dash: bool) -> Option<(usize, usize)>
 }
 
 /// A definition the word names, and the word's extent.
-fn resolve(project: &Project, file: SourceFile, offset: usize) -> Option<(DefRef, usize, usize)> {
+pub(crate) fn resolve(
+    project: &Project,
+    file: SourceFile,
+    offset: usize,
+) -> Option<(DefRef, usize, usize)> {
     let db = project.db();
     let text = file.text(db);
     // `CAS-MASS-01` is one word as a requirement or rule identifier.
@@ -90,12 +96,16 @@ fn resolve(project: &Project, file: SourceFile, offset: usize) -> Option<(DefRef
         }
     }
     let (start, end) = word_at(text, offset, false)?;
+    // After a `.` a word is a field or a code, never a name of the scope.
+    if text[..start].ends_with('.') {
+        return None;
+    }
     let def = file_scope(db, file).get(&text[start..end])?;
     Some((def.clone(), start, end))
 }
 
 /// Where a definition's name stands: after its keyword, in its item.
-fn name_range(project: &Project, def: &DefRef) -> Option<FileRange> {
+pub(crate) fn name_range(project: &Project, def: &DefRef) -> Option<FileRange> {
     let db = project.db();
     let parsed = parsed_file(db, def.file);
     let item = parsed.find(&def.key)?;

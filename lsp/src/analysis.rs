@@ -91,6 +91,24 @@ pub enum Task {
         uri: Uri,
         reply: oneshot::Sender<Option<Vec<lsp::FoldingRange>>>,
     },
+    References {
+        uri: Uri,
+        position: lsp::Position,
+        include_declaration: bool,
+        reply: oneshot::Sender<Vec<Location>>,
+    },
+    /// The range of the name a rename would change, or why there is none.
+    PrepareRename {
+        uri: Uri,
+        position: lsp::Position,
+        reply: oneshot::Sender<Result<lsp::Range, String>>,
+    },
+    Rename {
+        uri: Uri,
+        position: lsp::Position,
+        new_name: String,
+        reply: oneshot::Sender<Result<lsp::WorkspaceEdit, String>>,
+    },
     /// Quick fixes for the diagnostics that meet `range`.
     CodeActions {
         uri: Uri,
@@ -357,6 +375,56 @@ impl State {
             Task::CodeActions { uri, range, reply } => {
                 let _ = reply.send(self.code_actions(&uri, range));
             }
+            Task::References {
+                uri,
+                position,
+                include_declaration,
+                reply,
+            } => {
+                let locations = self
+                    .offset_in(&uri, position)
+                    .map(|(path, offset)| {
+                        clearance_ide::references(&self.project, &path, offset, include_declaration)
+                            .into_iter()
+                            .filter_map(|found| self.location(&found))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let _ = reply.send(locations);
+            }
+            Task::PrepareRename {
+                uri,
+                position,
+                reply,
+            } => {
+                let answer = match self.offset_in(&uri, position) {
+                    Some((path, offset)) => {
+                        clearance_ide::prepare_rename(&self.project, &path, offset).and_then(
+                            |found| {
+                                self.range_in(&found.path, found.start, found.end)
+                                    .ok_or_else(|| "this file is not open".to_string())
+                            },
+                        )
+                    }
+                    None => Err("this file is not part of the rule library".to_string()),
+                };
+                let _ = reply.send(answer);
+            }
+            Task::Rename {
+                uri,
+                position,
+                new_name,
+                reply,
+            } => {
+                let answer = match self.offset_in(&uri, position) {
+                    Some((path, offset)) => {
+                        clearance_ide::rename(&self.project, &path, offset, &new_name)
+                            .map(|edits| self.workspace_edit(&edits, &new_name))
+                    }
+                    None => Err("this file is not part of the rule library".to_string()),
+                };
+                let _ = reply.send(answer);
+            }
             Task::Formatting { uri, lines, reply } => {
                 let _ = reply.send(self.formatting(&uri, lines));
             }
@@ -505,6 +573,34 @@ formatter): the file was left as it is"
             .find(|(_, (_, open_path))| open_path == path)
             .map(|(uri, _)| uri.clone());
         open.or_else(|| Uri::from_file_path(path))
+    }
+
+    fn location(&self, found: &clearance_ide::FileRange) -> Option<Location> {
+        Some(Location::new(
+            self.uri_of(&found.path)?,
+            self.range_in(&found.path, found.start, found.end)?,
+        ))
+    }
+
+    /// One edit per place, each writing `new_text`, grouped by document.
+    fn workspace_edit(
+        &self,
+        places: &[clearance_ide::FileRange],
+        new_text: &str,
+    ) -> lsp::WorkspaceEdit {
+        let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
+        for place in places {
+            if let Some(location) = self.location(place) {
+                changes
+                    .entry(location.uri)
+                    .or_default()
+                    .push(lsp::TextEdit::new(location.range, new_text.to_string()));
+            }
+        }
+        lsp::WorkspaceEdit {
+            changes: Some(changes),
+            ..lsp::WorkspaceEdit::default()
+        }
     }
 
     fn offset_in(&self, uri: &Uri, position: lsp::Position) -> Option<(String, usize)> {

@@ -7,7 +7,7 @@
 //! today: diagnostics as you type (every one `clearance check` reports, in the client's
 //! locale when it is French), the items of a document as symbols, and, from the `ide` layer,
 //! hover, go to definition (into the standard library, written read-only to a cache
-//! directory) and completion.
+//! directory), completion, references, rename, formatting and folding.
 
 pub mod analysis;
 pub mod line_index;
@@ -28,7 +28,9 @@ use tower_lsp_server::ls_types::{
     TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit,
 };
 use tower_lsp_server::ls_types::{
-    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Registration,
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Location,
+    PrepareRenameResponse, ReferenceParams, Registration, RenameOptions, RenameParams,
+    TextDocumentPositionParams, WorkDoneProgressOptions, WorkspaceEdit,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -137,6 +139,11 @@ impl LanguageServer for Backend {
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -275,6 +282,50 @@ impl LanguageServer for Backend {
             .ask(|reply| Task::Formatting { uri, lines, reply })
             .await?;
         answer.map_err(internal_error)
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let locations = self
+            .ask(|reply| Task::References {
+                uri: at.text_document.uri,
+                position: at.position,
+                include_declaration: params.context.include_declaration,
+                reply,
+            })
+            .await?;
+        Ok(Some(locations))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let answer = self
+            .ask(|reply| Task::PrepareRename {
+                uri: params.text_document.uri,
+                position: params.position,
+                reply,
+            })
+            .await?;
+        // The reason goes back as the error's message: clients show it where the rename was
+        // asked for.
+        answer
+            .map(|range| Some(PrepareRenameResponse::Range(range)))
+            .map_err(Error::invalid_params)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let answer = self
+            .ask(|reply| Task::Rename {
+                uri: at.text_document.uri,
+                position: at.position,
+                new_name: params.new_name,
+                reply,
+            })
+            .await?;
+        answer.map(Some).map_err(Error::invalid_params)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

@@ -143,3 +143,44 @@ async def test_formatting_writes_the_canonical_layout(client: LanguageClient):
         )
     )
     assert list(again) == []
+
+
+async def test_references_and_rename(client: LanguageClient):
+    text = TEXT.replace(
+        "use stdlib.customs.*\n",
+        "use stdlib.customs.*\n\nconst floor = 0 kg\n",
+    ).replace(
+        "require declaration.refrence is present",
+        "require declaration.gross_mass is absent or declaration.gross_mass >= floor",
+    )
+    uri = pathlib.Path(tempfile.mkdtemp(), "rename.clr").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="clearance", version=1, text=text
+            )
+        )
+    )
+    lines = text.splitlines()
+    line = next(index for index, content in enumerate(lines) if ">= floor" in content)
+    at = types.Position(line=line, character=lines[line].index(">= floor") + 4)
+    document = types.TextDocumentIdentifier(uri=uri)
+
+    found = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=document,
+            position=at,
+            context=types.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert sorted(location.range.start.line for location in found) == [
+        lines.index("const floor = 0 kg"),
+        line,
+    ]
+
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=document, position=at, new_name="lightest")
+    )
+    edits = edit.changes[uri]
+    assert len(edits) == 2
+    assert all(change.new_text == "lightest" for change in edits)

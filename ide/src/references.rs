@@ -1,0 +1,434 @@
+//! Find references and rename, for the names of items: records, code lists, type aliases,
+//! constants, functions, tables, fixtures, calendars, holidays, rules and requirement
+//! identifiers, across the project's files.
+//!
+//! A candidate is every word of the name's text outside comments (and inside strings only in
+//! their `{...}` templates) that resolves, as "go to definition" resolves it, to the same
+//! definition. Fields and codes after a `.` are not items and are left out, as are names
+//! bound locally (`let`, parameters, loop variables) in the item where they are bound: the
+//! checker does not yet record what each name resolved to, so a rename that would meet a
+//! local of the same name is refused rather than guessed.
+
+use clearance_compiler::db::SourceFile;
+use clearance_compiler::project::Project;
+use clearance_compiler::resolve::{DefRef, file_scope, module_index};
+use clearance_compiler::syntax::KEYWORDS;
+use clearance_compiler::syntax::ast::ItemKind;
+use clearance_compiler::syntax::lexer::{TokenKind, tokenize};
+
+use crate::{FileRange, name_range, resolve};
+
+/// Words that open a local binding of the name after them.
+const BINDERS: &[&str] = &["let", "every", "some", "no", "count", "for", "at"];
+
+/// One place the definition is named.
+struct Occurrence {
+    file: SourceFile,
+    start: usize,
+    end: usize,
+}
+
+/// Every place that names the definition the word at `offset` names, the definition itself
+/// included when `include_declaration`.
+pub fn references(
+    project: &Project,
+    path: &str,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<FileRange> {
+    let Some(file) = project.file(path) else {
+        return Vec::new();
+    };
+    let Some((def, _, _)) = resolve(project, file, offset) else {
+        return Vec::new();
+    };
+    let declaration = name_range(project, &def);
+    let db = project.db();
+    let mut found: Vec<FileRange> = occurrences(project, &def)
+        .into_iter()
+        .map(|occurrence| FileRange {
+            path: occurrence.file.path(db).clone(),
+            start: occurrence.start,
+            end: occurrence.end,
+        })
+        .filter(|range| include_declaration || Some(range) != declaration.as_ref())
+        .collect();
+    if include_declaration
+        && let Some(declaration) = declaration
+        && !found.contains(&declaration)
+    {
+        found.insert(0, declaration);
+    }
+    found
+}
+
+/// The words of the definition's name that resolve to it, in every file of the project.
+fn occurrences(project: &Project, def: &DefRef) -> Vec<Occurrence> {
+    let db = project.db();
+    let name = def.key.name.as_str();
+    let dashed = matches!(def.key.kind, ItemKind::Rule | ItemKind::Requirement);
+    let mut found = Vec::new();
+    for &file in project.files() {
+        let text = file.text(db);
+        if !text.contains(name) {
+            continue;
+        }
+        for (start, end) in words(text, name, dashed) {
+            if let Some((resolved, word_start, word_end)) = resolve(project, file, start)
+                && resolved == *def
+                && (word_start, word_end) == (start, end)
+            {
+                found.push(Occurrence { file, start, end });
+            }
+        }
+    }
+    found
+}
+
+/// The places `name` is written as a whole word that may name an item: in code or in a
+/// string's `{...}` template, not after a `.` (a field or a code), not before a `:` (a field,
+/// a parameter or a record literal's key).
+fn words(text: &str, name: &str, dashed: bool) -> Vec<(usize, usize)> {
+    let word_part = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || (dashed && b == b'-');
+    let bytes = text.as_bytes();
+    let code = code_ranges(text);
+    text.match_indices(name)
+        .map(|(start, _)| (start, start + name.len()))
+        .filter(|&(start, end)| {
+            let before = start.checked_sub(1).map(|at| bytes[at]);
+            let after = bytes.get(end).copied();
+            !before.is_some_and(word_part)
+                && !after.is_some_and(word_part)
+                && before != Some(b'.')
+                && !text[end..].trim_start_matches([' ', '\t']).starts_with(':')
+                && code.iter().any(|range| range.contains(&start))
+        })
+        .collect()
+}
+
+/// The byte ranges that hold code: everything but comments and strings, plus the templates
+/// inside strings.
+fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut code_start = 0;
+    for token in tokenize(text) {
+        match token.kind {
+            TokenKind::Comment | TokenKind::DocComment => {
+                ranges.push(code_start..token.start);
+                code_start = token.end;
+            }
+            TokenKind::String | TokenKind::UnterminatedString => {
+                ranges.push(code_start..token.start);
+                let literal = &text[token.start..token.end];
+                let mut from = 0;
+                while let Some(open) = literal[from..].find('{') {
+                    let open = from + open;
+                    let Some(close) = literal[open..].find('}') else {
+                        break;
+                    };
+                    ranges.push(token.start + open + 1..token.start + open + close);
+                    from = open + close + 1;
+                }
+                code_start = token.end;
+            }
+            _ => {}
+        }
+    }
+    ranges.push(code_start..text.len());
+    ranges
+}
+
+/// Whether an item of `file` that holds `offset` binds `name` itself (a `let`, a parameter,
+/// a loop or quantifier variable): there, the name may mean the local.
+fn bound_locally(project: &Project, file: SourceFile, offset: usize, name: &str) -> Option<String> {
+    let db = project.db();
+    let parsed = clearance_compiler::items::parsed_file(db, file);
+    let item = parsed.items.iter().find(|item| {
+        let start = item.offset as usize;
+        (start..start + item.len as usize).contains(&offset)
+    })?;
+    let text = file.text(db);
+    let start = item.offset as usize;
+    let item_text = &text[start..start + item.len as usize];
+    let tokens: Vec<_> = tokenize(item_text)
+        .into_iter()
+        .filter(|token| {
+            !matches!(
+                token.kind,
+                TokenKind::Newline | TokenKind::Comment | TokenKind::DocComment
+            )
+        })
+        .collect();
+    let in_header_parens = |index: usize| {
+        matches!(item.key.kind, ItemKind::Function | ItemKind::Table)
+            && tokens[..index]
+                .iter()
+                .any(|token| token.kind == TokenKind::LParen)
+            && !tokens[..index]
+                .iter()
+                .any(|token| token.kind == TokenKind::RParen)
+    };
+    let binds = tokens.iter().enumerate().any(|(index, token)| {
+        if &item_text[token.start..token.end] != name {
+            return false;
+        }
+        let previous = index
+            .checked_sub(1)
+            .map(|at| &item_text[tokens[at].start..tokens[at].end]);
+        let next = tokens.get(index + 1).map(|next| next.kind);
+        previous.is_some_and(|word| BINDERS.contains(&word))
+            || (next == Some(TokenKind::Colon) && in_header_parens(index))
+    });
+    binds.then(|| format!("{} {}", item.key.kind.keyword(), item.key.name))
+}
+
+/// Whether a rename can start at `offset`: the range of the name to rename, or why not.
+pub fn prepare_rename(project: &Project, path: &str, offset: usize) -> Result<FileRange, String> {
+    let file = project
+        .file(path)
+        .ok_or_else(|| "this file is not part of the rule library".to_string())?;
+    let text = file.text(project.db());
+    let Some((def, start, end)) = resolve(project, file, offset) else {
+        let after_dot = crate::word_at(text, offset, false)
+            .is_some_and(|(start, _)| start > 0 && text.as_bytes()[start - 1] == b'.');
+        return Err(if after_dot {
+            "fields and codes cannot be renamed yet: only the names of items".to_string()
+        } else {
+            "there is no name of an item here to rename".to_string()
+        });
+    };
+    if project.is_stdlib(def.file) {
+        return Err(format!(
+            "`{}` is defined in the standard library, which is read-only",
+            def.key.name
+        ));
+    }
+    Ok(FileRange {
+        path: path.to_string(),
+        start,
+        end,
+    })
+}
+
+/// The edits that rename the definition the word at `offset` names to `new_name`, each a
+/// range and the new name; or why the rename would change what the rules mean.
+pub fn rename(
+    project: &Project,
+    path: &str,
+    offset: usize,
+    new_name: &str,
+) -> Result<Vec<FileRange>, String> {
+    prepare_rename(project, path, offset)?;
+    let db = project.db();
+    let file = project
+        .file(path)
+        .ok_or_else(|| "this file is not part of the rule library".to_string())?;
+    let (def, _, _) = resolve(project, file, offset)
+        .ok_or_else(|| "there is no name of an item here to rename".to_string())?;
+    let old_name = def.key.name.clone();
+    if new_name == old_name {
+        return Ok(Vec::new());
+    }
+    let dashed = matches!(def.key.kind, ItemKind::Rule | ItemKind::Requirement);
+    if !is_name(new_name, dashed) {
+        return Err(format!(
+            "`{new_name}` is not a name: {}",
+            if dashed {
+                "an identifier is letters, digits, `_` and single `-` between them, starting with a letter"
+            } else {
+                "a name is letters, digits and `_`, starting with a letter or `_`"
+            }
+        ));
+    }
+    if KEYWORDS.contains(&new_name)
+        || ["true", "false", "absent", "present", "empty"].contains(&new_name)
+    {
+        return Err(format!("`{new_name}` is a word of the language"));
+    }
+    let places = occurrences(project, &def);
+    let declaration = name_range(project, &def);
+    let mut files: Vec<SourceFile> = places.iter().map(|place| place.file).collect();
+    files.push(def.file);
+    files.dedup();
+    // The new name must not mean something already where the old one is used.
+    let taken_by = match def.key.kind {
+        ItemKind::Requirement => module_index(db)
+            .requirements
+            .get(new_name)
+            .map(|_| "a requirement of the catalogue".to_string()),
+        ItemKind::Rule => clearance_compiler::items::parsed_file(db, def.file)
+            .items
+            .iter()
+            .any(|item| item.key.kind == ItemKind::Rule && item.key.name == new_name)
+            .then(|| "a rule of this rule set".to_string()),
+        _ => files.iter().find_map(|&candidate| {
+            let existing = file_scope(db, candidate).get(new_name)?.clone();
+            Some(format!(
+                "{} `{}` in `{}`",
+                existing.key.kind.keyword(),
+                new_name,
+                candidate.path(db)
+            ))
+        }),
+    };
+    if let Some(taken_by) = taken_by {
+        return Err(format!(
+            "`{new_name}` already names {taken_by}: after the rename `{new_name}` would mean two things"
+        ));
+    }
+    for place in &places {
+        if let Some(item) = bound_locally(project, place.file, place.start, &old_name) {
+            return Err(format!(
+                "`{old_name}` is also bound locally in `{item}`: a rename could change which one a use means"
+            ));
+        }
+    }
+    let mut edits: Vec<FileRange> = places
+        .into_iter()
+        .map(|place| FileRange {
+            path: place.file.path(db).clone(),
+            start: place.start,
+            end: place.end,
+        })
+        .collect();
+    if let Some(declaration) = declaration
+        && !edits.contains(&declaration)
+    {
+        edits.push(declaration);
+    }
+    Ok(edits)
+}
+
+fn is_name(text: &str, dashed: bool) -> bool {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if dashed {
+        first.is_ascii_alphabetic()
+            && !text.ends_with('-')
+            && !text.contains("--")
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    } else {
+        (first.is_ascii_alphabetic() || first == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHARED: &str =
+        "module lib.shared\n\nconst limit = 5\n\nfn twice(x: Int) -> Int\n  = x + x\n";
+    const MAIN: &str = "module lib.main\n\nuse lib.shared.{limit, twice}\n\n// limit in a comment\nconst doubled = twice(limit) + limit\n\nrecord Box\n  limit: Int\n\nfn over(b: Box) -> Bool\n  = b.limit > limit\n";
+
+    fn project() -> Project {
+        let mut project = Project::default();
+        project.add_file("lib/shared.clr", SHARED);
+        project.add_file("lib/main.clr", MAIN);
+        project
+    }
+
+    fn texts(project: &Project, ranges: &[FileRange]) -> Vec<String> {
+        ranges
+            .iter()
+            .map(|range| {
+                let text = project.file(&range.path).unwrap().text(project.db());
+                format!(
+                    "{}:{}:{}",
+                    range.path,
+                    range.start,
+                    &text[range.start..range.end]
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn references_cross_files_and_skip_comments_fields_and_keys() {
+        let project = project();
+        let at = MAIN.find("twice(limit)").unwrap() + "twice(".len();
+        let found = references(&project, "lib/main.clr", at, true);
+        let import = MAIN.find("{limit").unwrap() + 1;
+        let in_call = at;
+        let added = MAIN.find(") + limit").unwrap() + 4;
+        let compared = MAIN.find("> limit").unwrap() + 2;
+        assert_eq!(
+            texts(&project, &found),
+            [
+                format!("lib/shared.clr:{}:limit", SHARED.find("limit").unwrap()),
+                format!("lib/main.clr:{import}:limit"),
+                format!("lib/main.clr:{in_call}:limit"),
+                format!("lib/main.clr:{added}:limit"),
+                format!("lib/main.clr:{compared}:limit"),
+            ]
+        );
+        assert_eq!(references(&project, "lib/main.clr", at, false).len(), 4);
+    }
+
+    #[test]
+    fn rename_edits_every_reference_or_says_why_not() {
+        let project = project();
+        let at = MAIN.find("twice(limit)").unwrap() + "twice(".len();
+        let edits = rename(&project, "lib/main.clr", at, "ceiling").unwrap();
+        assert_eq!(edits.len(), 5);
+        assert_eq!(
+            rename(&project, "lib/main.clr", at, "twice").unwrap_err(),
+            "`twice` already names fn `twice` in `lib/shared.clr`: after the rename `twice` would mean two things"
+        );
+        assert!(
+            rename(&project, "lib/main.clr", at, "2x")
+                .unwrap_err()
+                .contains("is not a name")
+        );
+        assert!(
+            rename(&project, "lib/main.clr", at, "every")
+                .unwrap_err()
+                .contains("word of the language")
+        );
+        let field = MAIN.find("b.limit").unwrap() + 2;
+        assert_eq!(
+            prepare_rename(&project, "lib/main.clr", field).unwrap_err(),
+            "fields and codes cannot be renamed yet: only the names of items"
+        );
+        let declaration = MAIN.find("(b: Box)").unwrap() + 4;
+        assert!(
+            prepare_rename(&project, "lib/main.clr", declaration).is_ok(),
+            "a record is renamed from a use"
+        );
+    }
+
+    #[test]
+    fn a_name_bound_locally_where_it_is_used_refuses_the_rename() {
+        let mut project = project();
+        project.add_file(
+            "lib/local.clr",
+            "module lib.local\n\nuse lib.shared.{limit}\n\nfn f(n: Int) -> Int\n  let limit = n\n  = limit\n\nconst g = limit\n",
+        );
+        let at = SHARED.find("limit").unwrap();
+        let refused = rename(&project, "lib/shared.clr", at, "ceiling").unwrap_err();
+        assert!(refused.contains("bound locally in `fn f`"), "{refused}");
+    }
+
+    #[test]
+    fn the_standard_library_is_not_renamed() {
+        let mut project = project();
+        project.add_file(
+            "lib/uses.clr",
+            "module lib.uses\n\nuse stdlib.customs.*\n\nfn f(d: Declaration) -> Bool\n  = true\n",
+        );
+        let text = project
+            .file("lib/uses.clr")
+            .unwrap()
+            .text(project.db())
+            .clone();
+        let at = text.find("Declaration").unwrap();
+        assert_eq!(
+            prepare_rename(&project, "lib/uses.clr", at).unwrap_err(),
+            "`Declaration` is defined in the standard library, which is read-only"
+        );
+    }
+}
