@@ -680,3 +680,59 @@ fn references_and_rename_across_the_library() {
     );
     session.stop();
 }
+
+#[test]
+fn semantic_tokens_in_utf16_with_the_legend() {
+    let mut session = Session::start();
+    session.request(
+        1,
+        "initialize",
+        json!({"processId": null, "capabilities": {},
+            "workspaceFolders": [{"uri": file_uri(&root().join("rules")), "name": "rules"}]}),
+    );
+    let initialized = session.response(1);
+    let legend = &initialized["result"]["capabilities"]["semanticTokensProvider"]["legend"];
+    let types: Vec<&str> = legend["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|kind| kind.as_str().unwrap())
+        .collect();
+    let directory =
+        std::env::temp_dir().join(format!("clearance-lsp-tokens-{}", std::process::id()));
+    let uri = file_uri(&directory.join("tokens.clr"));
+    // `é` is one UTF-16 unit and two bytes; `𝄞` two units and four bytes.
+    let text = "module lib.tokens\n\nconst é𝄞 = 1\n\nconst twice = é𝄞 + é𝄞\n";
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": text}}),
+    );
+    session.request(
+        2,
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let response = session.response(2);
+    let data: Vec<u64> = response["result"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|number| number.as_u64().unwrap())
+        .collect();
+    let (mut line, mut column) = (0, 0);
+    let mut decoded = Vec::new();
+    for token in data.chunks(5) {
+        if token[0] > 0 {
+            column = 0;
+        }
+        line += token[0];
+        column += token[1];
+        decoded.push((line, column, token[2], types[token[3] as usize]));
+    }
+    assert!(decoded.contains(&(0, 0, 6, "keyword")), "{decoded:?}");
+    assert!(decoded.contains(&(4, 0, 5, "keyword")), "{decoded:?}");
+    assert!(decoded.contains(&(4, 6, 5, "variable")), "{decoded:?}");
+    // After `é𝄞 ` (three UTF-16 units and a space) comes `+`, at unit 18 of its line.
+    assert!(decoded.contains(&(4, 18, 1, "operator")), "{decoded:?}");
+    session.stop();
+}

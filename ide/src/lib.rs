@@ -10,6 +10,7 @@
 //! cursor, are not answered yet.
 
 pub mod formatting;
+pub mod highlight;
 pub mod references;
 pub mod textmate;
 

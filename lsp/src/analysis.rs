@@ -86,6 +86,11 @@ pub enum Task {
         lines: Option<(u32, u32)>,
         reply: oneshot::Sender<Result<Option<Vec<lsp::TextEdit>>, String>>,
     },
+    /// The document's semantic tokens, delta-encoded as the protocol wants them.
+    SemanticTokens {
+        uri: Uri,
+        reply: oneshot::Sender<Option<lsp::SemanticTokens>>,
+    },
     /// Where the document's items and comment blocks fold.
     Folding {
         uri: Uri,
@@ -428,6 +433,9 @@ impl State {
             Task::Formatting { uri, lines, reply } => {
                 let _ = reply.send(self.formatting(&uri, lines));
             }
+            Task::SemanticTokens { uri, reply } => {
+                let _ = reply.send(self.semantic_tokens(&uri));
+            }
             Task::Folding { uri, reply } => {
                 let _ = reply.send(self.folding(&uri));
             }
@@ -502,6 +510,46 @@ formatter): the file was left as it is"
                     .to_string(),
             ),
         }
+    }
+
+    fn semantic_tokens(&self, uri: &Uri) -> Option<lsp::SemanticTokens> {
+        let path = self.path_of(uri);
+        let file = self.project.file(&path)?;
+        let text = file.text(self.project.db());
+        let index = LineIndex::new(text);
+        let mut data = Vec::new();
+        let (mut line, mut column) = (0u32, 0u32);
+        for highlight in clearance_ide::highlight::highlights(&self.project, &path) {
+            let start = index.position(highlight.start);
+            let end = index.position(highlight.end);
+            // A token never spans lines; one that would (an unterminated string) ends there.
+            let length = if end.line == start.line {
+                end.character - start.character
+            } else {
+                continue;
+            };
+            let delta_line = start.line - line;
+            let delta_start = if delta_line == 0 {
+                start.character - column
+            } else {
+                start.character
+            };
+            let modifiers = u32::from(highlight.documentation)
+                | u32::from(highlight.standard_library) << 1
+                | u32::from(highlight.readonly) << 2;
+            data.push(lsp::SemanticToken {
+                delta_line,
+                delta_start,
+                length,
+                token_type: token_type_index(highlight.kind),
+                token_modifiers_bitset: modifiers,
+            });
+            (line, column) = (start.line, start.character);
+        }
+        Some(lsp::SemanticTokens {
+            result_id: None,
+            data,
+        })
     }
 
     /// Each item folds from its first line to its last line with text; so does each run of
@@ -721,6 +769,44 @@ formatter): the file was left as it is"
             .collect();
         Some(symbols)
     }
+}
+
+/// The legend of semantic tokens: the kinds in [`clearance_ide::highlight::HighlightKind::ALL`]
+/// order, and the three modifiers.
+pub fn semantic_tokens_legend() -> lsp::SemanticTokensLegend {
+    use clearance_ide::highlight::HighlightKind as Kind;
+    lsp::SemanticTokensLegend {
+        token_types: Kind::ALL
+            .iter()
+            .map(|kind| match kind {
+                Kind::Keyword => lsp::SemanticTokenType::KEYWORD,
+                Kind::Comment => lsp::SemanticTokenType::COMMENT,
+                Kind::String => lsp::SemanticTokenType::STRING,
+                Kind::Number => lsp::SemanticTokenType::NUMBER,
+                Kind::Operator => lsp::SemanticTokenType::OPERATOR,
+                Kind::Function => lsp::SemanticTokenType::FUNCTION,
+                Kind::Type => lsp::SemanticTokenType::TYPE,
+                Kind::Enum => lsp::SemanticTokenType::ENUM,
+                Kind::Variable => lsp::SemanticTokenType::VARIABLE,
+                Kind::Property => lsp::SemanticTokenType::PROPERTY,
+                Kind::Event => lsp::SemanticTokenType::EVENT,
+                Kind::Macro => lsp::SemanticTokenType::MACRO,
+            })
+            .collect(),
+        token_modifiers: vec![
+            lsp::SemanticTokenModifier::DOCUMENTATION,
+            lsp::SemanticTokenModifier::DEFAULT_LIBRARY,
+            lsp::SemanticTokenModifier::READONLY,
+        ],
+    }
+}
+
+fn token_type_index(kind: clearance_ide::highlight::HighlightKind) -> u32 {
+    clearance_ide::highlight::HighlightKind::ALL
+        .iter()
+        .position(|candidate| *candidate == kind)
+        .and_then(|position| u32::try_from(position).ok())
+        .unwrap_or(0)
 }
 
 fn comment_fold(first: u32, last: u32) -> lsp::FoldingRange {
