@@ -12,6 +12,7 @@
 pub mod formatting;
 pub mod highlight;
 pub mod references;
+pub mod signature;
 pub mod textmate;
 
 pub use formatting::{TextEdit, formatting};

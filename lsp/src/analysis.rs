@@ -86,6 +86,11 @@ pub enum Task {
         lines: Option<(u32, u32)>,
         reply: oneshot::Sender<Result<Option<Vec<lsp::TextEdit>>, String>>,
     },
+    SignatureHelp {
+        uri: Uri,
+        position: lsp::Position,
+        reply: oneshot::Sender<Option<lsp::SignatureHelp>>,
+    },
     /// The document's semantic tokens, delta-encoded as the protocol wants them.
     SemanticTokens {
         uri: Uri,
@@ -432,6 +437,40 @@ impl State {
             }
             Task::Formatting { uri, lines, reply } => {
                 let _ = reply.send(self.formatting(&uri, lines));
+            }
+            Task::SignatureHelp {
+                uri,
+                position,
+                reply,
+            } => {
+                let answer = self.offset_in(&uri, position).and_then(|(path, offset)| {
+                    let help =
+                        clearance_ide::signature::signature_help(&self.project, &path, offset)?;
+                    Some(lsp::SignatureHelp {
+                        signatures: vec![lsp::SignatureInformation {
+                            label: help.label,
+                            documentation: Some(lsp::Documentation::MarkupContent(
+                                lsp::MarkupContent {
+                                    kind: lsp::MarkupKind::Markdown,
+                                    value: help.documentation,
+                                },
+                            )),
+                            parameters: Some(
+                                help.parameters
+                                    .into_iter()
+                                    .map(|parameter| lsp::ParameterInformation {
+                                        label: lsp::ParameterLabel::Simple(parameter),
+                                        documentation: None,
+                                    })
+                                    .collect(),
+                            ),
+                            active_parameter: u32::try_from(help.active).ok(),
+                        }],
+                        active_signature: Some(0),
+                        active_parameter: u32::try_from(help.active).ok(),
+                    })
+                });
+                let _ = reply.send(answer);
             }
             Task::SemanticTokens { uri, reply } => {
                 let _ = reply.send(self.semantic_tokens(&uri));

@@ -184,3 +184,30 @@ async def test_references_and_rename(client: LanguageClient):
     edits = edit.changes[uri]
     assert len(edits) == 2
     assert all(change.new_text == "lightest" for change in edits)
+
+
+async def test_signature_help_of_a_builtin(client: LanguageClient):
+    text = TEXT.replace(
+        "require declaration.refrence is present",
+        'require starts_with(declaration.reference, "FR")',
+    )
+    uri = pathlib.Path(tempfile.mkdtemp(), "signature.clr").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="clearance", version=1, text=text
+            )
+        )
+    )
+    lines = text.splitlines()
+    line = next(index for index, content in enumerate(lines) if "starts_with(" in content)
+    column = lines[line].index('"FR"')
+    help = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=column),
+        )
+    )
+    assert help.signatures[0].label.startswith("starts_with(")
+    assert help.active_parameter == 1
+    assert len(help.signatures[0].parameters) == 2
