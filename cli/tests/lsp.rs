@@ -159,7 +159,7 @@ impl Session {
         );
         let response = self.response(1);
         assert_eq!(
-            response["result"]["capabilities"]["textDocumentSync"], 1,
+            response["result"]["capabilities"]["textDocumentSync"], 2,
             "{response}"
         );
     }
@@ -442,6 +442,34 @@ fn formatting_a_document_and_a_range_and_folding_it() {
         "{formatted}"
     );
 
+    // The edits sent back as incremental changes (last first, so that each range still
+    // holds): the document is then in the canonical layout.
+    let mut changes: Vec<Value> = edits
+        .iter()
+        .map(|edit| json!({"range": edit["range"], "text": edit["newText"]}))
+        .collect();
+    changes.sort_by_key(|change| {
+        std::cmp::Reverse((
+            change["range"]["start"]["line"].as_u64().unwrap(),
+            change["range"]["start"]["character"].as_u64().unwrap(),
+        ))
+    });
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": changes}),
+    );
+    session.request(
+        30,
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let again = session.response(30);
+    assert_eq!(again["result"], json!([]), "{again}");
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": messy}]}),
+    );
+
     // A range: the line of `severity` only.
     let line = messy
         .lines()
@@ -488,7 +516,7 @@ fn formatting_a_document_and_a_range_and_folding_it() {
     let broken = messy.replace("require declaration", "require (declaration");
     session.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": broken}]}),
     );
     session.request(
         6,

@@ -67,7 +67,8 @@ pub fn parsed_file(db: &dyn Db, file: SourceFile) -> ParsedFile {
             let counter = occurrences.entry((raw.kind, raw.name.clone())).or_insert(0);
             let occurrence = *counter;
             *counter += 1;
-            let item_text = ItemText::new(db, raw.kind, text[raw.start..raw.end].to_string());
+            // Looked up by `&str`: an item text already interned is not copied again.
+            let item_text = ItemText::new(db, raw.kind, &text[raw.start..raw.end]);
             let (item, errors) = item_parse(db, item_text);
             ParsedItem {
                 key: ItemKey {

@@ -42,11 +42,11 @@ pub enum Task {
         text: String,
         reply: oneshot::Sender<Vec<Published>>,
     },
-    /// The document's whole new text (full synchronisation).
+    /// The document's changes: ranges replaced, or its whole new text.
     Change {
         uri: Uri,
         version: i32,
-        text: String,
+        changes: Vec<lsp::TextDocumentContentChangeEvent>,
         reply: oneshot::Sender<Vec<Published>>,
     },
     Close {
@@ -271,14 +271,25 @@ impl State {
                 version,
                 text,
                 reply,
+            } => {
+                let path = self.path_of(&uri);
+                self.project.add_file(&path, &text);
+                self.open.insert(uri, (version, path));
+                let _ = reply.send(self.publish_all());
             }
-            | Task::Change {
+            Task::Change {
                 uri,
                 version,
-                text,
+                changes,
                 reply,
             } => {
                 let path = self.path_of(&uri);
+                let current = self
+                    .project
+                    .file(&path)
+                    .map(|file| file.text(self.project.db()).clone())
+                    .unwrap_or_default();
+                let text = crate::line_index::apply_changes(&current, changes);
                 self.project.add_file(&path, &text);
                 self.open.insert(uri, (version, path));
                 let _ = reply.send(self.publish_all());

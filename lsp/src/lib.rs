@@ -131,7 +131,7 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(
-                    TextDocumentSyncKind::FULL,
+                    TextDocumentSyncKind::INCREMENTAL,
                 )),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -206,14 +206,11 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        // Full synchronisation: the last change holds the whole text.
-        let Some(change) = params.content_changes.into_iter().last() else {
-            return;
-        };
+        // Incremental synchronisation: ranges replaced in order (or a whole new text).
         self.edit(|reply| Task::Change {
             uri: params.text_document.uri,
             version: params.text_document.version,
-            text: change.text,
+            changes: params.content_changes,
             reply,
         })
         .await;

@@ -3,7 +3,7 @@
 //! The compiler's spans are byte offsets. A line index of a text turns one into the other both
 //! ways; `\r\n` ends a line like `\n`, and a position past the end of a line is its end.
 
-use tower_lsp_server::ls_types::{Position, Range};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
 pub struct LineIndex<'t> {
     text: &'t str,
@@ -60,9 +60,58 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// A document's text after the client's changes, each applied to the text the one before it
+/// left: a change with a range replaces that range, one without is the whole new text.
+pub fn apply_changes(text: &str, changes: Vec<TextDocumentContentChangeEvent>) -> String {
+    let mut current = text.to_string();
+    for change in changes {
+        match change.range {
+            None => current = change.text,
+            Some(range) => {
+                let index = LineIndex::new(&current);
+                let start = index.offset(range.start);
+                let end = index.offset(range.end).max(start);
+                current.replace_range(start..end, &change.text);
+            }
+        }
+    }
+    current
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn change(
+        range: Option<((u32, u32), (u32, u32))>,
+        text: &str,
+    ) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: range
+                .map(|((a, b), (c, d))| Range::new(Position::new(a, b), Position::new(c, d))),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn changes_apply_in_order_in_utf16_positions() {
+        let text = "rule R\n  title fr \"Règle 𝄞\"\n";
+        let changed = apply_changes(
+            text,
+            vec![
+                // After `𝄞` (two units): unit 19 of line 1.
+                change(Some(((1, 19), (1, 19))), "!"),
+                change(Some(((0, 5), (0, 6))), "R-1"),
+                change(Some(((2, 0), (2, 0))), "  severity error\n"),
+            ],
+        );
+        assert_eq!(
+            changed,
+            "rule R-1\n  title fr \"Règle 𝄞!\"\n  severity error\n"
+        );
+        assert_eq!(apply_changes(text, vec![change(None, "new")]), "new");
+    }
 
     #[test]
     fn columns_count_utf16_units_and_lines_end_at_crlf_or_lf() {
