@@ -1,4 +1,5 @@
-//! Finding and reading rule files: the only place, with `main.rs`, that touches the disk.
+//! Reading rule files and the data they name, for the commands; the library's root and its
+//! files are found by `clearance-library`, as the language server finds them.
 
 use std::path::{Path, PathBuf};
 
@@ -17,61 +18,7 @@ impl Loaded {
     }
 }
 
-/// Every `.clr` file under `path` (or `path` itself), sorted for a stable order.
-pub fn rule_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut files = Vec::new();
-    let mut pending = vec![path.to_path_buf()];
-    while let Some(directory) = pending.pop() {
-        for entry in std::fs::read_dir(&directory)? {
-            let entry = entry?;
-            let entry_path = entry.path();
-            if entry.file_type()?.is_dir() {
-                pending.push(entry_path);
-            } else if entry_path
-                .extension()
-                .is_some_and(|extension| extension == "clr")
-            {
-                files.push(entry_path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// The rule library a path belongs to: the nearest directory at or above it that holds a
-/// `requirements.clr` catalogue. Files anywhere in it may be imported.
-pub fn library_root(path: &Path) -> Option<PathBuf> {
-    let start = if path.is_file() { path.parent()? } else { path };
-    let start = start.canonicalize().ok()?;
-    start
-        .ancestors()
-        .find(|candidate| candidate.join("requirements.clr").is_file())
-        .map(Path::to_path_buf)
-}
-
-/// The name a file is hashed by: its path relative to its library's root, with `/` between
-/// the parts; a file outside any library by its file name. Never relative to the working
-/// directory, so that the same rules give the same hashes wherever the command runs.
-pub fn hash_name(path: &Path) -> String {
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let relative = library_root(&canonical)
-        .and_then(|root| canonical.strip_prefix(&root).ok().map(Path::to_path_buf));
-    match relative {
-        Some(relative) => relative
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/"),
-        None => canonical
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    }
-}
+pub use clearance_library::{hash_name, library_root, rule_files};
 
 fn display_path(path: &Path) -> String {
     let current = std::env::current_dir().ok();

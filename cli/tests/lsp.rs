@@ -764,3 +764,34 @@ fn semantic_tokens_in_utf16_with_the_legend() {
     assert!(decoded.contains(&(4, 18, 1, "operator")), "{decoded:?}");
     session.stop();
 }
+
+#[test]
+fn a_file_opened_outside_the_workspace_brings_its_library() {
+    let library =
+        std::env::temp_dir().join(format!("clearance-lsp-outside-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&library);
+    std::fs::create_dir_all(library.join("sub")).unwrap();
+    std::fs::write(
+        library.join("requirements.clr"),
+        "module lib.requirements\n",
+    )
+    .unwrap();
+    std::fs::write(
+        library.join("shared.clr"),
+        "module lib.shared\n\nconst limit = 5\n",
+    )
+    .unwrap();
+    let main = library.join("sub/main.clr");
+    let text = "module lib.main\n\nuse lib.shared.{limit}\n\nconst doubled = limit + limit\n";
+    std::fs::write(&main, text).unwrap();
+    let mut session = Session::start();
+    // The workspace folder is the repository's rule library, not this one.
+    session.initialize("en");
+    let uri = file_uri(&main.canonicalize().unwrap());
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": text}}),
+    );
+    assert_eq!(session.diagnostics(&uri, 1), Vec::<Value>::new());
+    session.stop();
+}

@@ -151,6 +151,9 @@ struct State {
     stdlib_dir: Option<PathBuf>,
     /// The diagnostics reference written beside it, which each diagnostic's code links to.
     reference: Option<Reference>,
+    /// The folders whose rule files are read: the workspace folders, and the libraries of
+    /// files opened outside them.
+    folders: Vec<PathBuf>,
 }
 
 struct Reference {
@@ -219,25 +222,38 @@ fn write_stdlib() -> Option<PathBuf> {
     Some(dir.canonicalize().unwrap_or(dir))
 }
 
-fn clr_files(root: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') || name == "target" {
-            continue;
-        }
-        if path.is_dir() {
-            clr_files(&path, found);
-        } else if path.extension().is_some_and(|extension| extension == "clr") {
-            found.push(path);
-        }
-    }
-}
-
 impl State {
+    /// Reads every rule file below `root` that the project does not hold yet; the number read.
+    fn load_folder(&mut self, root: &Path) -> usize {
+        // Editors send absolute paths without `..`: the library's files are named the same
+        // way, so that an opened file is the library's, not a copy.
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if self.folders.contains(&root) {
+            return 0;
+        }
+        self.folders.push(root.clone());
+        let mut loaded = 0;
+        let files = match clearance_library::rule_files(&root) {
+            Ok(files) => files,
+            Err(error) => {
+                // Standard error is the server's log; the editor shows it.
+                eprintln!("clearance lsp: cannot read `{}`: {error}", root.display());
+                return 0;
+            }
+        };
+        for path in files {
+            let name = path.to_string_lossy();
+            if self.project.file(&name).is_some() {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                self.project.add_file(&name, &text);
+                loaded += 1;
+            }
+        }
+        loaded
+    }
+
     fn handle(&mut self, task: Task) {
         // A client that went away is no error of ours: its answer is dropped.
         match task {
@@ -249,20 +265,9 @@ impl State {
                 self.language = language;
                 self.stdlib_dir = write_stdlib();
                 self.reference = write_reference();
-                let mut files = Vec::new();
-                for root in &roots {
-                    // Editors send absolute paths without `..`: the library's files are named
-                    // the same way, so that an opened file is the library's, not a copy.
-                    let root = root.canonicalize().unwrap_or_else(|_| root.clone());
-                    clr_files(&root, &mut files);
-                }
-                files.sort();
                 let mut loaded = 0;
-                for path in files {
-                    if let Ok(text) = std::fs::read_to_string(&path) {
-                        self.project.add_file(&path.to_string_lossy(), &text);
-                        loaded += 1;
-                    }
+                for root in &roots {
+                    loaded += self.load_folder(root);
                 }
                 let _ = reply.send(loaded);
             }
@@ -273,6 +278,13 @@ impl State {
                 reply,
             } => {
                 let path = self.path_of(&uri);
+                // A file outside the workspace folders brings its own library, so that its
+                // imports and requirement identifiers resolve.
+                if self.project.file(&path).is_none()
+                    && let Some(root) = clearance_library::library_root(Path::new(&path))
+                {
+                    self.load_folder(&root);
+                }
                 self.project.add_file(&path, &text);
                 self.open.insert(uri, (version, path));
                 let _ = reply.send(self.publish_all());
