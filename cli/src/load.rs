@@ -18,7 +18,7 @@ impl Loaded {
     }
 }
 
-pub use clearance_library::{hash_name, library_root, rule_files};
+pub use clearance_library::{hash_name, library_root, rule_files, rule_set_with_data};
 
 fn display_path(path: &Path) -> String {
     let current = std::env::current_dir().ok();
@@ -67,55 +67,4 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     }
     selected.dedup();
     Ok(Loaded { project, selected })
-}
-
-/// Reads the data files the rules name; a file that cannot be read is a problem of its own.
-pub fn data_files(
-    program: &clearance_compiler::ir::Program,
-) -> (
-    Vec<clearance_runtime::DataFile>,
-    Vec<clearance_runtime::DataError>,
-) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for name in program.data_files() {
-        let path = Path::new(name);
-        match std::fs::read(path) {
-            Ok(bytes) => files.push(clearance_runtime::DataFile {
-                name: name.to_string(),
-                hash_name: hash_name(path),
-                bytes,
-            }),
-            Err(error) => problems.push(clearance_runtime::DataError::unreadable(name, &error)),
-        }
-    }
-    (files, problems)
-}
-
-/// Loads a checked program with its data files: the rule set, and the warnings about the data;
-/// or every problem that refuses it.
-pub fn rule_set_with_data(
-    program: std::sync::Arc<clearance_compiler::ir::Program>,
-) -> Result<
-    (
-        clearance_runtime::RuleSet,
-        Vec<clearance_runtime::DataError>,
-    ),
-    Vec<clearance_runtime::DataError>,
-> {
-    let (files, unreadable) = data_files(&program);
-    let rule_set = clearance_runtime::RuleSet::from_program(program);
-    match rule_set.with_data(&files) {
-        Ok(loaded) if unreadable.is_empty() => Ok(loaded),
-        Ok(_) => Err(unreadable),
-        Err(mut problems) => {
-            problems.retain(|problem| {
-                !unreadable
-                    .iter()
-                    .any(|missing| missing.file == problem.file && problem.line.is_none())
-            });
-            problems.splice(0..0, unreadable);
-            Err(problems)
-        }
-    }
 }

@@ -795,3 +795,61 @@ fn a_file_opened_outside_the_workspace_brings_its_library() {
     assert_eq!(session.diagnostics(&uri, 1), Vec::<Value>::new());
     session.stop();
 }
+
+#[test]
+fn code_lenses_say_how_the_examples_fare() {
+    let mut session = Session::start();
+    session.initialize("en");
+    let directory = std::env::temp_dir().join(format!("clearance-lsp-lens-{}", std::process::id()));
+    let uri = file_uri(&directory.join("lenses.clr"));
+    let text = format!(
+        "{}\nexample \"a reference passes\"\n  given {{ declaration: {{ reference: \"R\" }} }}\n  expect R-1 passes\n\nexample \"wrongly expected to fail\"\n  given {{ declaration: {{ reference: \"R\" }} }}\n  expect R-1 fails\n",
+        document("R-1", "declaration.reference != \"X\"")
+    );
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": text}}),
+    );
+    assert_eq!(session.diagnostics(&uri, 1), Vec::<Value>::new());
+    session.request(
+        2,
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let response = session.response(2);
+    let lenses: Vec<(u64, String)> = response["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|lens| {
+            (
+                lens["range"]["start"]["line"].as_u64().unwrap(),
+                lens["command"]["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let line = |needle: &str| {
+        text.lines()
+            .position(|line| line.starts_with(needle))
+            .unwrap() as u64
+    };
+    assert!(
+        lenses.contains(&(line("rule R-1"), "2 examples: 1 failed".to_string())),
+        "{lenses:?}"
+    );
+    assert!(
+        lenses.contains(&(
+            line("example \"a reference passes\""),
+            "✓ example passes".to_string()
+        )),
+        "{lenses:?}"
+    );
+    assert!(
+        lenses
+            .iter()
+            .any(|(at, title)| *at == line("example \"wrongly")
+                && title.starts_with("✗ example fails: ")),
+        "{lenses:?}"
+    );
+    session.stop();
+}

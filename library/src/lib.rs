@@ -1,7 +1,7 @@
 //! A rule library on disk. A library is a directory holding a `requirements.clr` catalogue and
 //! the rule files below it; files anywhere in it may import one another. The CLI and the
 //! language server find libraries and their files here, so that both read the same files and
-//! hash them by the same names.
+//! hash them by the same names, and load a checked program with the data files it names.
 
 use std::path::{Path, PathBuf};
 
@@ -63,6 +63,57 @@ pub fn hash_name(path: &Path) -> String {
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default(),
+    }
+}
+
+/// Reads the data files the rules name; a file that cannot be read is a problem of its own.
+pub fn data_files(
+    program: &clearance_compiler::ir::Program,
+) -> (
+    Vec<clearance_runtime::DataFile>,
+    Vec<clearance_runtime::DataError>,
+) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for name in program.data_files() {
+        let path = Path::new(name);
+        match std::fs::read(path) {
+            Ok(bytes) => files.push(clearance_runtime::DataFile {
+                name: name.to_string(),
+                hash_name: hash_name(path),
+                bytes,
+            }),
+            Err(error) => problems.push(clearance_runtime::DataError::unreadable(name, &error)),
+        }
+    }
+    (files, problems)
+}
+
+/// Loads a checked program with its data files: the rule set, and the warnings about the data;
+/// or every problem that refuses it.
+pub fn rule_set_with_data(
+    program: std::sync::Arc<clearance_compiler::ir::Program>,
+) -> Result<
+    (
+        clearance_runtime::RuleSet,
+        Vec<clearance_runtime::DataError>,
+    ),
+    Vec<clearance_runtime::DataError>,
+> {
+    let (files, unreadable) = data_files(&program);
+    let rule_set = clearance_runtime::RuleSet::from_program(program);
+    match rule_set.with_data(&files) {
+        Ok(loaded) if unreadable.is_empty() => Ok(loaded),
+        Ok(_) => Err(unreadable),
+        Err(mut problems) => {
+            problems.retain(|problem| {
+                !unreadable
+                    .iter()
+                    .any(|missing| missing.file == problem.file && problem.line.is_none())
+            });
+            problems.splice(0..0, unreadable);
+            Err(problems)
+        }
     }
 }
 

@@ -96,6 +96,11 @@ pub enum Task {
         uri: Uri,
         reply: oneshot::Sender<Option<lsp::SemanticTokens>>,
     },
+    /// Above each rule, how its examples fare; above each example, whether it passes.
+    CodeLenses {
+        uri: Uri,
+        reply: oneshot::Sender<Vec<lsp::CodeLens>>,
+    },
     /// Where the document's items and comment blocks fold.
     Folding {
         uri: Uri,
@@ -149,11 +154,20 @@ struct State {
     open: HashMap<Uri, (i32, String)>,
     /// Where the embedded standard library is written for editors to open, read-only.
     stdlib_dir: Option<PathBuf>,
+    /// The examples' results of the last program the lenses ran, by rule set file.
+    examples: Option<ExampleRun>,
     /// The diagnostics reference written beside it, which each diagnostic's code links to.
     reference: Option<Reference>,
     /// The folders whose rule files are read: the workspace folders, and the libraries of
     /// files opened outside them.
     folders: Vec<PathBuf>,
+}
+
+/// The examples of one program, run once for every lens asked while it stands.
+struct ExampleRun {
+    program: std::sync::Arc<clearance_compiler::ir::Program>,
+    /// The results, or why the examples could not run (a data file that does not bind).
+    results: Result<Vec<clearance_runtime::testing::ExampleResult>, String>,
 }
 
 struct Reference {
@@ -498,6 +512,10 @@ impl State {
             Task::SemanticTokens { uri, reply } => {
                 let _ = reply.send(self.semantic_tokens(&uri));
             }
+            Task::CodeLenses { uri, reply } => {
+                let lenses = self.code_lenses(&uri);
+                let _ = reply.send(lenses);
+            }
             Task::Folding { uri, reply } => {
                 let _ = reply.send(self.folding(&uri));
             }
@@ -612,6 +630,122 @@ formatter): the file was left as it is"
             result_id: None,
             data,
         })
+    }
+
+    fn code_lenses(&mut self, uri: &Uri) -> Vec<lsp::CodeLens> {
+        let path = self.path_of(uri);
+        let Some(file) = self.project.file(&path) else {
+            return Vec::new();
+        };
+        // Examples run on rules that check: with errors anywhere, there is nothing to say yet.
+        if self
+            .project
+            .diagnostics(|_| true)
+            .iter()
+            .any(|found| found.diagnostic.is_error())
+        {
+            return Vec::new();
+        }
+        let program = self.project.program();
+        let stale = self
+            .examples
+            .as_ref()
+            .is_none_or(|run| !std::sync::Arc::ptr_eq(&run.program, &program));
+        if stale {
+            let results = match clearance_library::rule_set_with_data(program.clone()) {
+                Ok((rule_set, _warnings)) => {
+                    Ok(clearance_runtime::testing::run_examples(&rule_set, |_| {
+                        true
+                    }))
+                }
+                Err(problems) => Err(problems
+                    .first()
+                    .map_or_else(String::new, ToString::to_string)),
+            };
+            self.examples = Some(ExampleRun { program, results });
+        }
+        let Some(run) = &self.examples else {
+            return Vec::new();
+        };
+        let text = file.text(self.project.db());
+        let index = LineIndex::new(text);
+        let at_line = |line: u32| {
+            let position = lsp::Position::new(line, 0);
+            lsp::Range::new(position, position)
+        };
+        let lens = |range: lsp::Range, title: String| lsp::CodeLens {
+            range,
+            command: Some(lsp::Command {
+                title,
+                command: "clearance.runExamples".to_string(),
+                arguments: None,
+            }),
+            data: None,
+        };
+        let results = match &run.results {
+            Ok(results) => results,
+            Err(problem) => {
+                return vec![lens(at_line(0), format!("examples not run: {problem}"))];
+            }
+        };
+        let mut lenses = Vec::new();
+        let ours: Vec<_> = results
+            .iter()
+            .filter(|result| result.path == path)
+            .collect();
+        for result in &ours {
+            let title = if result.passed() {
+                "✓ example passes".to_string()
+            } else {
+                format!(
+                    "✗ example fails: {}",
+                    result.failures.first().map_or("", String::as_str)
+                )
+            };
+            lenses.push(lens(at_line(result.line.saturating_sub(1)), title));
+        }
+        // Above each rule: the examples of its rule set that name it.
+        let program = &run.program;
+        for item in &parsed_file(self.project.db(), file).items {
+            if item.key.kind != ItemKind::Rule {
+                continue;
+            }
+            let mut passed = 0;
+            let mut failed = 0;
+            for ruleset in program
+                .rulesets
+                .iter()
+                .filter(|ruleset| ruleset.path == path)
+            {
+                for example in &ruleset.examples {
+                    let names_rule = example.expectations.iter().any(|expectation| {
+                        expectation.rule.as_deref() == Some(item.key.name.as_str())
+                    });
+                    if !names_rule {
+                        continue;
+                    }
+                    match ours.iter().find(|result| result.line == example.line) {
+                        Some(result) if result.passed() => passed += 1,
+                        Some(_) => failed += 1,
+                        None => {}
+                    }
+                }
+            }
+            let title = match (passed + failed, failed) {
+                (0, _) => "no example names this rule".to_string(),
+                (1, 0) => "1 example: passed".to_string(),
+                (count, 0) => format!("{count} examples: all passed"),
+                (count, failed) => format!("{count} examples: {failed} failed"),
+            };
+            let line = index.position(item.offset as usize).line;
+            // The lens goes on the `rule` line, below the item's doc comment.
+            let keyword_line = text[item.offset as usize..]
+                .lines()
+                .position(|content| content.starts_with("rule"))
+                .map_or(line, |skip| line + u32::try_from(skip).unwrap_or(0));
+            lenses.push(lens(at_line(keyword_line), title));
+        }
+        lenses
     }
 
     /// Each item folds from its first line to its last line with text; so does each run of

@@ -27,6 +27,7 @@ use tower_lsp_server::ls_types::{
     InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit,
 };
+use tower_lsp_server::ls_types::{CodeLens, CodeLensOptions, CodeLensParams};
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Location,
     PrepareRenameResponse, ReferenceParams, Registration, RenameOptions, RenameParams,
@@ -142,6 +143,9 @@ impl LanguageServer for Backend {
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 references_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 signature_help_provider: Some(SignatureHelpOptions {
                     trigger_characters: Some(vec!["(".to_string(), ",".to_string()]),
                     retrigger_characters: None,
@@ -361,6 +365,12 @@ impl LanguageServer for Backend {
             .ask(|reply| Task::SemanticTokens { uri, reply })
             .await?;
         Ok(tokens.map(SemanticTokensResult::Tokens))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let lenses = self.ask(|reply| Task::CodeLenses { uri, reply }).await?;
+        Ok(Some(lenses))
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
