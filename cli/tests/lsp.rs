@@ -805,7 +805,8 @@ fn code_lenses_say_how_the_examples_fare() {
     let text = format!(
         "{}\nexample \"a reference passes\"\n  given {{ declaration: {{ reference: \"R\" }} }}\n  expect R-1 passes\n\nexample \"wrongly expected to fail\"\n  given {{ declaration: {{ reference: \"R\" }} }}\n  expect R-1 fails\n",
         document("R-1", "declaration.reference != \"X\"")
-    );
+    )
+    .replace("  require declaration.reference", "  let reference = declaration.reference\n  require reference");
     session.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": text}}),

@@ -11,6 +11,7 @@
 
 pub mod formatting;
 pub mod highlight;
+pub mod inlay;
 pub mod references;
 pub mod signature;
 pub mod textmate;

@@ -96,6 +96,12 @@ pub enum Task {
         uri: Uri,
         reply: oneshot::Sender<Option<lsp::SemanticTokens>>,
     },
+    /// The types of the `let`s in `range`.
+    InlayHints {
+        uri: Uri,
+        range: lsp::Range,
+        reply: oneshot::Sender<Vec<lsp::InlayHint>>,
+    },
     /// Above each rule, how its examples fare; above each example, whether it passes.
     CodeLenses {
         uri: Uri,
@@ -511,6 +517,31 @@ impl State {
             }
             Task::SemanticTokens { uri, reply } => {
                 let _ = reply.send(self.semantic_tokens(&uri));
+            }
+            Task::InlayHints { uri, range, reply } => {
+                let path = self.path_of(&uri);
+                let hints = self
+                    .project
+                    .file(&path)
+                    .map(|file| {
+                        let index = LineIndex::new(file.text(self.project.db()));
+                        let (start, end) = (index.offset(range.start), index.offset(range.end));
+                        clearance_ide::inlay::inlay_hints(&self.project, &path, start, end)
+                            .into_iter()
+                            .map(|hint| lsp::InlayHint {
+                                position: index.position(hint.offset),
+                                label: lsp::InlayHintLabel::String(hint.label),
+                                kind: Some(lsp::InlayHintKind::TYPE),
+                                text_edits: None,
+                                tooltip: None,
+                                padding_left: None,
+                                padding_right: Some(true),
+                                data: None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let _ = reply.send(hints);
             }
             Task::CodeLenses { uri, reply } => {
                 let lenses = self.code_lenses(&uri);

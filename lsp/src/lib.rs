@@ -27,7 +27,9 @@ use tower_lsp_server::ls_types::{
     InitializeResult, InitializedParams, OneOf, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit,
 };
-use tower_lsp_server::ls_types::{CodeLens, CodeLensOptions, CodeLensParams};
+use tower_lsp_server::ls_types::{
+    CodeLens, CodeLensOptions, CodeLensParams, InlayHint, InlayHintParams,
+};
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Location,
     PrepareRenameResponse, ReferenceParams, Registration, RenameOptions, RenameParams,
@@ -143,6 +145,7 @@ impl LanguageServer for Backend {
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 references_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
@@ -365,6 +368,15 @@ impl LanguageServer for Backend {
             .ask(|reply| Task::SemanticTokens { uri, reply })
             .await?;
         Ok(tokens.map(SemanticTokensResult::Tokens))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri;
+        let range = params.range;
+        let hints = self
+            .ask(|reply| Task::InlayHints { uri, range, reply })
+            .await?;
+        Ok(Some(hints))
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
