@@ -17,6 +17,7 @@ use crate::program::{file_diagnostics, program};
 /// `.clr` file of `stdlib/`, as `(path, text)`, in name order.
 pub use crate::stdlib::STDLIB;
 
+#[derive(Clone)]
 pub struct Project {
     db: Database,
     workspace: Workspace,

@@ -146,10 +146,49 @@ pub fn start() -> std::io::Result<mpsc::Sender<Task>> {
         .spawn(move || {
             let mut state = State::default();
             for task in receiver {
-                state.handle(task);
+                if task.reads_only() {
+                    read_on_snapshot(state.snapshot(), task);
+                } else {
+                    state.handle(task);
+                }
             }
         })?;
     Ok(sender)
+}
+
+/// Answers a request on a worker thread, over a snapshot of the database taken when the
+/// request's turn came (so it sees every edit sent before it). An edit that comes while it
+/// runs cancels it: salsa unwinds the worker at its next query, the reply is dropped, and the
+/// client is told the content was modified. The edit waits only for that unwinding.
+fn read_on_snapshot(snapshot: State, task: Task) {
+    let spawned = std::thread::Builder::new()
+        .name("clearance-request".to_string())
+        .spawn(move || {
+            let mut snapshot = snapshot;
+            let _cancelled = salsa::Cancelled::catch(std::panic::AssertUnwindSafe(move || {
+                snapshot.handle(task)
+            }));
+        });
+    if let Err(error) = spawned {
+        // The request's reply went with the closure: the client is told to ask again.
+        eprintln!("clearance lsp: no thread for a request: {error}");
+    }
+}
+
+impl Task {
+    /// Whether the task only reads the database: it then runs on a snapshot.
+    fn reads_only(&self) -> bool {
+        !matches!(
+            self,
+            Task::Load { .. }
+                | Task::Open { .. }
+                | Task::Change { .. }
+                | Task::Close { .. }
+                | Task::FilesChanged { .. }
+                // The lenses keep the examples' results of the last program.
+                | Task::CodeLenses { .. }
+        )
+    }
 }
 
 #[derive(Default)]
@@ -163,7 +202,7 @@ struct State {
     /// The examples' results of the last program the lenses ran, by rule set file.
     examples: Option<ExampleRun>,
     /// The diagnostics reference written beside it, which each diagnostic's code links to.
-    reference: Option<Reference>,
+    reference: Option<std::sync::Arc<Reference>>,
     /// The folders whose rule files are read: the workspace folders, and the libraries of
     /// files opened outside them.
     folders: Vec<PathBuf>,
@@ -243,6 +282,19 @@ fn write_stdlib() -> Option<PathBuf> {
 }
 
 impl State {
+    /// A copy for one request: the database shares its storage with this one.
+    fn snapshot(&self) -> State {
+        State {
+            project: self.project.clone(),
+            language: self.language,
+            open: self.open.clone(),
+            stdlib_dir: self.stdlib_dir.clone(),
+            examples: None,
+            reference: self.reference.clone(),
+            folders: self.folders.clone(),
+        }
+    }
+
     /// Reads every rule file below `root` that the project does not hold yet; the number read.
     fn load_folder(&mut self, root: &Path) -> usize {
         // Editors send absolute paths without `..`: the library's files are named the same
@@ -284,7 +336,7 @@ impl State {
             } => {
                 self.language = language;
                 self.stdlib_dir = write_stdlib();
-                self.reference = write_reference();
+                self.reference = write_reference().map(std::sync::Arc::new);
                 let mut loaded = 0;
                 for root in &roots {
                     loaded += self.load_folder(root);
@@ -1068,5 +1120,44 @@ fn symbol_kind(kind: ItemKind) -> SymbolKind {
         ItemKind::Rule => SymbolKind::EVENT,
         ItemKind::Example => SymbolKind::METHOD,
         ItemKind::Holidays | ItemKind::Calendar => SymbolKind::OBJECT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use salsa::Database as _;
+
+    /// A read on a snapshot is cancelled by an edit: the edit does not wait for it to finish,
+    /// and the read ends with `Cancelled` instead of an answer about a text that is gone.
+    #[test]
+    fn an_edit_cancels_a_read_on_a_snapshot() {
+        let mut state = State::default();
+        let file = state.project.add_file("a.clr", "module a\n\nconst x = 1\n");
+        let snapshot = state.snapshot();
+        let (started, running) = mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            salsa::Cancelled::catch(std::panic::AssertUnwindSafe(move || {
+                let _ = started.send(());
+                // A read that would never end: it asks the database again and again.
+                loop {
+                    let _ = parsed_file(snapshot.project.db(), file);
+                    snapshot.project.db().unwind_if_revision_cancelled();
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+            }))
+        });
+        running.recv().unwrap();
+        state.project.set_text(file, "module a\n\nconst x = 2\n");
+        assert!(
+            reader.join().unwrap().is_err(),
+            "the read was not cancelled"
+        );
+        assert_eq!(
+            file.text(state.project.db()),
+            "module a\n\nconst x = 2\n",
+            "the edit applied"
+        );
     }
 }

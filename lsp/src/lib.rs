@@ -55,13 +55,14 @@ impl Backend {
     }
 
     /// Sends the task `make` builds and waits for its answer. The task is sent when this is
-    /// first polled, before anything else waits: the wire's order is kept.
+    /// first polled, before anything else waits: the wire's order is kept. A reply dropped
+    /// unanswered is a request an edit cancelled: the client is told the content changed.
     async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Task) -> Result<T> {
         let (reply, answer) = oneshot::channel();
         if !self.send(make(reply)) {
             return Err(analysis_stopped());
         }
-        answer.await.map_err(|_| analysis_stopped())
+        answer.await.map_err(|_| content_modified())
     }
 
     /// Applies an edit and publishes the diagnostics it changed. A notification has no
@@ -75,6 +76,14 @@ impl Backend {
                 .publish_diagnostics(document.uri, document.diagnostics, document.version)
                 .await;
         }
+    }
+}
+
+fn content_modified() -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ContentModified,
+        message: "the document changed while the request ran: ask again".into(),
+        data: None,
     }
 }
 
