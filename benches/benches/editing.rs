@@ -4,29 +4,14 @@
 //!
 //! `cargo bench -p clearance-benches --bench editing`; prints p50 and p95 of each.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clearance_compiler::diagnostics::Language;
 use clearance_compiler::project::Project;
 
-#[path = "editing_text.rs"]
-mod editing_text;
-use editing_text::rule_file;
-
-fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
-    times.sort();
-    let at = |fraction: f64| times[((times.len() - 1) as f64 * fraction).round() as usize];
-    (at(0.5), at(0.95))
-}
-
-fn report(what: &str, times: Vec<Duration>) {
-    let (p50, p95) = percentiles(times);
-    println!(
-        "{what:<44} p50 {:>8.2} ms   p95 {:>8.2} ms",
-        p50.as_secs_f64() * 1000.0,
-        p95.as_secs_f64() * 1000.0
-    );
-}
+#[path = "editing_shared.rs"]
+mod editing_shared;
+use editing_shared::{report, rule_file};
 
 fn main() {
     let rules = 700;

@@ -9,12 +9,13 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
-#[path = "editing_text.rs"]
-mod editing_text;
+#[path = "editing_shared.rs"]
+mod editing_shared;
+use editing_shared::report;
 
 struct Server {
     stdin: std::process::ChildStdin,
@@ -88,21 +89,6 @@ fn change(old: &str, new: &str) -> Value {
     })
 }
 
-fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
-    times.sort();
-    let at = |fraction: f64| times[((times.len() - 1) as f64 * fraction).round() as usize];
-    (at(0.5), at(0.95))
-}
-
-fn report(what: &str, times: Vec<Duration>) {
-    let (p50, p95) = percentiles(times);
-    println!(
-        "{what:<44} p50 {:>8.2} ms   p95 {:>8.2} ms",
-        p50.as_secs_f64() * 1000.0,
-        p95.as_secs_f64() * 1000.0
-    );
-}
-
 fn main() {
     let binary = std::env::var("CLEARANCE_BIN").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/clearance").to_string()
@@ -122,7 +108,7 @@ fn main() {
     .unwrap_or_default();
     let _ = std::fs::write(library.join("requirements.clr"), requirements);
     let rules = 700;
-    let text = editing_text::rule_file(rules, usize::MAX, 0);
+    let text = editing_shared::rule_file(rules, usize::MAX, 0);
     let path = library.join("rules.clr");
     let _ = std::fs::write(&path, &text);
     let uri = format!("file://{}", path.display());
@@ -183,7 +169,7 @@ fn main() {
     for whole_text in [false, true] {
         let mut keystrokes = Vec::new();
         for round in 0..200 {
-            let edited = editing_text::rule_file(rules, rules / 2, 1000 + round);
+            let edited = editing_shared::rule_file(rules, rules / 2, 1000 + round);
             version += 1;
             let changes = if whole_text {
                 json!([{"text": edited}])

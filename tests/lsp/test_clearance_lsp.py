@@ -50,6 +50,19 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+def open_document(client: LanguageClient, name: str, text: str) -> str:
+    """Opens a document of its own directory in the client; its URI."""
+    uri = pathlib.Path(tempfile.mkdtemp(), name).as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="clearance", version=1, text=text
+            )
+        )
+    )
+    return uri
+
+
 def position(needle: str, offset: int = 1) -> types.Position:
     lines = TEXT.splitlines()
     line = next(index for index, text in enumerate(lines) if needle in text)
@@ -57,14 +70,7 @@ def position(needle: str, offset: int = 1) -> types.Position:
 
 
 async def test_diagnostics_hover_definition_and_completion(client: LanguageClient):
-    uri = pathlib.Path(tempfile.mkdtemp(), "client.clr").as_uri()
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=uri, language_id="clearance", version=1, text=TEXT
-            )
-        )
-    )
+    uri = open_document(client, "client.clr", TEXT)
     await client.wait_for_notification("textDocument/publishDiagnostics")
     diagnostics = client.diagnostics[uri]
     assert [diagnostic.code for diagnostic in diagnostics] == ["unknown-field"]
@@ -111,14 +117,7 @@ async def test_formatting_writes_the_canonical_layout(client: LanguageClient):
         .replace("require declaration.refrence is present", "require declaration.reference is present\n   and  1>0")
         .replace("use stdlib.customs.*\n", "use stdlib.customs.*\n\n\n\n")
     )
-    uri = pathlib.Path(tempfile.mkdtemp(), "layout.clr").as_uri()
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=uri, language_id="clearance", version=1, text=messy
-            )
-        )
-    )
+    uri = open_document(client, "layout.clr", messy)
     edits = await client.text_document_formatting_async(
         types.DocumentFormattingParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -153,14 +152,7 @@ async def test_references_and_rename(client: LanguageClient):
         "require declaration.refrence is present",
         "require declaration.gross_mass is absent or declaration.gross_mass >= floor",
     )
-    uri = pathlib.Path(tempfile.mkdtemp(), "rename.clr").as_uri()
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=uri, language_id="clearance", version=1, text=text
-            )
-        )
-    )
+    uri = open_document(client, "rename.clr", text)
     lines = text.splitlines()
     line = next(index for index, content in enumerate(lines) if ">= floor" in content)
     at = types.Position(line=line, character=lines[line].index(">= floor") + 4)
@@ -191,14 +183,7 @@ async def test_signature_help_of_a_builtin(client: LanguageClient):
         "require declaration.refrence is present",
         'require starts_with(declaration.reference, "FR")',
     )
-    uri = pathlib.Path(tempfile.mkdtemp(), "signature.clr").as_uri()
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=uri, language_id="clearance", version=1, text=text
-            )
-        )
-    )
+    uri = open_document(client, "signature.clr", text)
     lines = text.splitlines()
     line = next(index for index, content in enumerate(lines) if "starts_with(" in content)
     column = lines[line].index('"FR"')

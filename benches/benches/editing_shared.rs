@@ -1,4 +1,7 @@
-//! The rule file the editing benchmarks edit (in process and over stdio).
+//! What the editing benchmarks share (in process and over stdio): the rule file they edit,
+//! and how they report times.
+
+use std::time::Duration;
 
 /// A rule set of `rules` small rules with an example each: 14 lines a rule.
 pub fn rule_file(rules: usize, edited: usize, amount: usize) -> String {
@@ -13,4 +16,19 @@ pub fn rule_file(rules: usize, edited: usize, amount: usize) -> String {
         ));
     }
     text
+}
+
+fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
+    times.sort();
+    let at = |fraction: f64| times[((times.len() - 1) as f64 * fraction).round() as usize];
+    (at(0.5), at(0.95))
+}
+
+pub fn report(what: &str, times: Vec<Duration>) {
+    let (p50, p95) = percentiles(times);
+    println!(
+        "{what:<44} p50 {:>8.2} ms   p95 {:>8.2} ms",
+        p50.as_secs_f64() * 1000.0,
+        p95.as_secs_f64() * 1000.0
+    );
 }
