@@ -1,0 +1,72 @@
+//! The files the server writes for the editor to open, read-only, in a cache directory named
+//! by their contents' hash: the embedded standard library and the diagnostics reference.
+
+use std::path::PathBuf;
+
+use tower_lsp_server::ls_types::Uri;
+
+pub(super) struct Reference {
+    pub(super) uri: Uri,
+    pub(super) page: String,
+}
+
+/// The cache directory of the files written for editors to open.
+fn cache_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("clearance")
+}
+
+/// Writes the diagnostics reference (`docs/diagnostics.md`, as this binary knows its ids),
+/// read-only, under a name given by its hash.
+pub(super) fn write_reference() -> Option<Reference> {
+    use sha2::{Digest, Sha256};
+    let page = clearance_compiler::diagnostics::reference_page();
+    let hash: String = Sha256::digest(page.as_bytes())[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let dir = cache_dir().join(format!("docs-{hash}"));
+    let target = dir.join("diagnostics.md");
+    if !target.exists() {
+        std::fs::create_dir_all(&dir).ok()?;
+        std::fs::write(&target, &page).ok()?;
+        let mut permissions = std::fs::metadata(&target).ok()?.permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&target, permissions).ok()?;
+    }
+    let uri = Uri::from_file_path(target.canonicalize().unwrap_or(target))?;
+    Some(Reference { uri, page })
+}
+
+/// Writes the embedded standard library, read-only, to a cache directory named by its hash,
+/// so that "go to definition" can open it. `None` when no directory can be written.
+pub(super) fn write_stdlib() -> Option<PathBuf> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (path, text) in clearance_compiler::project::STDLIB {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    let hash: String = hasher.finalize()[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let dir = cache_dir().join(format!("stdlib-{hash}"));
+    for (path, text) in clearance_compiler::project::STDLIB {
+        let target = dir.join(path.strip_prefix("stdlib/").unwrap_or(path));
+        if target.exists() {
+            continue;
+        }
+        std::fs::create_dir_all(target.parent()?).ok()?;
+        std::fs::write(&target, text).ok()?;
+        let mut permissions = std::fs::metadata(&target).ok()?.permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&target, permissions).ok()?;
+    }
+    Some(dir.canonicalize().unwrap_or(dir))
+}
