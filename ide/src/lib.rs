@@ -26,7 +26,7 @@ use clearance_compiler::items::parsed_file;
 use clearance_compiler::project::Project;
 use clearance_compiler::resolve::{DefRef, file_scope, module_index};
 use clearance_compiler::syntax::KEYWORDS;
-use clearance_compiler::syntax::ast::{ItemKind, Lang};
+use clearance_compiler::syntax::ast::{ItemData, ItemKind, Lang};
 
 /// A place in a file of the project.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,14 +183,32 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
                 rule.severity.as_str(),
                 rule.category.as_str()
             ));
-            if !rule.requirements.is_empty() {
+            // Each requirement with its title in the catalogue, then the sentences cited.
+            for id in &rule.requirements {
+                let title = module_index(db)
+                    .requirements
+                    .get(id)
+                    .and_then(|requirement| {
+                        let syntax =
+                            clearance_compiler::items::item_syntax(db, requirement.item(db))?;
+                        let ItemData::Requirement(requirement) = &syntax.data else {
+                            return None;
+                        };
+                        let texts = requirement.title.as_ref()?;
+                        texts
+                            .get(lang(language))
+                            .or_else(|| texts.entries.first())
+                            .map(|text| text.plain())
+                    });
                 contents.push_str(&format!(
-                    " · implements {}",
-                    rule.requirements
-                        .iter()
-                        .map(|id| format!("`{id}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "\n\nimplements `{id}`{}",
+                    title.map_or(String::new(), |title| format!(": {title}"))
+                ));
+            }
+            for citation in &rule.citations {
+                contents.push_str(&format!(
+                    "\n\n> {}\n\n— {}",
+                    citation.quote, citation.source
                 ));
             }
         }
@@ -202,12 +220,13 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
         }
         ItemKind::Codelist => {
             let codelist = clearance_compiler::defs::codelist_def(db, item);
+            // Both labels: an analyst reads a code in the language of the source.
             for code in codelist.codes.iter().take(30) {
-                contents.push_str(&format!(
-                    "- `{}` {}\n",
-                    code.name,
-                    code.label.best(lang(language))
-                ));
+                let labels: Vec<&str> = [code.label.en.as_deref(), code.label.fr.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                contents.push_str(&format!("- `{}` {}\n", code.name, labels.join(" · ")));
             }
             if codelist.codes.len() > 30 {
                 contents.push_str(&format!("- … {} codes in all\n", codelist.codes.len()));
@@ -294,7 +313,7 @@ mod tests {
         let mut project = Project::default();
         project.add_file(
             "rules.clr",
-            "ruleset t\n  title en \"T\" fr \"T\"\n  version \"1\"\n  source CAS \"C\"\n  input declaration: Declaration\n\nuse stdlib.customs.*\n\nconst limit: Int = 3\n\nrule R-1\n  title en \"Limit\" fr \"Limite\"\n  severity error\n  category validation_violation\n  implements CAS-MASS-01\n  require size(declaration.items) <= limit\n  message en \"m\" fr \"m\"\n",
+            "ruleset t\n  title en \"T\" fr \"T\"\n  version \"1\"\n  source CAS \"C\"\n  input declaration: Declaration\n\nuse stdlib.customs.*\n\nconst limit: Int = 3\n\nrule R-1\n  title en \"Limit\" fr \"Limite\"\n  severity error\n  category validation_violation\n  implements CAS-MASS-01\n  cites CAS \"la masse brute\"\n  require size(declaration.items) <= limit\n  message en \"m\" fr \"m\"\n",
         );
         project.add_file(
             "requirements.clr",
@@ -344,7 +363,16 @@ mod tests {
         );
         let rule = hover(&project, "rules.clr", at(&project, "R-1"), Language::French).unwrap();
         assert!(rule.contents.contains("**Limite**"), "{}", rule.contents);
-        assert!(rule.contents.contains("`CAS-MASS-01`"), "{}", rule.contents);
+        assert!(
+            rule.contents.contains("implements `CAS-MASS-01`: Masse"),
+            "{}",
+            rule.contents
+        );
+        assert!(
+            rule.contents.contains("> la masse brute\n\n— CAS"),
+            "{}",
+            rule.contents
+        );
         let record = hover(
             &project,
             "rules.clr",
