@@ -651,6 +651,17 @@ fn references_and_rename_across_the_library() {
         "{response}"
     );
 
+    // Workspace symbols: the constant, found by part of its name, in the file not open.
+    session.request(20, "workspace/symbol", json!({"query": "LIM"}));
+    let symbols = session.response(20);
+    let found = symbols["result"].as_array().unwrap();
+    assert!(
+        found.iter().any(|symbol| symbol["name"] == "limit"
+            && symbol["location"]["uri"] == shared_uri.as_str()
+            && symbol["kind"] == 14),
+        "{symbols}"
+    );
+
     session.request(
         3,
         "textDocument/prepareRename",

@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod inlay;
 pub mod references;
 pub mod signature;
+pub mod symbols;
 pub mod textmate;
 
 pub use formatting::{TextEdit, formatting};

@@ -28,7 +28,8 @@ use tower_lsp_server::ls_types::{
     TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit,
 };
 use tower_lsp_server::ls_types::{
-    CodeLens, CodeLensOptions, CodeLensParams, InlayHint, InlayHintParams,
+    CodeLens, CodeLensOptions, CodeLensParams, InlayHint, InlayHintParams, SymbolInformation,
+    WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Location,
@@ -155,6 +156,7 @@ impl LanguageServer for Backend {
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 references_provider: Some(OneOf::Left(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
@@ -377,6 +379,17 @@ impl LanguageServer for Backend {
             .ask(|reply| Task::SemanticTokens { uri, reply })
             .await?;
         Ok(tokens.map(SemanticTokensResult::Tokens))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let query = params.query;
+        let symbols: Vec<SymbolInformation> = self
+            .ask(|reply| Task::WorkspaceSymbols { query, reply })
+            .await?;
+        Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {

@@ -100,6 +100,11 @@ pub enum Task {
         uri: Uri,
         reply: oneshot::Sender<Option<lsp::SemanticTokens>>,
     },
+    /// The items of every file whose name holds `query`.
+    WorkspaceSymbols {
+        query: String,
+        reply: oneshot::Sender<Vec<lsp::SymbolInformation>>,
+    },
     /// The types of the `let`s in `range`.
     InlayHints {
         uri: Uri,
@@ -507,6 +512,23 @@ impl State {
             }
             Task::SemanticTokens { uri, reply } => {
                 let _ = reply.send(self.semantic_tokens(&uri));
+            }
+            Task::WorkspaceSymbols { query, reply } => {
+                let symbols = clearance_ide::symbols::workspace_symbols(&self.project, &query)
+                    .into_iter()
+                    .filter_map(|symbol| {
+                        #[allow(deprecated)]
+                        Some(lsp::SymbolInformation {
+                            name: symbol.name,
+                            kind: views::symbol_kind(symbol.kind),
+                            tags: None,
+                            deprecated: None,
+                            location: self.location(&symbol.place)?,
+                            container_name: Some(symbol.kind.keyword().to_string()),
+                        })
+                    })
+                    .collect();
+                let _ = reply.send(symbols);
             }
             Task::InlayHints { uri, range, reply } => {
                 let path = self.path_of(&uri);

@@ -300,7 +300,7 @@ pub(super) fn completion_kind(kind: ItemKind) -> lsp::CompletionItemKind {
     }
 }
 
-fn symbol_kind(kind: ItemKind) -> SymbolKind {
+pub(super) fn symbol_kind(kind: ItemKind) -> SymbolKind {
     match kind {
         ItemKind::Ruleset | ItemKind::Module | ItemKind::Use => SymbolKind::MODULE,
         ItemKind::Requirement => SymbolKind::KEY,
