@@ -865,3 +865,39 @@ fn code_lenses_say_how_the_examples_fare() {
     );
     session.stop();
 }
+
+#[test]
+fn a_missing_translation_is_added_by_a_quick_fix() {
+    let mut session = Session::start();
+    session.initialize("en");
+    let directory =
+        std::env::temp_dir().join(format!("clearance-lsp-translate-{}", std::process::id()));
+    let uri = file_uri(&directory.join("translate.clr"));
+    let text = document("R-1", "declaration.reference != \"X\"").replace(
+        "  message en \"m\" fr \"m\"",
+        "  message en \"the reference is X\"",
+    );
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "clearance", "version": 1, "text": text}}),
+    );
+    let diagnostics = session.diagnostics(&uri, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "missing-translation");
+    session.request(
+        2,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"],
+            "context": {"diagnostics": []}}),
+    );
+    let response = session.response(2);
+    let action = &response["result"][0];
+    assert_eq!(action["title"], "add the `fr` text", "{response}");
+    let edits = action["edit"]["changes"][&uri].as_array().unwrap();
+    let fixed = apply_edits(&text, edits);
+    assert!(
+        fixed.contains("  message en \"the reference is X\" fr \"\"\n"),
+        "{fixed}"
+    );
+    session.stop();
+}

@@ -234,16 +234,38 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(candidate, _)| candidate)
 }
 
-/// A diagnostic's quick fix, when its help names one: the text that replaces the primary span
-/// (the candidate of a "did you mean"), and the title an editor shows for it.
-pub fn replacement(diagnostic: &Diagnostic) -> Option<(String, Text)> {
+/// A diagnostic's quick fix, when its help names one: the text it writes over the primary
+/// span (the candidate of a "did you mean"), or after it (the missing language of a text), and
+/// the title an editor shows for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuickFix {
+    /// Written after the primary span rather than over it.
+    pub after: bool,
+    pub text: String,
+    pub title: Text,
+}
+
+pub fn quick_fix(diagnostic: &Diagnostic) -> Option<QuickFix> {
     let help = diagnostic.help.as_ref()?;
-    if help.key() != "help--did-you-mean" {
-        return None;
+    match help.key() {
+        "help--did-you-mean" => {
+            let candidate = help.plain_arg("candidate")?.to_string();
+            Some(QuickFix {
+                after: false,
+                title: crate::text!("action--replace-with", candidate = candidate),
+                text: candidate,
+            })
+        }
+        "help--add-after-text" => {
+            let code = help.plain_arg("code")?.to_string();
+            Some(QuickFix {
+                after: true,
+                text: format!(" {code} \"\""),
+                title: crate::text!("action--add-text", code = code),
+            })
+        }
+        _ => None,
     }
-    let candidate = help.plain_arg("candidate")?.to_string();
-    let title = crate::text!("action--replace-with", candidate = candidate);
-    Some((candidate, title))
 }
 
 /// A help line "did you mean `x`?" when a candidate is close to `name`.

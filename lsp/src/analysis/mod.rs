@@ -577,8 +577,7 @@ impl State {
         let index = LineIndex::new(file.text(self.project.db()));
         let mut actions = Vec::new();
         for file_diagnostic in self.project.diagnostics(|candidate| candidate == path) {
-            let Some((replacement, title)) =
-                clearance_compiler::diagnostics::replacement(&file_diagnostic.diagnostic)
+            let Some(fix) = clearance_compiler::diagnostics::quick_fix(&file_diagnostic.diagnostic)
             else {
                 continue;
             };
@@ -587,9 +586,14 @@ impl State {
             if span_range.end < range.start || range.end < span_range.start {
                 continue;
             }
-            let edit = lsp::TextEdit::new(span_range, replacement);
+            let written = if fix.after {
+                lsp::Range::new(span_range.end, span_range.end)
+            } else {
+                span_range
+            };
+            let edit = lsp::TextEdit::new(written, fix.text);
             actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                title: title.render(self.language),
+                title: fix.title.render(self.language),
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![self.to_protocol(uri, &index, &file_diagnostic)]),
                 edit: Some(lsp::WorkspaceEdit {
