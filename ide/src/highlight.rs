@@ -7,9 +7,9 @@ use clearance_compiler::db::ItemKey;
 use clearance_compiler::items::parsed_file;
 use clearance_compiler::project::Project;
 use clearance_compiler::resolve::{file_scope, module_index};
-use clearance_compiler::syntax::KEYWORDS;
 use clearance_compiler::syntax::ast::ItemKind;
 use clearance_compiler::syntax::lexer::{TokenKind, tokenize};
+use clearance_compiler::syntax::{KEYWORDS, VALUE_WORDS};
 
 /// What a highlighted range is; the language server's legend lists them in this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,8 +61,6 @@ pub struct Highlight {
     pub readonly: bool,
 }
 
-const VALUES: &[&str] = &["true", "false", "absent", "present", "empty"];
-
 /// Every highlighted range of the file at `path`, in order.
 pub fn highlights(project: &Project, path: &str) -> Vec<Highlight> {
     let Some(file) = project.file(path) else {
@@ -104,26 +102,15 @@ pub fn highlights(project: &Project, path: &str) -> Vec<Highlight> {
                 HighlightKind::Number
             }
             TokenKind::Ident => {
-                // A dashed identifier (`CAS-MASS-01`) is one word: the tokens it spans go too.
-                let mut end = token.end;
-                let mut last = position;
-                while last + 1 < tokens.len()
-                    && tokens[last].kind == TokenKind::Minus
-                    && tokens[last].start == end
-                    && tokens[last + 1].start == tokens[last].end
-                    && matches!(tokens[last + 1].kind, TokenKind::Ident | TokenKind::Number)
-                {
-                    end = tokens[last + 1].end;
-                    last += 2;
-                    // `48H` after the last dash is a number and a name to the lexer.
-                    while last < tokens.len()
-                        && tokens[last].start == end
-                        && matches!(tokens[last].kind, TokenKind::Ident | TokenKind::Number)
-                    {
-                        end = tokens[last].end;
-                        last += 1;
-                    }
-                }
+                // A dashed identifier (`CAS-MASS-01`) is one word, read as "go to definition"
+                // reads it: the tokens it spans go with it.
+                let end = crate::word_at(text, token.start, true)
+                    .map_or(token.end, |(_, end)| end.max(token.end));
+                let last = position
+                    + tokens[position..]
+                        .iter()
+                        .take_while(|next| next.start < end)
+                        .count();
                 let dashed = &text[token.start..end];
                 if index.requirements.contains_key(dashed) {
                     position = last;
@@ -142,7 +129,7 @@ pub fn highlights(project: &Project, path: &str) -> Vec<Highlight> {
                 }
                 if previous.is_some_and(|previous| previous.kind == TokenKind::Dot) {
                     HighlightKind::Property
-                } else if KEYWORDS.contains(&word) || VALUES.contains(&word) {
+                } else if KEYWORDS.contains(&word) || VALUE_WORDS.contains(&word) {
                     HighlightKind::Keyword
                 } else if tokens
                     .get(position)

@@ -89,17 +89,13 @@ fn occurrences(project: &Project, def: &DefRef) -> Vec<Occurrence> {
 /// string's `{...}` template, not after a `.` (a field or a code), not before a `:` (a field,
 /// a parameter or a record literal's key).
 fn words(text: &str, name: &str, dashed: bool) -> Vec<(usize, usize)> {
-    let word_part = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || (dashed && b == b'-');
-    let bytes = text.as_bytes();
     let code = code_ranges(text);
     text.match_indices(name)
         .map(|(start, _)| (start, start + name.len()))
         .filter(|&(start, end)| {
-            let before = start.checked_sub(1).map(|at| bytes[at]);
-            let after = bytes.get(end).copied();
-            !before.is_some_and(word_part)
-                && !after.is_some_and(word_part)
-                && before != Some(b'.')
+            // The whole word there is the name, as "go to definition" reads words.
+            crate::word_at(text, start, dashed) == Some((start, end))
+                && !text[..start].ends_with('.')
                 && !text[end..].trim_start_matches([' ', '\t']).starts_with(':')
                 && code.iter().any(|range| range.contains(&start))
         })
@@ -240,9 +236,7 @@ pub fn rename(
             }
         ));
     }
-    if KEYWORDS.contains(&new_name)
-        || ["true", "false", "absent", "present", "empty"].contains(&new_name)
-    {
+    if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
         return Err(format!("`{new_name}` is a word of the language"));
     }
     let places = occurrences(project, &def);

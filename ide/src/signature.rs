@@ -25,15 +25,14 @@ pub fn signature_help(project: &Project, path: &str, offset: usize) -> Option<Si
     let file = project.file(path)?;
     let text = file.text(db);
     let before = &text[..offset.min(text.len())];
-    // The innermost open parenthesis before the cursor, and the commas written in it; the
-    // search stops at the start of the item (a keyword in column 0).
-    let line_start = before.rfind("\n").map_or(0, |at| at + 1);
-    let item_start = text[..line_start]
-        .match_indices('\n')
-        .map(|(at, _)| at + 1)
-        .chain(std::iter::once(0))
-        .filter(|&at| text[at..].starts_with(|c: char| c.is_ascii_alphabetic()))
-        .max()
+    // The innermost open parenthesis before the cursor, and the commas written in it, within
+    // the item that holds the cursor.
+    let item_start = clearance_compiler::items::parsed_file(db, file)
+        .items
+        .iter()
+        .map(|item| item.offset as usize)
+        .take_while(|&start| start <= before.len())
+        .last()
         .unwrap_or(0);
     let tokens = tokenize(&before[item_start..]);
     let mut open: Vec<(usize, usize)> = Vec::new();

@@ -4,11 +4,9 @@
 //! a test keeps the two equal (`CLEARANCE_UPDATE_DOCS=1` rewrites the file).
 
 use clearance_compiler::builtins::{BUILTINS, Form};
-use clearance_compiler::syntax::KEYWORDS;
 use clearance_compiler::syntax::ast::ItemKind;
+use clearance_compiler::syntax::{KEYWORDS, VALUE_WORDS};
 
-/// Words that are values rather than keywords: constants of the language.
-const CONSTANTS: &[&str] = &["true", "false", "absent", "present", "empty"];
 /// Words that combine conditions.
 const OPERATOR_WORDS: &[&str] = &["and", "or", "not", "mod", "otherwise"];
 
@@ -93,7 +91,7 @@ pub fn textmate_grammar() -> String {
         rule("constant.numeric.clearance", r"\b\d+(?:\.\d+)?\b".to_string()),
         rule(
             "constant.language.clearance",
-            format!(r"\b(?:{})\b", alternatives(CONSTANTS)),
+            format!(r"\b(?:{})\b", alternatives(VALUE_WORDS)),
         ),
         rule(
             "keyword.operator.word.clearance",

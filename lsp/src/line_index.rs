@@ -62,8 +62,8 @@ impl<'t> LineIndex<'t> {
 
 /// A document's text after the client's changes, each applied to the text the one before it
 /// left: a change with a range replaces that range, one without is the whole new text.
-pub fn apply_changes(text: &str, changes: Vec<TextDocumentContentChangeEvent>) -> String {
-    let mut current = text.to_string();
+pub fn apply_changes(text: String, changes: Vec<TextDocumentContentChangeEvent>) -> String {
+    let mut current = text;
     for change in changes {
         match change.range {
             None => current = change.text,
@@ -98,7 +98,7 @@ mod tests {
     fn changes_apply_in_order_in_utf16_positions() {
         let text = "rule R\n  title fr \"Règle 𝄞\"\n";
         let changed = apply_changes(
-            text,
+            text.to_string(),
             vec![
                 // After `𝄞` (two units): unit 19 of line 1.
                 change(Some(((1, 19), (1, 19))), "!"),
@@ -110,7 +110,10 @@ mod tests {
             changed,
             "rule R-1\n  title fr \"Règle 𝄞!\"\n  severity error\n"
         );
-        assert_eq!(apply_changes(text, vec![change(None, "new")]), "new");
+        assert_eq!(
+            apply_changes(text.to_string(), vec![change(None, "new")]),
+            "new"
+        );
     }
 
     #[test]

@@ -242,31 +242,13 @@ struct Layout<'a> {
 /// Lays a file out. Total: any token sequence gets a layout; [`format_file`] decides whether
 /// to keep it.
 pub fn layout(text: &str) -> String {
-    let tokens: Vec<Token> = tokenize(text);
-    let record_brace = record_braces(&tokens);
-    let glued = glued_to_next(&tokens);
-    let unary_minus = unary_minuses(text, &tokens);
-    let layout = Layout {
-        text,
-        tokens,
-        record_brace,
-        glued,
-        unary_minus,
-    };
-    layout.write()
+    Layout::new(text).write()
 }
 
 /// A piece of source (a clause) on one line, spaced as the layout spaces it and without its
 /// comments: how a clause is quoted in findings and traces, whatever its layout.
 pub fn one_line(text: &str) -> String {
-    let tokens: Vec<Token> = tokenize(text);
-    let layout = Layout {
-        text,
-        record_brace: record_braces(&tokens),
-        glued: glued_to_next(&tokens),
-        unary_minus: unary_minuses(text, &tokens),
-        tokens,
-    };
+    let layout = Layout::new(text);
     let mut out = String::with_capacity(text.len());
     let mut previous: Option<usize> = None;
     for (index, token) in layout.tokens.iter().enumerate() {
@@ -396,6 +378,17 @@ fn unary_minuses(text: &str, tokens: &[Token]) -> Vec<bool> {
 }
 
 impl Layout<'_> {
+    fn new(text: &str) -> Layout<'_> {
+        let tokens: Vec<Token> = tokenize(text);
+        Layout {
+            text,
+            record_brace: record_braces(&tokens),
+            glued: glued_to_next(&tokens),
+            unary_minus: unary_minuses(text, &tokens),
+            tokens,
+        }
+    }
+
     fn word(&self, index: usize) -> &str {
         let token = self.tokens[index];
         &self.text[token.start..token.end]

@@ -15,6 +15,10 @@ pub use split::{RawItem, StrayText, split_items};
 
 include!(concat!(env!("OUT_DIR"), "/keywords.rs"));
 
+/// The words that are values, not keywords (the grammar's `bool_lit`, `absent_lit`,
+/// `present_kw` and `empty_kw`): reserved like keywords, coloured like constants.
+pub const VALUE_WORDS: &[&str] = &["true", "false", "absent", "present", "empty"];
+
 /// One item of a file: where it is, what the token layer saw, and what the parser built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxItem {

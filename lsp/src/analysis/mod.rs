@@ -316,7 +316,7 @@ impl State {
                     .file(&path)
                     .map(|file| file.text(self.project.db()).clone())
                     .unwrap_or_default();
-                let text = crate::line_index::apply_changes(&current, changes);
+                let text = crate::line_index::apply_changes(current, changes);
                 self.project.add_file(&path, &text);
                 self.open.insert(uri, (version, path));
                 let _ = reply.send(self.publish_all());
@@ -382,10 +382,7 @@ impl State {
             } => {
                 let answer = self.offset_in(&uri, position).and_then(|(path, offset)| {
                     let target = clearance_ide::definition(&self.project, &path, offset)?;
-                    Some(Location::new(
-                        self.uri_of(&target.path)?,
-                        self.range_in(&target.path, target.start, target.end)?,
-                    ))
+                    self.location(&target)
                 });
                 let _ = reply.send(answer);
             }
