@@ -6,12 +6,13 @@
 //!
 //! Names resolve through the file's scope (its definitions and what it imports), requirement
 //! identifiers through the catalogue, rule identifiers within the rule set's file, and builtin
-//! functions through the registry. Fields and codes, which need the checked types under the
-//! cursor, are not answered yet.
+//! functions through the registry. Fields and codes, whose meaning depends on the type they are
+//! read from, through what the checker recorded of each body (`names.rs`).
 
 pub mod formatting;
 pub mod highlight;
 pub mod inlay;
+mod names;
 pub mod references;
 pub mod signature;
 pub mod symbols;
@@ -51,6 +52,10 @@ pub enum CompletionKind {
     Keyword,
     Builtin,
     Definition(ItemKind),
+    Field,
+    Code,
+    /// A binding in scope: an input, a `let`, a parameter or a loop variable.
+    Local,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,6 +137,11 @@ pub(crate) fn name_range(project: &Project, def: &DefRef) -> Option<FileRange> {
 /// Where the name at `offset` in the file at `path` is defined.
 pub fn definition(project: &Project, path: &str, offset: usize) -> Option<FileRange> {
     let file = project.file(path)?;
+    if let Some(name) = names::name_use_at(project, file, offset)
+        && let Some(declaration) = names::declaration(project, &name.target)
+    {
+        return Some(declaration);
+    }
     let (def, _, _) = resolve(project, file, offset)?;
     name_range(project, &def)
 }
@@ -164,7 +174,28 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
             end,
         });
     }
-    let (def, start, end) = resolve(project, file, offset)?;
+    if let Some(name) = names::name_use_at(project, file, offset)
+        && let Some(contents) = names::hover(project, &name.target)
+    {
+        return Some(Hover {
+            contents,
+            start: name.start,
+            end: name.end,
+        });
+    }
+    let Some((def, start, end)) = resolve(project, file, offset) else {
+        // A binding or any other expression: its type.
+        let (ty, start, end) = names::type_at(project, file, offset)?;
+        return Some(Hover {
+            contents: format!(
+                "```clearance\n{}\n```\n{}",
+                clearance_compiler::syntax::format::one_line(&text[start..end]),
+                names::describe_type(&ty)
+            ),
+            start,
+            end,
+        });
+    };
     let item = def.item(db);
     let module = module_index(db)
         .module_key(def.file)
@@ -257,12 +288,69 @@ pub fn completions(project: &Project, path: &str, offset: usize) -> Vec<Completi
     let prefix = word_at(text, offset, false)
         .map(|(start, _)| &text[start..offset])
         .unwrap_or("");
-    // After a `.` come fields or codes, which need the types under the cursor.
     let before = &text[..offset - prefix.len()];
-    if before.ends_with('.') {
-        return Vec::new();
-    }
+    let after_dot = before.ends_with('.');
+    let name = names::name_use_at(project, file, offset);
     let mut completions: Vec<Completion> = Vec::new();
+    // What the checker knows of the word typed: the record a field is read from, the list a
+    // code belongs to, the bindings in scope.
+    match name.as_ref().map(|name| &name.target) {
+        Some(clearance_compiler::check::NameTarget::Field { record, .. }) => {
+            for (field, ty) in names::fields_of(project, record) {
+                if field.starts_with(prefix) {
+                    completions.push(Completion {
+                        label: field,
+                        kind: CompletionKind::Field,
+                        detail: Some(ty.to_string()),
+                    });
+                }
+            }
+        }
+        Some(clearance_compiler::check::NameTarget::Code { codelist, .. }) => {
+            if let Some(list) = clearance_compiler::defs::codelist_by_path(db, codelist) {
+                for code in list
+                    .codes
+                    .iter()
+                    .filter(|code| code.name.starts_with(prefix))
+                {
+                    completions.push(Completion {
+                        label: code.name.clone(),
+                        kind: CompletionKind::Code,
+                        detail: code.label.en.clone().or_else(|| code.label.fr.clone()),
+                    });
+                }
+            }
+        }
+        Some(clearance_compiler::check::NameTarget::MoneyField) => {
+            for (field, ty) in [("amount", "Decimal"), ("currency", "Currency")] {
+                if field.starts_with(prefix) {
+                    completions.push(Completion {
+                        label: field.to_string(),
+                        kind: CompletionKind::Field,
+                        detail: Some(ty.to_string()),
+                    });
+                }
+            }
+        }
+        Some(clearance_compiler::check::NameTarget::Unknown { bindings }) => {
+            for (binding, ty) in bindings.iter().rev() {
+                if binding.starts_with(prefix)
+                    && !completions.iter().any(|known| &known.label == binding)
+                {
+                    completions.push(Completion {
+                        label: binding.clone(),
+                        kind: CompletionKind::Local,
+                        detail: Some(ty.to_string()),
+                    });
+                }
+            }
+        }
+        None => {}
+    }
+    // After a `.` come only fields and codes.
+    if after_dot {
+        return completions;
+    }
     let mut push = |label: &str, kind: CompletionKind, detail: Option<String>| {
         if label.starts_with(prefix) && !completions.iter().any(|c| c.label == label) {
             completions.push(Completion {
@@ -389,7 +477,7 @@ mod tests {
     }
 
     #[test]
-    fn completions_start_with_the_word_typed_and_none_after_a_dot() {
+    fn completions_start_with_the_word_typed_and_only_fields_after_a_dot() {
         let project = project();
         let offset = at(&project, "limit");
         let labels: Vec<String> = completions(&project, "rules.clr", offset)
@@ -403,6 +491,20 @@ mod tests {
             "{labels:?}"
         );
         let after_dot = at(&project, ".items") + 1;
-        assert!(completions(&project, "rules.clr", after_dot).is_empty());
+        let fields: Vec<String> = completions(&project, "rules.clr", after_dot)
+            .into_iter()
+            .map(|completion| completion.label)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "importer",
+                "incoterm",
+                "invoice_value",
+                "items",
+                "invalidation_requested_at",
+                "invalidation_special_provision"
+            ]
+        );
     }
 }

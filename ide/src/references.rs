@@ -4,11 +4,16 @@
 //!
 //! A candidate is every word of the name's text outside comments (and inside strings only in
 //! their `{...}` templates) that resolves, as "go to definition" resolves it, to the same
-//! definition. Fields and codes after a `.` are not items and are left out, as are names
-//! bound locally (`let`, parameters, loop variables) in the item where they are bound: the
-//! checker does not yet record what each name resolved to, so a rename that would meet a
-//! local of the same name is refused rather than guessed.
+//! definition. Names bound locally (`let`, parameters, loop variables) in the item where they
+//! are bound are left out, and a rename that would meet a local of the same name is refused
+//! rather than guessed.
+//!
+//! Fields and codes are found through what the checker recorded of each body (the record a
+//! field was read from, the list a code belongs to), not by their words: `item.code` and
+//! `document.code` are different fields. A field read from data, or any code, is not renamed:
+//! the data names them, and would no longer bind.
 
+use clearance_compiler::check::NameTarget;
 use clearance_compiler::db::SourceFile;
 use clearance_compiler::project::Project;
 use clearance_compiler::resolve::{DefRef, file_scope, module_index};
@@ -39,6 +44,15 @@ pub fn references(
     let Some(file) = project.file(path) else {
         return Vec::new();
     };
+    if let Some(name) = crate::names::known_target_at(project, file, offset) {
+        let declaration = crate::names::declaration(project, &name.target);
+        let mut found = crate::names::uses(project, &name.target);
+        if include_declaration && let Some(declaration) = declaration {
+            found.retain(|range| *range != declaration);
+            found.insert(0, declaration);
+        }
+        return found;
+    }
     let Some((def, _, _)) = resolve(project, file, offset) else {
         return Vec::new();
     };
@@ -183,15 +197,11 @@ pub fn prepare_rename(project: &Project, path: &str, offset: usize) -> Result<Fi
     let file = project
         .file(path)
         .ok_or_else(|| "this file is not part of the rule library".to_string())?;
-    let text = file.text(project.db());
+    if let Some(name) = crate::names::known_target_at(project, file, offset) {
+        return prepare_field_rename(project, path, &name);
+    }
     let Some((def, start, end)) = resolve(project, file, offset) else {
-        let after_dot = crate::word_at(text, offset, false)
-            .is_some_and(|(start, _)| start > 0 && text.as_bytes()[start - 1] == b'.');
-        return Err(if after_dot {
-            "fields and codes cannot be renamed yet: only the names of items".to_string()
-        } else {
-            "there is no name of an item here to rename".to_string()
-        });
+        return Err("there is no name of an item or a field here to rename".to_string());
     };
     if project.is_stdlib(def.file) {
         return Err(format!(
@@ -219,6 +229,9 @@ pub fn rename(
     let file = project
         .file(path)
         .ok_or_else(|| "this file is not part of the rule library".to_string())?;
+    if let Some(name) = crate::names::known_target_at(project, file, offset) {
+        return rename_field(project, &name, new_name);
+    }
     let (def, _, _) = resolve(project, file, offset)
         .ok_or_else(|| "there is no name of an item here to rename".to_string())?;
     let old_name = def.key.name.clone();
@@ -286,6 +299,78 @@ pub fn rename(
         })
         .collect();
     if let Some(declaration) = declaration
+        && !edits.contains(&declaration)
+    {
+        edits.push(declaration);
+    }
+    Ok(edits)
+}
+
+/// A field can be renamed where the rules alone name it: not a code (its name is its value in
+/// data), not a field of data read from outside, not in the standard library.
+fn prepare_field_rename(
+    project: &Project,
+    path: &str,
+    name: &crate::names::NameAt,
+) -> Result<FileRange, String> {
+    let db = project.db();
+    let written = project
+        .file(path)
+        .map(|file| file.text(db)[name.start..name.end].to_string())
+        .unwrap_or_default();
+    let NameTarget::Field { record, .. } = &name.target else {
+        return Err(format!(
+            "`{written}` is a code: its name is what declarations and data files hold, so renaming it would change which values it matches"
+        ));
+    };
+    if crate::names::declared_in_stdlib(project, &name.target) {
+        return Err(format!(
+            "`{written}` is a field of `{}`, defined in the standard library, which is read-only",
+            record.name
+        ));
+    }
+    if let Some(reason) = crate::names::read_from_data(project, record) {
+        return Err(format!("`{written}` cannot be renamed: {reason}"));
+    }
+    Ok(FileRange {
+        path: path.to_string(),
+        start: name.start,
+        end: name.end,
+    })
+}
+
+fn rename_field(
+    project: &Project,
+    name: &crate::names::NameAt,
+    new_name: &str,
+) -> Result<Vec<FileRange>, String> {
+    let NameTarget::Field { record, index } = &name.target else {
+        return Err("only fields and the names of items are renamed".to_string());
+    };
+    let fields = crate::names::fields_of(project, record);
+    let old_name = index
+        .and_then(|index| fields.get(index as usize))
+        .map(|(name, _)| name.clone())
+        .unwrap_or_default();
+    if new_name == old_name {
+        return Ok(Vec::new());
+    }
+    if !is_name(new_name, false) {
+        return Err(format!(
+            "`{new_name}` is not a name: a name is letters, digits and `_`, starting with a letter or `_`"
+        ));
+    }
+    if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
+        return Err(format!("`{new_name}` is a word of the language"));
+    }
+    if fields.iter().any(|(field, _)| field == new_name) {
+        return Err(format!(
+            "`{new_name}` is already a field of `{}`: after the rename the record would have it twice",
+            record.name
+        ));
+    }
+    let mut edits = crate::names::uses(project, &name.target);
+    if let Some(declaration) = crate::names::declaration(project, &name.target)
         && !edits.contains(&declaration)
     {
         edits.push(declaration);
@@ -384,9 +469,13 @@ mod tests {
                 .contains("word of the language")
         );
         let field = MAIN.find("b.limit").unwrap() + 2;
+        let range = prepare_rename(&project, "lib/main.clr", field).unwrap();
+        assert_eq!(&MAIN[range.start..range.end], "limit");
+        let field_edits = rename(&project, "lib/main.clr", field, "ceiling").unwrap();
         assert_eq!(
-            prepare_rename(&project, "lib/main.clr", field).unwrap_err(),
-            "fields and codes cannot be renamed yet: only the names of items"
+            field_edits.len(),
+            2,
+            "the field and `b.limit`: {field_edits:?}"
         );
         let declaration = MAIN.find("(b: Box)").unwrap() + 4;
         assert!(

@@ -196,3 +196,42 @@ async def test_signature_help_of_a_builtin(client: LanguageClient):
     assert help.signatures[0].label.startswith("starts_with(")
     assert help.active_parameter == 1
     assert len(help.signatures[0].parameters) == 2
+
+
+async def test_fields_after_a_dot_and_their_definition(client: LanguageClient):
+    # The analyst has typed `declaration.` and asks what may follow.
+    text = TEXT.replace("require declaration.refrence is present", "require declaration.")
+    uri = open_document(client, "fields.clr", text)
+    lines = text.splitlines()
+    line = next(index for index, content in enumerate(lines) if content.endswith("declaration."))
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=len(lines[line])),
+            context=types.CompletionContext(
+                trigger_kind=types.CompletionTriggerKind.TriggerCharacter, trigger_character="."
+            ),
+        )
+    )
+    fields = {item.label: item for item in completion}
+    assert "reference" in fields and "items" in fields
+    assert fields["items"].kind == types.CompletionItemKind.Field
+    assert fields["items"].detail == "list of Item"
+
+    text = TEXT.replace("declaration.refrence", "declaration.reference")
+    uri = open_document(client, "field.clr", text)
+    lines = text.splitlines()
+    line = next(index for index, content in enumerate(lines) if "declaration.reference" in content)
+    column = lines[line].index("reference") + 2
+    document = types.TextDocumentIdentifier(uri=uri)
+    definition = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=document, position=types.Position(line=line, character=column)
+        )
+    )
+    target = pathlib.Path(definition.uri.removeprefix("file://"))
+    assert target.read_text().splitlines()[definition.range.start.line].strip() == "reference: Text"
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=document, position=types.Position(line=line, character=column))
+    )
+    assert "field of record `Declaration`" in hover.contents.value

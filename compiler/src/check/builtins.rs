@@ -406,7 +406,9 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            let Some(index) = fields.iter().position(|(name, _)| name == field) else {
+            let index = fields.iter().position(|(name, _)| name == field);
+            self.field_use(arg.span, &path, index);
+            let Some(index) = index else {
                 self.error(super::expr::unknown_field(
                     &Name {
                         text: field.clone(),
@@ -543,7 +545,13 @@ impl Checker<'_> {
             );
             return self.poisoned(span);
         };
-        let Some(currency) = currency_index(self.db, target) else {
+        let currency = currency_index(self.db, target);
+        self.code_use(
+            args[1].span,
+            &DefPath::new(CURRENCY_MODULE, CURRENCY_CODELIST),
+            currency,
+        );
+        let Some(currency) = currency else {
             self.error(
                 Diagnostic::new(
                     DiagnosticId::UnknownCode,

@@ -85,7 +85,9 @@ impl Checker<'_> {
         };
         let mut values: Vec<Option<NodeId>> = vec![None; declared.len()];
         for (name, value) in fields {
-            let Some(position) = declared.iter().position(|(field, _)| field == &name.text) else {
+            let position = declared.iter().position(|(field, _)| field == &name.text);
+            self.field_use(name.span, &path, position);
+            let Some(position) = position else {
                 self.error(unknown_field(
                     name,
                     &Type::Record(path.clone()),

@@ -256,6 +256,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.unknown_name_use(span);
         let mut candidates: Vec<String> = self
             .bindings
             .iter()
@@ -293,7 +294,11 @@ impl Checker<'_> {
             return None;
         };
         let codelist = codelist_by_path(self.db, &path)?;
-        match codelist.index(name) {
+        let index = codelist.index(name);
+        if index.is_some() || self.scope.get(name).is_none() {
+            self.code_use(span, &path, index);
+        }
+        match index {
             Some(index) => Some(self.push(
                 Node::Const(Constant::Code(index)),
                 Type::Code(path.clone()),
@@ -358,7 +363,12 @@ impl Checker<'_> {
             && def.kind() == crate::syntax::ast::ItemKind::Codelist
         {
             let codelist = codelist_def(self.db, def.item(self.db));
-            return match codelist.index(&field.text) {
+            let index = codelist.index(&field.text);
+            self.code_use(field.span, &codelist.path, index);
+            if field.text.is_empty() {
+                return self.poisoned(span);
+            }
+            return match index {
                 Some(index) => self.push(
                     Node::Const(Constant::Code(index)),
                     Type::Code(codelist.path.clone()),
@@ -383,6 +393,23 @@ impl Checker<'_> {
         }
         let base_node = self.expr(base, None);
         let base_type = self.ty(base_node);
+        if let Type::Money(_) = base_type.base() {
+            self.name_use(field.span, super::NameTarget::MoneyField);
+        }
+        // `declaration.` with no name after it: the parser has said so; what was read is
+        // recorded for completion, and nothing more is said.
+        if field.text.is_empty() {
+            match base_type.unwrap_optional().base() {
+                Type::Record(path) => self.field_use(field.span, &path.clone(), None),
+                Type::List(element) | Type::Set(element) => {
+                    if let Type::Record(path) = element.base() {
+                        self.field_use(field.span, &path.clone(), None);
+                    }
+                }
+                _ => {}
+            }
+            return self.poisoned(span);
+        }
         match base_type.base() {
             Type::Error => self.poisoned(span),
             Type::Record(path) => {
@@ -499,11 +526,12 @@ impl Checker<'_> {
         let Some(fields) = fields else {
             return self.poisoned(span);
         };
-        let Some((index, (_, field_type))) = fields
+        let found = fields
             .iter()
             .enumerate()
-            .find(|(_, (name, _))| name == &field.text)
-        else {
+            .find(|(_, (name, _))| name == &field.text);
+        self.field_use(field.span, path, found.map(|(index, _)| index));
+        let Some((index, (_, field_type))) = found else {
             let record_type = Type::Record(path.clone());
             self.error(unknown_field(
                 field,

@@ -265,6 +265,7 @@ pub fn check_const<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Const
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
+        names: checker.names,
     })
 }
 
@@ -410,6 +411,7 @@ pub fn check_function<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Fu
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
+        names: checker.names,
     })
 }
 
@@ -505,8 +507,9 @@ impl Checker<'_> {
                         _ => return self.bad_path(name.span, &current),
                     };
                     let fields = self.record_fields(&record)?;
-                    let Some(index) = fields.iter().position(|(field, _)| field == &name.text)
-                    else {
+                    let index = fields.iter().position(|(field, _)| field == &name.text);
+                    self.field_use(name.span, &record, index);
+                    let Some(index) = index else {
                         self.error(super::expr::unknown_field(
                             name,
                             &Type::Record(record.clone()),
@@ -608,6 +611,7 @@ pub fn check_fixture<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Con
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
+        names: checker.names,
     })
 }
 
@@ -694,6 +698,7 @@ pub fn check_example<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Exa
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
+        names: checker.names,
     })
 }
 
@@ -868,6 +873,7 @@ pub fn check_calendar<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Ca
         spans: Vec::new(),
         diagnostics,
         calls: Vec::new(),
+        names: Vec::new(),
     })
 }
 

@@ -22,7 +22,7 @@ use crate::diagnostics::{Diagnostic, DiagnosticId};
 use crate::ir::{Body, Constant, LocalId, Node, NodeId, UnaryOp};
 use crate::resolve::Scope;
 use crate::syntax::ast::Span;
-use crate::types::Type;
+use crate::types::{DefPath, Type};
 
 pub use items::*;
 pub use rule::*;
@@ -38,6 +38,31 @@ pub enum PlaceStep {
 }
 
 pub type Place = Vec<PlaceStep>;
+
+/// What a name written in a body stands for, as the checker resolved it. The editor answers
+/// hover, definition, references, rename and completion for fields and codes from these, since
+/// only the checker knows the type a field is read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameUse {
+    /// The name as written (empty where the parser found `.` and no name after it).
+    pub span: Span,
+    pub target: NameTarget,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameTarget {
+    /// A field of a record; `index` is `None` for a name the record does not have.
+    Field { record: DefPath, index: Option<u32> },
+    /// A code of a code list; `index` is `None` for a name the list does not hold.
+    Code {
+        codelist: DefPath,
+        index: Option<u32>,
+    },
+    /// A field of money (`amount`, `currency`) or a name written after the `.` of money.
+    MoneyField,
+    /// A name that is no binding and no definition: the bindings in scope there, for completion.
+    Unknown { bindings: Vec<(String, Type)> },
+}
 
 #[derive(Clone, Debug)]
 struct Binding {
@@ -69,6 +94,8 @@ pub struct Checker<'db> {
     inputs_record: Option<(crate::types::DefPath, Vec<(String, Type)>)>,
     /// Current expression nesting, bounded by [`expr::MAX_NESTING`].
     depth: u32,
+    /// Fields and codes named in the body, and names that resolved to nothing.
+    pub names: Vec<NameUse>,
 }
 
 impl<'db> Checker<'db> {
@@ -85,6 +112,7 @@ impl<'db> Checker<'db> {
             calls: Vec::new(),
             inputs_record: None,
             depth: 0,
+            names: Vec::new(),
         }
     }
 
@@ -95,6 +123,38 @@ impl<'db> Checker<'db> {
 
     pub fn ty(&self, node: NodeId) -> Type {
         self.body.ty(node).clone()
+    }
+
+    pub fn name_use(&mut self, span: Span, target: NameTarget) {
+        self.names.push(NameUse { span, target });
+    }
+
+    /// Records a field of `record` written at `span`.
+    pub fn field_use(&mut self, span: Span, record: &DefPath, index: Option<usize>) {
+        let target = NameTarget::Field {
+            record: record.clone(),
+            index: index.and_then(|index| u32::try_from(index).ok()),
+        };
+        self.name_use(span, target);
+    }
+
+    /// Records a code of `codelist` written at `span`.
+    pub fn code_use(&mut self, span: Span, codelist: &DefPath, index: Option<u32>) {
+        let target = NameTarget::Code {
+            codelist: codelist.clone(),
+            index,
+        };
+        self.name_use(span, target);
+    }
+
+    /// The bindings in scope, innermost last, for a name that resolved to nothing.
+    pub fn unknown_name_use(&mut self, span: Span) {
+        let bindings = self
+            .bindings
+            .iter()
+            .map(|binding| (binding.name.clone(), binding.ty.clone()))
+            .collect();
+        self.name_use(span, NameTarget::Unknown { bindings });
     }
 
     pub fn error(&mut self, diagnostic: Diagnostic) {
@@ -347,6 +407,66 @@ pub struct Checked<T> {
     pub spans: Vec<Span>,
     pub diagnostics: Vec<Diagnostic>,
     pub calls: Vec<crate::types::DefPath>,
+    /// Fields and codes the body names, with what they resolved to.
+    pub names: Vec<NameUse>,
 }
 
 pub type SharedChecked<T> = Arc<Checked<T>>;
+
+/// The checked form of any item with a body, for the editor: its body, source map and the
+/// names it resolved, whatever the kind of item.
+#[derive(Clone, Debug)]
+pub enum CheckedItem {
+    Rule(SharedChecked<crate::ir::RuleIr>),
+    Function(SharedChecked<crate::ir::FunctionIr>),
+    Const(SharedChecked<crate::ir::ConstIr>),
+    Table(SharedChecked<crate::ir::TableIr>),
+    Example(SharedChecked<crate::ir::ExampleIr>),
+}
+
+impl CheckedItem {
+    /// The checked item, or `None` for an item without a body (a record, a code list, ...).
+    pub fn of(db: &dyn Db, item: crate::db::ItemId<'_>) -> Option<CheckedItem> {
+        use crate::syntax::ast::ItemKind;
+        Some(match item.key(db).kind {
+            ItemKind::Rule => CheckedItem::Rule(rule::check_rule(db, item)),
+            ItemKind::Function => CheckedItem::Function(items::check_function(db, item)),
+            ItemKind::Const => CheckedItem::Const(items::check_const(db, item)),
+            ItemKind::Fixture => CheckedItem::Const(items::check_fixture(db, item)),
+            ItemKind::Table => CheckedItem::Table(table::check_table(db, item)),
+            ItemKind::Example => CheckedItem::Example(items::check_example(db, item)),
+            _ => return None,
+        })
+    }
+
+    pub fn body(&self) -> &Body {
+        match self {
+            CheckedItem::Rule(checked) => &checked.ir.body,
+            CheckedItem::Function(checked) => &checked.ir.body,
+            CheckedItem::Const(checked) => &checked.ir.body,
+            CheckedItem::Table(checked) => &checked.ir.body,
+            CheckedItem::Example(checked) => &checked.ir.body,
+        }
+    }
+
+    /// The span of each node of [`body`](CheckedItem::body), relative to the item.
+    pub fn spans(&self) -> &[Span] {
+        match self {
+            CheckedItem::Rule(checked) => &checked.spans,
+            CheckedItem::Function(checked) => &checked.spans,
+            CheckedItem::Const(checked) => &checked.spans,
+            CheckedItem::Table(checked) => &checked.spans,
+            CheckedItem::Example(checked) => &checked.spans,
+        }
+    }
+
+    pub fn names(&self) -> &[NameUse] {
+        match self {
+            CheckedItem::Rule(checked) => &checked.names,
+            CheckedItem::Function(checked) => &checked.names,
+            CheckedItem::Const(checked) => &checked.names,
+            CheckedItem::Table(checked) => &checked.names,
+            CheckedItem::Example(checked) => &checked.names,
+        }
+    }
+}

@@ -327,6 +327,7 @@ impl<'db> RuleChecker<'db> {
             spans: self.checker.spans,
             diagnostics: self.checker.diagnostics,
             calls,
+            names: self.checker.names,
         })
     }
 

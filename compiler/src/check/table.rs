@@ -191,6 +191,7 @@ pub fn check_table<'db>(db: &'db dyn Db, item: ItemId<'db>) -> Arc<Checked<Table
         spans: checker.spans,
         diagnostics: checker.diagnostics,
         calls,
+        names: checker.names,
     })
 }
 

@@ -83,4 +83,33 @@ mod tests {
             "an item kind without its `k_` rule, or the reverse"
         );
     }
+    #[test]
+    fn a_dot_without_a_name_keeps_the_item_with_an_error() {
+        use super::ast::{ExprKind, ItemData};
+        let text = "fn f(d: Declaration) -> Text\n  = d.\n";
+        let parsed = super::parser::parse_item(text, ItemKind::Function);
+        let keys: Vec<&str> = parsed
+            .errors
+            .iter()
+            .map(|error| error.message.key())
+            .collect();
+        assert_eq!(keys, ["syntax-error--field-name-missing"]);
+        let error = &parsed.errors[0];
+        assert_eq!(
+            &text[error.span.start as usize..error.span.end as usize],
+            "."
+        );
+        let ItemData::Function(function) = &parsed.item.data else {
+            panic!("the function is kept: {:?}", parsed.item.data);
+        };
+        let ExprKind::Field(base, name) = &function.body.kind else {
+            panic!("{:?}", function.body.kind);
+        };
+        assert_eq!(base.kind, ExprKind::Name("d".to_string()));
+        let after_dot = u32::try_from(text.find("d.\n").unwrap() + 2).unwrap();
+        assert_eq!(
+            (name.text.as_str(), name.span.start, name.span.end),
+            ("", after_dot, after_dot)
+        );
+    }
 }

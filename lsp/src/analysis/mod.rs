@@ -408,6 +408,15 @@ impl State {
                                     clearance_ide::CompletionKind::Definition(kind) => {
                                         completion_kind(kind)
                                     }
+                                    clearance_ide::CompletionKind::Field => {
+                                        lsp::CompletionItemKind::FIELD
+                                    }
+                                    clearance_ide::CompletionKind::Code => {
+                                        lsp::CompletionItemKind::ENUM_MEMBER
+                                    }
+                                    clearance_ide::CompletionKind::Local => {
+                                        lsp::CompletionItemKind::VARIABLE
+                                    }
                                 }),
                                 detail: completion.detail,
                                 ..lsp::CompletionItem::default()

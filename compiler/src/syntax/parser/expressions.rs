@@ -67,7 +67,10 @@ impl Builder<'_> {
                     let access_span = self.span(&access);
                     let optional = access.as_rule() == Rule::optional_access;
                     let mut field = access.into_inner();
-                    let name = self.name(&next_child!(self, field, access_span));
+                    let name = match field.next() {
+                        Some(name) => self.name(&name),
+                        None => self.missing_field_name(access_span),
+                    };
                     let span = expr.span.to(access_span);
                     let kind = if optional {
                         ExprKind::OptionalField(Box::new(expr), name)

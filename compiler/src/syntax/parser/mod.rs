@@ -191,6 +191,20 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// A `.` with no name after it: an empty name just after the dot, and an error.
+    fn missing_field_name(&mut self, dot: Span) -> Name {
+        self.errors.push(SyntaxError {
+            span: dot,
+            message: text!("syntax-error--field-name-missing"),
+            label: text!("label--field-name-missing"),
+            help: Some(text!("help--write-field-name-after-dot")),
+        });
+        Name {
+            text: String::new(),
+            span: Span::new(dot.end as usize, dot.end as usize),
+        }
+    }
+
     fn raw(&self, pair: &Pair<'_, Rule>) -> RawLit {
         RawLit {
             text: pair.as_str().to_string(),
