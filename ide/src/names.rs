@@ -158,17 +158,13 @@ pub(crate) fn declaration(project: &Project, target: &NameTarget) -> Option<File
                     end: start + input.name.span.end as usize,
                 });
             }
-            let def = resolve_path(db, record)?;
-            let syntax = item_syntax(db, def.item(db))?;
-            let ItemData::Record(item) = &syntax.data else {
-                return None;
-            };
-            let field = item.fields.iter().find(|field| field.name.text == name)?;
-            let start = parsed_file(db, def.file).find(&def.key)?.offset as usize;
-            Some(FileRange {
-                path: def.file.path(db).clone(),
-                start: start + field.name.span.start as usize,
-                end: start + field.name.span.end as usize,
+            name_in_item(project, record, |data| match data {
+                ItemData::Record(item) => item
+                    .fields
+                    .iter()
+                    .find(|field| field.name.text == name)
+                    .map(|field| field.name.span),
+                _ => None,
             })
         }
         NameTarget::Code {
@@ -180,21 +176,35 @@ pub(crate) fn declaration(project: &Project, target: &NameTarget) -> Option<File
                 .get(*index as usize)?
                 .name
                 .clone();
-            let def = resolve_path(db, codelist)?;
-            let syntax = item_syntax(db, def.item(db))?;
-            let ItemData::Codelist(item) = &syntax.data else {
-                return None;
-            };
-            let entry = item.entries.iter().find(|entry| entry.name.text == name)?;
-            let start = parsed_file(db, def.file).find(&def.key)?.offset as usize;
-            Some(FileRange {
-                path: def.file.path(db).clone(),
-                start: start + entry.name.span.start as usize,
-                end: start + entry.name.span.end as usize,
+            name_in_item(project, codelist, |data| match data {
+                ItemData::Codelist(item) => item
+                    .entries
+                    .iter()
+                    .find(|entry| entry.name.text == name)
+                    .map(|entry| entry.name.span),
+                _ => None,
             })
         }
         _ => None,
     }
+}
+
+/// The range in its file of the name that `find` picks in the syntax of the item at `path`.
+fn name_in_item(
+    project: &Project,
+    path: &DefPath,
+    find: impl Fn(&ItemData) -> Option<clearance_compiler::syntax::ast::Span>,
+) -> Option<FileRange> {
+    let db = project.db();
+    let def = resolve_path(db, path)?;
+    let syntax = item_syntax(db, def.item(db))?;
+    let span = find(&syntax.data)?;
+    let start = parsed_file(db, def.file).find(&def.key)?.offset as usize;
+    Some(FileRange {
+        path: def.file.path(db).clone(),
+        start: start + span.start as usize,
+        end: start + span.end as usize,
+    })
 }
 
 /// Every place a body of the project names the field or code, as the checker resolved it.
