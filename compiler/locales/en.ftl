@@ -8,8 +8,11 @@
 
 absent-compared--absent-tested-absent-compared = `absent` is tested with `is absent`, not compared
 ambiguous-deadline--dates-leaves-unsaid-whether = `{ $op }` on dates leaves unsaid whether the deadline itself is on time
-action--replace-with = replace with `{ $candidate }`
+action--add-requirement-to-catalogue = add `{ $id }` to the requirements catalogue `{ $file }`
 action--add-text = add the `{ $code }` text
+action--replace-with = replace with `{ $candidate }`
+action--test-present-in-when = test `{ $value }` is present in the rule's `when`
+action--test-present-with-and = test `{ $value }` is present first, with `and`
 branch-type-mismatch--branches-have-different-types = the branches have different types, `{ $then_type }` and `{ $otherwise_type }`
 business-time-start--business-time-can-only = business time can only be added to a date-time
 conflicting-inputs--input-has-type-here = input `{ $name }` has type `{ $ty }` here but `{ $ty2 }` in another rule set

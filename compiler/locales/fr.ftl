@@ -7,8 +7,11 @@
 
 absent-compared--absent-tested-absent-compared = `absent` se teste avec `is absent`, il ne se compare pas
 ambiguous-deadline--dates-leaves-unsaid-whether = `{ $op }` sur des dates ne dit pas si l'échéance elle-même est dans les temps
-action--replace-with = remplacer par `{ $candidate }`
+action--add-requirement-to-catalogue = ajouter `{ $id }` au catalogue des exigences `{ $file }`
 action--add-text = ajouter le texte `{ $code }`
+action--replace-with = remplacer par `{ $candidate }`
+action--test-present-in-when = tester que `{ $value }` est présent dans le `when` de la règle
+action--test-present-with-and = tester d'abord que `{ $value }` est présent, avec `and`
 branch-type-mismatch--branches-have-different-types = les branches n'ont pas le même type : `{ $then_type }` et `{ $otherwise_type }`
 business-time-start--business-time-can-only = le temps ouvré ne s'ajoute qu'à une date-heure
 conflicting-inputs--input-has-type-here = l'entrée `{ $name }` a le type `{ $ty }` ici, mais `{ $ty2 }` dans un autre jeu de règles

@@ -9,6 +9,7 @@
 //! functions through the registry. Fields and codes, whose meaning depends on the type they are
 //! read from, through what the checker recorded of each body (`names.rs`).
 
+pub mod fixes;
 pub mod formatting;
 pub mod highlight;
 pub mod inlay;
@@ -18,6 +19,7 @@ pub mod signature;
 pub mod symbols;
 pub mod textmate;
 
+pub use fixes::{FileEdit, Fix, fixes};
 pub use formatting::{TextEdit, formatting};
 pub use references::{prepare_rename, references, rename};
 

@@ -26,13 +26,11 @@ pub(crate) struct NameAt {
 fn item_at(project: &Project, file: SourceFile, offset: usize) -> Option<(ItemId<'_>, usize)> {
     let db = project.db();
     let parsed = parsed_file(db, file);
-    // Items are in file order: the last one starting at or before the offset.
-    let position = parsed
-        .items
-        .partition_point(|item| item.offset as usize <= offset);
-    let item = parsed.items.get(position.checked_sub(1)?)?;
-    let start = item.offset as usize;
-    (offset <= start + item.len as usize).then(|| (ItemId::new(db, file, item.key.clone()), start))
+    let item = crate::fixes::parsed_item_at(&parsed.items, offset)?;
+    Some((
+        ItemId::new(db, file, item.key.clone()),
+        item.offset as usize,
+    ))
 }
 
 /// The field or code written at `offset`, or the name there that resolved to nothing.

@@ -235,3 +235,37 @@ async def test_fields_after_a_dot_and_their_definition(client: LanguageClient):
         types.HoverParams(text_document=document, position=types.Position(line=line, character=column))
     )
     assert "field of record `Declaration`" in hover.contents.value
+
+
+async def test_a_quick_fix_tests_a_value_that_may_be_absent(client: LanguageClient):
+    text = TEXT.replace(
+        "require declaration.refrence is present", "require declaration.gross_mass > 0 kg"
+    )
+    uri = open_document(client, "guard.clr", text)
+    await client.wait_for_notification("textDocument/publishDiagnostics")
+    diagnostics = client.diagnostics[uri]
+    assert [diagnostic.code for diagnostic in diagnostics] == ["maybe-absent"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=diagnostics),
+        )
+    )
+    titles = [action.title for action in actions]
+    assert titles == [
+        "test `declaration.gross_mass` is present in the rule's `when`",
+        "test `declaration.gross_mass` is present first, with `and`",
+    ]
+    assert actions[0].is_preferred
+    fixed = apply_edits(text, actions[0].edit.changes[uri])
+    assert "  when declaration.gross_mass is present\n  require declaration.gross_mass > 0 kg\n" in fixed
+    # Once the fix is in, the value is known to be there and the diagnostic goes.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+        )
+    )
+    await client.wait_for_notification("textDocument/publishDiagnostics")
+    assert list(client.diagnostics[uri]) == []

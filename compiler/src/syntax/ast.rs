@@ -542,6 +542,68 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// The expressions this one is made of, in source order.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Name(_)
+            | ExprKind::Number(_)
+            | ExprKind::Quantity { .. }
+            | ExprKind::Text(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Date(_)
+            | ExprKind::DateTime(_)
+            | ExprKind::Absent
+            | ExprKind::BusinessOffset { .. } => Vec::new(),
+            ExprKind::Field(base, _)
+            | ExprKind::OptionalField(base, _)
+            | ExprKind::Negate(base)
+            | ExprKind::Not(base) => vec![base],
+            ExprKind::Is { operand, .. } => vec![operand],
+            ExprKind::And(left, right)
+            | ExprKind::Or(left, right)
+            | ExprKind::Arith(_, left, right)
+            | ExprKind::Compare(_, left, right)
+            | ExprKind::Temporal(_, left, right)
+            | ExprKind::Otherwise(left, right) => vec![left, right],
+            ExprKind::In {
+                element,
+                collection,
+                ..
+            } => vec![element, collection],
+            ExprKind::Call { args, .. } => args.iter().collect(),
+            ExprKind::Quantified { binder, body, .. } => vec![&binder.collection, body],
+            ExprKind::Count { binder, filter } => {
+                let mut children = vec![&*binder.collection];
+                children.extend(filter.as_deref());
+                children
+            }
+            ExprKind::Aggregate {
+                value,
+                binder,
+                filter,
+                ..
+            }
+            | ExprKind::Comprehension {
+                value,
+                binder,
+                filter,
+            } => {
+                let mut children = vec![&**value, &*binder.collection];
+                children.extend(filter.as_deref());
+                children
+            }
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => vec![condition, then, otherwise],
+            ExprKind::List(items) | ExprKind::Set(items) => items.iter().collect(),
+            ExprKind::Record(fields) => fields.iter().map(|(_, value)| value).collect(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ArithOp {
     Add,

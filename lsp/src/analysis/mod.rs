@@ -11,7 +11,6 @@ use std::sync::mpsc;
 
 use clearance_compiler::diagnostics::{FileDiagnostic, Language, Severity};
 use clearance_compiler::project::Project;
-use clearance_compiler::syntax::format::FormatError;
 use tokio::sync::oneshot;
 use tower_lsp_server::ls_types::{
     self as lsp, DiagnosticRelatedInformation, DocumentSymbol, Location, NumberOrString, Uri,
@@ -19,6 +18,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::line_index::LineIndex;
 
+mod edits;
 mod views;
 mod written;
 
@@ -571,80 +571,6 @@ impl State {
         }
     }
 
-    /// The quick fixes of a document's diagnostics whose range meets `range`: each replaces
-    /// the diagnostic's span by the name its help proposes.
-    fn code_actions(&self, uri: &Uri, range: lsp::Range) -> Vec<lsp::CodeActionOrCommand> {
-        let Some((_, path)) = self.open.get(uri) else {
-            return Vec::new();
-        };
-        let Some(file) = self.project.file(path) else {
-            return Vec::new();
-        };
-        let index = LineIndex::new(file.text(self.project.db()));
-        let mut actions = Vec::new();
-        for file_diagnostic in self.project.diagnostics(|candidate| candidate == path) {
-            let Some(fix) = clearance_compiler::diagnostics::quick_fix(&file_diagnostic.diagnostic)
-            else {
-                continue;
-            };
-            let span = file_diagnostic.diagnostic.primary_span();
-            let span_range = index.range(span.start as usize, span.end as usize);
-            if span_range.end < range.start || range.end < span_range.start {
-                continue;
-            }
-            let written = if fix.after {
-                lsp::Range::new(span_range.end, span_range.end)
-            } else {
-                span_range
-            };
-            let edit = lsp::TextEdit::new(written, fix.text);
-            actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                title: fix.title.render(self.language),
-                kind: Some(lsp::CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![self.to_protocol(uri, &index, &file_diagnostic)]),
-                edit: Some(lsp::WorkspaceEdit {
-                    changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
-                    ..lsp::WorkspaceEdit::default()
-                }),
-                is_preferred: Some(true),
-                ..lsp::CodeAction::default()
-            }));
-        }
-        actions
-    }
-
-    fn formatting(
-        &self,
-        uri: &Uri,
-        lines: Option<(u32, u32)>,
-    ) -> Result<Option<Vec<lsp::TextEdit>>, String> {
-        let Some(file) = self.project.file(&self.path_of(uri)) else {
-            return Ok(None);
-        };
-        let text = file.text(self.project.db());
-        let lines = lines.map(|(first, last)| first as usize..last as usize + 1);
-        match clearance_ide::formatting(text, lines) {
-            Ok(edits) => {
-                let index = LineIndex::new(text);
-                Ok(Some(
-                    edits
-                        .into_iter()
-                        .map(|edit| {
-                            lsp::TextEdit::new(index.range(edit.start, edit.end), edit.new_text)
-                        })
-                        .collect(),
-                ))
-            }
-            // Its syntax errors are on screen already: nothing to format until they are mended.
-            Err(FormatError::Syntax(_)) => Ok(None),
-            Err(FormatError::MeaningChanged) => Err(
-                "the canonical layout would change what this file means (a bug of the \
-formatter): the file was left as it is"
-                    .to_string(),
-            ),
-        }
-    }
-
     /// The project path of a document: the standard library's own name for a file of the
     /// written copy, its file path where it has one, else the URI itself.
     fn path_of(&self, uri: &Uri) -> String {
@@ -677,27 +603,6 @@ formatter): the file was left as it is"
             self.uri_of(&found.path)?,
             self.range_in(&found.path, found.start, found.end)?,
         ))
-    }
-
-    /// One edit per place, each writing `new_text`, grouped by document.
-    fn workspace_edit(
-        &self,
-        places: &[clearance_ide::FileRange],
-        new_text: &str,
-    ) -> lsp::WorkspaceEdit {
-        let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
-        for place in places {
-            if let Some(location) = self.location(place) {
-                changes
-                    .entry(location.uri)
-                    .or_default()
-                    .push(lsp::TextEdit::new(location.range, new_text.to_string()));
-            }
-        }
-        lsp::WorkspaceEdit {
-            changes: Some(changes),
-            ..lsp::WorkspaceEdit::default()
-        }
     }
 
     fn offset_in(&self, uri: &Uri, position: lsp::Position) -> Option<(String, usize)> {
