@@ -195,3 +195,183 @@ rule R-1
 "
     ));
 }
+
+/// The rule library of the repository, with the standard library.
+fn rule_library() -> (Project, Vec<(String, String)>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
+    let mut project = Project::default();
+    let mut files = Vec::new();
+    for path in clearance_library::rule_files(&root).unwrap() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        project.add_file(&name, &text);
+        files.push((name, text));
+    }
+    assert!(files.len() >= 5, "{} rule files", files.len());
+    (project, files)
+}
+
+fn errors(project: &Project, path: &str) -> Vec<String> {
+    project
+        .diagnostics(|candidate| candidate == path)
+        .iter()
+        .filter(|found| found.diagnostic.is_error())
+        .map(|found| format!("{:?}", found.diagnostic))
+        .collect()
+}
+
+/// Applies a fix's edits to the project's files.
+fn apply(project: &mut Project, fix: &clearance_ide::Fix) {
+    let mut paths: Vec<&str> = fix.edits.iter().map(|edit| edit.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    for path in paths {
+        let file = project.file(path).unwrap();
+        let text = file.text(project.db()).clone();
+        let edits: Vec<&FileEdit> = fix.edits.iter().filter(|edit| edit.path == path).collect();
+        project.set_text(file, &applied(&text, &edits));
+    }
+}
+
+/// Every `x is present and` of the rule library, taken out: where the checker then flags `x`,
+/// the preferred fixes put a test back and the file checks again.
+#[test]
+fn the_rule_library_s_presence_tests_taken_out_are_put_back_by_the_fixes() {
+    let (mut project, files) = rule_library();
+    let (mut restored, mut not_needed) = (0, 0);
+    for (path, text) in &files {
+        assert_eq!(errors(&project, path), Vec::<String>::new(), "{path}");
+        let file = project.file(path).unwrap();
+        for (at, _) in text.match_indices(" is present and ") {
+            let start = text[..at]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_.?".contains(c)))
+                .map_or(0, |before| before + 1);
+            let value = &text[start..at];
+            let taken_out = format!(
+                "{}{}",
+                &text[..start],
+                &text[at + " is present and ".len()..]
+            );
+            project.set_text(file, &taken_out);
+            let flagged = |project: &Project| {
+                project
+                    .diagnostics(|candidate| candidate == path)
+                    .into_iter()
+                    .find(|found| {
+                        let span = found.diagnostic.primary_span();
+                        let current = project.file(path).unwrap().text(project.db());
+                        found.diagnostic.id.as_str() == "maybe-absent"
+                            && current[span.start as usize..span.end as usize] == *value
+                    })
+            };
+            if flagged(&project).is_none() {
+                not_needed += 1;
+            }
+            let mut rounds = 0;
+            while let Some(found) = flagged(&project) {
+                rounds += 1;
+                assert!(
+                    rounds <= 5,
+                    "{path}: `{value}` is still flagged after 5 fixes"
+                );
+                let span = found.diagnostic.primary_span();
+                let fix = fixes(&project, path, span.start as usize, span.end as usize)
+                    .into_iter()
+                    .find(|fix| fix.diagnostic == found && fix.preferred)
+                    .unwrap_or_else(|| panic!("{path}: no fix for `{value}`"));
+                apply(&mut project, &fix);
+            }
+            if rounds > 0 {
+                restored += 1;
+                let fixed = project.file(path).unwrap().text(project.db()).clone();
+                assert_eq!(
+                    errors(&project, path),
+                    Vec::<String>::new(),
+                    "{path}: `{value}` fixed as\n{}",
+                    added_lines(&taken_out, &fixed)
+                );
+            }
+            project.set_text(file, text);
+        }
+    }
+    // Most of the library's tests guard a use the checker would flag.
+    assert!(
+        restored >= 20,
+        "restored {restored}, not needed {not_needed}"
+    );
+}
+
+/// Every requirement of the library's catalogue, taken out: the rules that implement it are
+/// flagged, and the fix that adds it to the catalogue makes the library check again.
+#[test]
+fn the_rule_library_s_requirements_taken_out_are_added_back_by_a_fix() {
+    let (mut project, files) = rule_library();
+    let (_, catalogue_text) = files
+        .iter()
+        .find(|(path, _)| path == "requirements.clr")
+        .unwrap();
+    let catalogue = project.file("requirements.clr").unwrap();
+    let mut added = 0;
+    let mut offsets: Vec<usize> = catalogue_text
+        .match_indices("\nrequirement ")
+        .map(|(at, _)| at + 1)
+        .collect();
+    offsets.push(catalogue_text.len());
+    for pair in offsets.windows(2) {
+        let (start, end) = (pair[0], pair[1]);
+        let item = &catalogue_text[start..end];
+        let id = item["requirement ".len()..]
+            .split_whitespace()
+            .next()
+            .unwrap();
+        project.set_text(
+            catalogue,
+            &format!("{}{}", &catalogue_text[..start], &catalogue_text[end..]),
+        );
+        let flagged: Vec<_> = project
+            .diagnostics(|path| path != "requirements.clr" && !path.starts_with("stdlib/"))
+            .into_iter()
+            .filter(|found| {
+                found.diagnostic.id.as_str() == "unknown-requirement"
+                    && found
+                        .diagnostic
+                        .message
+                        .render(Language::English)
+                        .contains(id)
+            })
+            .collect();
+        if let Some(found) = flagged.first() {
+            let span = found.diagnostic.primary_span();
+            let fix = fixes(
+                &project,
+                &found.path,
+                span.start as usize,
+                span.end as usize,
+            )
+            .into_iter()
+            .find(|fix| fix.diagnostic == *found && fix.edits[0].path == "requirements.clr")
+            .unwrap_or_else(|| panic!("no fix adds `{id}`"));
+            apply(&mut project, &fix);
+            let left: Vec<String> = project
+                .diagnostics(|path| !path.starts_with("stdlib/"))
+                .iter()
+                .filter(|found| found.diagnostic.is_error())
+                .map(|found| format!("{}: {:?}", found.path, found.diagnostic))
+                .collect();
+            let fixed = catalogue.text(project.db()).clone();
+            assert_eq!(
+                left,
+                Vec::<String>::new(),
+                "`{id}` added as\n{}",
+                added_lines(catalogue_text, &fixed)
+            );
+            added += 1;
+        }
+        project.set_text(catalogue, catalogue_text);
+    }
+    assert!(added >= 20, "{added} requirements added back");
+}
