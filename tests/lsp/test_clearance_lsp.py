@@ -269,3 +269,90 @@ async def test_a_quick_fix_tests_a_value_that_may_be_absent(client: LanguageClie
     )
     await client.wait_for_notification("textDocument/publishDiagnostics")
     assert list(client.diagnostics[uri]) == []
+
+
+VIEWS = """ruleset lsp.views
+  title en "Views" fr "Vues"
+  version "1"
+  source CAS "CAS"
+  input declaration: Declaration
+
+use stdlib.customs.*
+
+// The masses of the items,
+// added up.
+
+rule R-1
+  title en "Mass of the items" fr "Masse des articles"
+  severity error
+  category validation_violation
+  implements CAS-MASS-01
+  let total = sum item.net_mass otherwise 0 kg for item in declaration.items
+  require total >= 0 kg
+  message en "m" fr "m"
+
+example "the items weigh something"
+  given { declaration: { reference: "R", items: [{ seq: 1, gross_mass: 6 kg, net_mass: 1 kg }] } }
+  expect R-1 passes
+"""
+
+
+async def test_what_the_editor_shows_of_a_document(client: LanguageClient):
+    uri = open_document(client, "views.clr", VIEWS)
+    await client.wait_for_notification("textDocument/publishDiagnostics")
+    assert list(client.diagnostics[uri]) == []
+    document = types.TextDocumentIdentifier(uri=uri)
+    lines = VIEWS.splitlines()
+
+    def line_of(prefix: str) -> int:
+        return next(index for index, text in enumerate(lines) if text.startswith(prefix))
+
+    tokens = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=document)
+    )
+    # Five numbers a token: the keywords, names, strings and numbers of the document.
+    assert len(tokens.data) % 5 == 0 and len(tokens.data) // 5 > 40
+
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=document)
+    )
+    assert [symbol.name for symbol in symbols][:2] == ["lsp.views", "R-1"]
+
+    found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="CAS-MASS-IT"))
+    assert any(symbol.name == "CAS-MASS-ITEM" for symbol in found)
+
+    folds = await client.text_document_folding_range_async(
+        types.FoldingRangeParams(text_document=document)
+    )
+    spans = {(fold.start_line, fold.end_line) for fold in folds}
+    assert (line_of("// The masses"), line_of("// added up")) in spans
+    assert any(start == line_of("rule R-1") for start, _ in spans)
+
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(
+            text_document=document,
+            range=types.Range(
+                start=types.Position(line=0, character=0),
+                end=types.Position(line=len(lines), character=0),
+            ),
+        )
+    )
+    assert [(hint.position.line, hint.label) for hint in hints] == [(line_of("  let total"), ": Mass")]
+
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=document))
+    titles = {(lens.range.start.line, lens.command.title) for lens in lenses}
+    assert (line_of("example"), "✓ example passes") in titles, titles
+    assert (line_of("rule R-1"), "1 example: passed") in titles, titles
+
+    edits = await client.text_document_range_formatting_async(
+        types.DocumentRangeFormattingParams(
+            text_document=document,
+            range=types.Range(
+                start=types.Position(line=line_of("rule R-1"), character=0),
+                end=types.Position(line=line_of("  message"), character=0),
+            ),
+            options=types.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    # The document is in the canonical layout already.
+    assert list(edits or []) == []
