@@ -292,7 +292,14 @@ pub fn completions(project: &Project, path: &str, offset: usize) -> Vec<Completi
         .unwrap_or("");
     let before = &text[..offset - prefix.len()];
     let after_dot = before.ends_with('.');
-    let name = names::name_use_at(project, file, offset);
+    let name = names::name_use_at(project, file, offset).or_else(|| {
+        // An operand not written yet is an empty name just after its operator: `mode == |`.
+        let operand_at = before.trim_end_matches([' ', '\t']).len();
+        if !prefix.is_empty() || operand_at == offset {
+            return None;
+        }
+        names::name_use_at(project, file, operand_at).filter(|name| name.start == name.end)
+    });
     let mut completions: Vec<Completion> = Vec::new();
     // What the checker knows of the word typed: the record a field is read from, the list a
     // code belongs to, the bindings in scope.

@@ -363,3 +363,50 @@ fn completion_offers_the_codes_of_the_expected_list_and_the_bindings_in_scope() 
         "{offered:?}"
     );
 }
+
+#[test]
+fn completion_after_an_operator_with_nothing_typed_yet() {
+    let path = "lib/boxes.clr";
+    // `require declaration.border_transport_mode == ` and the cursor after the space.
+    let typing = RULES.replace(
+        "require total >= 0 kg and declaration.reference != \"\"",
+        "require declaration.border_transport_mode == ",
+    );
+    let project = project(&typing);
+    let offset = at(&typing, "== ", 0, 3);
+    let offered = labels(&project, path, offset);
+    for code in ["sea", "air", "road"] {
+        assert!(
+            offered.contains(&(code.to_string(), CompletionKind::Code)),
+            "{offered:?}"
+        );
+    }
+    // The rest of the file is still checked: the error is the missing operand, once.
+    let errors = project_checked(&typing);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("operand-missing"), "{errors:?}");
+
+    // After `in`, the bindings in scope and the constants; a name after a space is not an
+    // operand being typed.
+    let membership = RULES.replace(
+        "require total >= 0 kg and declaration.reference != \"\"",
+        "require declaration.reference != \"\" and total in ",
+    );
+    let project = self::project(&membership);
+    let offered = labels(&project, path, at(&membership, "in \n", 0, 3));
+    assert!(
+        offered.contains(&("total".to_string(), CompletionKind::Local)),
+        "{offered:?}"
+    );
+    let after_a_field = labels(
+        &project,
+        path,
+        at(&membership, "reference != ", 0, "reference ".len()),
+    );
+    assert!(
+        after_a_field
+            .iter()
+            .all(|(_, kind)| *kind != CompletionKind::Field),
+        "{after_a_field:?}"
+    );
+}

@@ -356,3 +356,21 @@ async def test_what_the_editor_shows_of_a_document(client: LanguageClient):
     )
     # The document is in the canonical layout already.
     assert list(edits or []) == []
+
+
+async def test_codes_after_an_operator_with_nothing_typed_yet(client: LanguageClient):
+    text = TEXT.replace(
+        "require declaration.refrence is present", "require declaration.border_transport_mode == "
+    )
+    uri = open_document(client, "operand.clr", text)
+    lines = text.splitlines()
+    line = next(index for index, content in enumerate(lines) if content.endswith("== "))
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=len(lines[line])),
+        )
+    )
+    codes = {item.label: item for item in completion}
+    assert "sea" in codes and "air" in codes, list(codes)
+    assert codes["sea"].kind == types.CompletionItemKind.EnumMember

@@ -257,6 +257,9 @@ impl Checker<'_> {
             }
         }
         self.unknown_name_use(span);
+        if name.is_empty() {
+            return self.poisoned(span);
+        }
         let mut candidates: Vec<String> = self
             .bindings
             .iter()
@@ -307,6 +310,8 @@ impl Checker<'_> {
             // A name the list does not hold but the scope defines (a constant, a set of codes)
             // is that definition: `mode in waterborne_modes`, `a == b`.
             None if self.scope.get(name).is_some() => None,
+            // An operand not written yet: the parser has said so already.
+            None if name.is_empty() => Some(self.poisoned(span)),
             None => {
                 self.error(
                     Diagnostic::new(

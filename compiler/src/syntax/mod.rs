@@ -112,4 +112,40 @@ mod tests {
             ("", after_dot, after_dot)
         );
     }
+
+    #[test]
+    fn a_comparison_without_its_right_operand_keeps_the_item_with_an_error() {
+        use super::ast::{ExprKind, ItemData};
+        for (text, operator) in [
+            ("fn f(d: Declaration) -> Bool\n  = d.incoterm == \n", "=="),
+            ("fn f(d: Declaration) -> Bool\n  = d.incoterm in\n", "in"),
+        ] {
+            let parsed = super::parser::parse_item(text, ItemKind::Function);
+            let keys: Vec<&str> = parsed
+                .errors
+                .iter()
+                .map(|error| error.message.key())
+                .collect();
+            assert_eq!(keys, ["syntax-error--operand-missing"], "{text}");
+            let error = &parsed.errors[0];
+            assert!(
+                text[error.span.start as usize..error.span.end as usize].ends_with(operator),
+                "{text}"
+            );
+            let ItemData::Function(function) = &parsed.item.data else {
+                panic!("the function is kept: {:?}", parsed.item.data);
+            };
+            let right = match &function.body.kind {
+                ExprKind::Compare(_, _, right) => right,
+                ExprKind::In { collection, .. } => collection,
+                other => panic!("{other:?}"),
+            };
+            let after = error.span.end;
+            assert_eq!(
+                (&right.kind, right.span.start, right.span.end),
+                (&ExprKind::Name(String::new()), after, after),
+                "{text}"
+            );
+        }
+    }
 }

@@ -417,7 +417,11 @@ impl Builder<'_> {
         let kind = match tail.as_rule() {
             Rule::cmp_op => {
                 let op = cmp_op(tail.as_str());
-                let right = self.expr(next_child!(self, inner, span))?;
+                let operator = self.span(&tail);
+                let right = match inner.next() {
+                    Some(right) => self.expr(right)?,
+                    None => self.missing_operand(operator),
+                };
                 ExprKind::Compare(op, Box::new(left), Box::new(right))
             }
             Rule::is_test => {
@@ -440,14 +444,16 @@ impl Builder<'_> {
             Rule::in_test => {
                 let mut negated = false;
                 let mut collection = None;
+                let test_span = self.span(&tail);
                 for part in children(tail) {
                     match part.as_rule() {
                         Rule::negation => negated = true,
                         _ => collection = Some(self.expr(part)?),
                     }
                 }
-                let Some(collection) = collection else {
-                    return Err(self.internal(span));
+                let collection = match collection {
+                    Some(collection) => collection,
+                    None => self.missing_operand(test_span),
                 };
                 ExprKind::In {
                     negated,

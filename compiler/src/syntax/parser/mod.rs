@@ -205,6 +205,21 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// The right operand of a comparison or `in` not written yet: an empty name just after the
+    /// operator, and a syntax error.
+    fn missing_operand(&mut self, operator: Span) -> Expr {
+        self.errors.push(SyntaxError {
+            span: operator,
+            message: text!("syntax-error--operand-missing"),
+            label: text!("label--operand-missing"),
+            help: Some(text!("help--write-value-after-operator")),
+        });
+        Expr {
+            kind: ExprKind::Name(String::new()),
+            span: Span::new(operator.end as usize, operator.end as usize),
+        }
+    }
+
     fn raw(&self, pair: &Pair<'_, Rule>) -> RawLit {
         RawLit {
             text: pair.as_str().to_string(),
