@@ -222,6 +222,7 @@ help--write-start-24-business = write `start + 24 business hours on calendar_nam
 help--write-start-24-business-2 = write `start + 24 business hours on calendar_name`, where `start` is a `DateTime`
 help--write-value-absent-value = write `value is absent` or `value is present`
 help--write-value-after-operator = write the value it is compared with, as in `mode == sea` or `mode in waterborne_modes`
+help--write-with-value = write the value the field takes in this example, as in `with declaration.incoterm = "FOB"`
 hours-on-date--hours-cannot-added-date = hours cannot be added to a date, which has no time of day
 incomparable-types--cannot-be-compared = `{ $lt }` and `{ $rt }` cannot be compared
 incomparable-types--values-type-cannot-compared = values of type `{ $ty }` cannot be compared
@@ -314,6 +315,7 @@ label--unknown-unit = unknown unit
 label--unmatched = unmatched
 label--unreachable-row = unreachable row
 label--value = not a value
+label--with-value-missing = `= value` is missing
 label--write-comparison-words = write the comparison in words
 maybe-absent--value-may-absent-type = this value may be absent (its type is `{ $ty }`)
 misplaced-header--file-has-one-header = a file has one header, but this is a second `{ $kind }`
@@ -362,6 +364,7 @@ syntax-error--not-a-number-of-times = `{ $count }` is not a number of times
 syntax-error--operand-missing = a comparison needs a value on its right
 syntax-error--unclosed-interpolation = this `{"{"}` opens an interpolation that is never closed
 syntax-error--unexpected = unexpected `{ $found }`
+syntax-error--with-value-missing = a `with` gives a field a value: its `= value` is missing
 table-not-exhaustive--table-returns-but-input = table `{ $name }` returns `{ $row_type }`, but an input that no row matches has no result
 table-row-shadowed--row-never-applies-earlier = this row never applies: an earlier row matches every input it matches
 table-row-unreachable--input-reaches-row-row = no input reaches this row: a row above matches every input

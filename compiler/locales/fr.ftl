@@ -221,6 +221,7 @@ help--write-start-24-business = écrivez `start + 24 business hours on calendar_
 help--write-start-24-business-2 = écrivez `start + 24 business hours on calendar_name`, où `start` est une `DateTime`
 help--write-value-absent-value = écrivez `value is absent` ou `value is present`
 help--write-value-after-operator = écrivez la valeur comparée, comme dans `mode == sea` ou `mode in waterborne_modes`
+help--write-with-value = écrivez la valeur que prend le champ dans cet exemple, comme dans `with declaration.incoterm = "FOB"`
 hours-on-date--hours-cannot-added-date = des heures ne s'ajoutent pas à une date, qui n'a pas d'heure du jour
 incomparable-types--cannot-be-compared = `{ $lt }` et `{ $rt }` ne se comparent pas
 incomparable-types--values-type-cannot-compared = les valeurs de type `{ $ty }` ne se comparent pas
@@ -313,6 +314,7 @@ label--unknown-unit = unité inconnue
 label--unmatched = sans correspondant
 label--unreachable-row = ligne inaccessible
 label--value = pas une valeur
+label--with-value-missing = il manque `= valeur`
 label--write-comparison-words = écrivez la comparaison en toutes lettres
 maybe-absent--value-may-absent-type = cette valeur peut être absente (son type est `{ $ty }`)
 misplaced-header--file-has-one-header = un fichier a un seul en-tête, mais ceci est un second `{ $kind }`
@@ -361,6 +363,7 @@ syntax-error--not-a-number-of-times = `{ $count }` n'est pas un nombre de fois
 syntax-error--operand-missing = une comparaison demande une valeur à sa droite
 syntax-error--unclosed-interpolation = ce `{"{"}` ouvre une interpolation qui n'est jamais fermée
 syntax-error--unexpected = `{ $found }` inattendu
+syntax-error--with-value-missing = un `with` donne une valeur à un champ : il manque son `= valeur`
 table-not-exhaustive--table-returns-but-input = la table `{ $name }` renvoie `{ $row_type }`, mais une entrée qu'aucune ligne ne filtre n'a pas de résultat
 table-row-shadowed--row-never-applies-earlier = cette ligne ne s'applique jamais : une ligne précédente filtre toutes les entrées qu'elle filtre
 table-row-unreachable--input-reaches-row-row = aucune entrée n'atteint cette ligne : une ligne au-dessus filtre toutes les entrées

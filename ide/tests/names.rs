@@ -410,3 +410,49 @@ fn completion_after_an_operator_with_nothing_typed_yet() {
         "{after_a_field:?}"
     );
 }
+
+#[test]
+fn completion_in_an_example_s_with_path_and_value() {
+    let path = "lib/boxes.clr";
+    let example = "\nexample \"a mass\"\n  given { declaration: { reference: \"R\", items: [] } }\n  with declaration.\n  expect R-1 passes\n";
+    let typing = format!("{RULES}{example}");
+    let project = project(&typing);
+    let offered = labels(
+        &project,
+        path,
+        at(&typing, "with declaration.", 0, "with declaration.".len()),
+    );
+    for field in ["reference", "items", "border_transport_mode"] {
+        assert!(
+            offered.contains(&(field.to_string(), CompletionKind::Field)),
+            "{offered:?}"
+        );
+    }
+    let errors = project_checked(&typing);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors.iter().all(|error| error.contains("syntax-error")),
+        "{errors:?}"
+    );
+
+    // The path written, the value not yet: the codes of the field's list.
+    let valued = typing.replace(
+        "with declaration.\n",
+        "with declaration.border_transport_mode = \n",
+    );
+    let project = self::project(&valued);
+    let offered = labels(
+        &project,
+        path,
+        at(
+            &valued,
+            "border_transport_mode = ",
+            0,
+            "border_transport_mode = ".len(),
+        ),
+    );
+    assert!(
+        offered.contains(&("sea".to_string(), CompletionKind::Code)),
+        "{offered:?}"
+    );
+}

@@ -510,6 +510,10 @@ impl Checker<'_> {
                     let index = fields.iter().position(|(field, _)| field == &name.text);
                     self.field_use(name.span, &record, index);
                     let Some(index) = index else {
+                        // A name not written yet after a `.`: the parser has said so.
+                        if name.text.is_empty() {
+                            return None;
+                        }
                         self.error(super::expr::unknown_field(
                             name,
                             &Type::Record(record.clone()),

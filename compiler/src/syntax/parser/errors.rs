@@ -41,7 +41,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::mul_op => "expected--mod",
         Rule::is_test => "expected--is-present-is-absent",
         Rule::in_test => "expected--in",
-        Rule::field_access => "expected--field-name",
+        Rule::field_access | Rule::path_field => "expected--field-name",
         Rule::quantity | Rule::unit => "expected--quantity-10-kg-22",
         Rule::weekday => "expected--day-week-monday",
         Rule::pattern | Rule::wildcard | Rule::cmp_pattern | Rule::between_pattern => {

@@ -660,10 +660,21 @@ impl Builder<'_> {
                     })?;
                     segments.push(PathSegment::Index(index, self.span(&segment)));
                 }
+                Rule::path_field => {
+                    let dot = self.span(&segment);
+                    let name = match segment.into_inner().next() {
+                        Some(name) => self.name(&name),
+                        None => self.missing_field_name(dot),
+                    };
+                    segments.push(PathSegment::Field(name));
+                }
                 _ => segments.push(PathSegment::Field(self.name(&segment))),
             }
         }
-        let value = self.expr(next_child!(self, inner, span))?;
+        let value = match inner.next() {
+            Some(value) => self.expr(value)?,
+            None => self.missing_value(span),
+        };
         Ok(Override {
             path: DataPath {
                 segments,

@@ -220,6 +220,21 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// The value of a `with` not written yet: an empty name at the clause's end, and a syntax
+    /// error.
+    fn missing_value(&mut self, clause: Span) -> Expr {
+        self.errors.push(SyntaxError {
+            span: clause,
+            message: text!("syntax-error--with-value-missing"),
+            label: text!("label--with-value-missing"),
+            help: Some(text!("help--write-with-value")),
+        });
+        Expr {
+            kind: ExprKind::Name(String::new()),
+            span: Span::new(clause.end as usize, clause.end as usize),
+        }
+    }
+
     fn raw(&self, pair: &Pair<'_, Rule>) -> RawLit {
         RawLit {
             text: pair.as_str().to_string(),
