@@ -109,6 +109,21 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
+/// The tokens of `text` from `from` (a token boundary) on, lexed as they are read, with
+/// offsets in `text`.
+pub fn tokens_from(text: &str, from: usize) -> impl Iterator<Item = Token> + '_ {
+    let mut lexer = TokenKind::lexer(text.get(from..).unwrap_or(""));
+    std::iter::from_fn(move || {
+        let result = lexer.next()?;
+        let span = lexer.span();
+        Some(Token {
+            kind: result.unwrap_or(TokenKind::Unknown),
+            start: from + span.start,
+            end: from + span.end,
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

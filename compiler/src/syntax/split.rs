@@ -2,7 +2,7 @@
 //! or a comment never starts an item.
 
 use super::ast::ItemKind;
-use super::lexer::{Token, TokenKind, tokenize};
+use super::lexer::{Token, TokenKind, tokenize, tokens_from};
 
 /// One item's extent in the file, its kind and its name as the token layer sees them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,29 +35,50 @@ fn is_trivia(kind: TokenKind) -> bool {
 
 /// Cuts a file into items. An item starts at an item keyword in column 0, together with the
 /// `///` lines right above it, and runs to the next item.
+///
+/// No token spans a line (strings and comments end at a newline), so a keyword at the start of
+/// a line is a token there, and the file is cut by reading the first word of each line: a
+/// keystroke costs a scan of the lines, not a lexing of the whole file. The tokens are lexed
+/// only for the names after the keywords and for the text before the first item.
 pub fn split_items(text: &str) -> Split {
-    let tokens = tokenize(text);
+    // (start with the doc lines above, kind, end of the keyword)
     let mut starts: Vec<(usize, ItemKind, usize)> = Vec::new();
+    let mut doc_lines_start: Option<usize> = None;
     let mut line_start = 0usize;
-    for (index, token) in tokens.iter().enumerate() {
-        if token.kind == TokenKind::Newline {
-            line_start = token.end;
-            continue;
+    for line in text.split_inclusive('\n') {
+        let bytes = line.as_bytes();
+        let word = if bytes
+            .first()
+            .is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_')
+        {
+            bytes
+                .iter()
+                .take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'_')
+                .count()
+        } else {
+            0
+        };
+        match ItemKind::from_keyword(&line[..word]).filter(|_| word > 0) {
+            Some(kind) => {
+                starts.push((
+                    doc_lines_start.take().unwrap_or(line_start),
+                    kind,
+                    line_start + word,
+                ));
+            }
+            None if line.starts_with("///") => {
+                doc_lines_start.get_or_insert(line_start);
+            }
+            None => doc_lines_start = None,
         }
-        if token.start != line_start || token.kind != TokenKind::Ident {
-            continue;
-        }
-        if let Some(kind) = ItemKind::from_keyword(&text[token.start..token.end]) {
-            let start = doc_block_start(text, &tokens[..index], token.start);
-            starts.push((start, kind, index));
-        }
+        line_start += line.len();
     }
 
     let mut split = Split::default();
     let first_start = starts.first().map_or(text.len(), |(start, _, _)| *start);
-    let stray_tokens: Vec<&Token> = tokens
-        .iter()
-        .filter(|token| token.end <= first_start && !is_trivia(token.kind))
+    let stray_tokens: Vec<Token> = tokenize(&text[..first_start])
+        .into_iter()
+        .filter(|token| !is_trivia(token.kind))
         .collect();
     if let (Some(first), Some(last)) = (stray_tokens.first(), stray_tokens.last()) {
         split.stray.push(StrayText {
@@ -65,13 +86,13 @@ pub fn split_items(text: &str) -> Split {
             end: last.end,
         });
     }
-    for (position, (start, kind, token_index)) in starts.iter().enumerate() {
+    for (position, (start, kind, keyword_end)) in starts.iter().enumerate() {
         let end = starts
             .get(position + 1)
             .map_or(text.len(), |(next, _, _)| *next);
         split.items.push(RawItem {
             kind: *kind,
-            name: item_name(text, &tokens[token_index + 1..], *kind),
+            name: item_name(text, tokens_from(text, *keyword_end), *kind),
             start: *start,
             end,
         });
@@ -79,33 +100,9 @@ pub fn split_items(text: &str) -> Split {
     split
 }
 
-/// Moves an item's start up over the `///` lines just above it.
-fn doc_block_start(text: &str, before: &[Token], keyword_start: usize) -> usize {
-    let mut start = keyword_start;
-    let mut expect_newline = true;
-    for token in before.iter().rev() {
-        match token.kind {
-            TokenKind::Newline if expect_newline => expect_newline = false,
-            TokenKind::DocComment
-                if !expect_newline && line_start_of(text, token.start) == token.start =>
-            {
-                start = token.start;
-                expect_newline = true;
-            }
-            _ => break,
-        }
-    }
-    start
-}
-
-fn line_start_of(text: &str, offset: usize) -> usize {
-    text[..offset].rfind('\n').map_or(0, |index| index + 1)
-}
-
 /// The name the item declares, read from the tokens after its keyword.
-fn item_name(text: &str, after: &[Token], kind: ItemKind) -> String {
+fn item_name(text: &str, after: impl Iterator<Item = Token>, kind: ItemKind) -> String {
     let mut tokens = after
-        .iter()
         .filter(|token| token.kind != TokenKind::Comment)
         .skip_while(|token| token.kind == TokenKind::Newline)
         .peekable();
@@ -142,10 +139,10 @@ fn item_name(text: &str, after: &[Token], kind: ItemKind) -> String {
     }
 }
 
-fn join_adjacent<'a>(
+fn join_adjacent(
     text: &str,
-    first: &Token,
-    rest: impl Iterator<Item = &'a Token>,
+    first: Token,
+    rest: impl Iterator<Item = Token>,
     accept: impl Fn(TokenKind) -> bool,
 ) -> String {
     if !accept(first.kind) {
@@ -164,6 +161,118 @@ fn join_adjacent<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The split as it was written first, on the tokens of the whole file: the reference the
+    /// line scan is compared with.
+    fn split_by_tokens(text: &str) -> Split {
+        let tokens = tokenize(text);
+        let mut starts: Vec<(usize, ItemKind, usize)> = Vec::new();
+        let mut line_start = 0usize;
+        for (index, token) in tokens.iter().enumerate() {
+            if token.kind == TokenKind::Newline {
+                line_start = token.end;
+                continue;
+            }
+            if token.start != line_start || token.kind != TokenKind::Ident {
+                continue;
+            }
+            if let Some(kind) = ItemKind::from_keyword(&text[token.start..token.end]) {
+                let start = doc_block_start(text, &tokens[..index], token.start);
+                starts.push((start, kind, index));
+            }
+        }
+        let mut split = Split::default();
+        let first_start = starts.first().map_or(text.len(), |(start, _, _)| *start);
+        let stray_tokens: Vec<&Token> = tokens
+            .iter()
+            .filter(|token| token.end <= first_start && !is_trivia(token.kind))
+            .collect();
+        if let (Some(first), Some(last)) = (stray_tokens.first(), stray_tokens.last()) {
+            split.stray.push(StrayText {
+                start: first.start,
+                end: last.end,
+            });
+        }
+        for (position, (start, kind, token_index)) in starts.iter().enumerate() {
+            let end = starts
+                .get(position + 1)
+                .map_or(text.len(), |(next, _, _)| *next);
+            split.items.push(RawItem {
+                kind: *kind,
+                name: item_name(text, tokens[token_index + 1..].iter().copied(), *kind),
+                start: *start,
+                end,
+            });
+        }
+        split
+    }
+
+    fn doc_block_start(text: &str, before: &[Token], keyword_start: usize) -> usize {
+        let line_start_of = |offset: usize| text[..offset].rfind('\n').map_or(0, |index| index + 1);
+        let mut start = keyword_start;
+        let mut expect_newline = true;
+        for token in before.iter().rev() {
+            match token.kind {
+                TokenKind::Newline if expect_newline => expect_newline = false,
+                TokenKind::DocComment
+                    if !expect_newline && line_start_of(token.start) == token.start =>
+                {
+                    start = token.start;
+                    expect_newline = true;
+                }
+                _ => break,
+            }
+        }
+        start
+    }
+
+    fn clr_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if path.is_dir()
+                && name != "target"
+                && name != "node_modules"
+                && !name.to_string_lossy().starts_with('.')
+            {
+                clr_files(&path, found);
+            } else if path.extension().is_some_and(|ext| ext == "clr") {
+                found.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_line_scan_cuts_every_file_as_the_tokens_do() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        clr_files(&root, &mut files);
+        assert!(files.len() >= 30, "{} rule files", files.len());
+        let mut texts: Vec<String> = files
+            .iter()
+            .map(|path| std::fs::read_to_string(path).unwrap())
+            .collect();
+        // The edges: doc lines with and without a blank line, `////`, keywords glued to other
+        // characters, CRLF, a keyword in a string on its own line, text before the first item.
+        texts.extend(
+            [
+                "stray words\n\n/// a\n/// b\nrule R-1\n  require true\n",
+                "/// a\n\nrule R-1\n//// four\nrecord A\n  x: Int\n",
+                "rules x\nrule\n  R-2\nrecordé A\nrule_x\n\"rule x\"\n",
+                "ruleset a.b\r\n  title en \"x\"\r\n/// d\r\nrule X-1\r\n  require true\r\n",
+                "  /// indented\nexample \"one\"\n  given { x: \"\nrule in a string\" }\n",
+                "",
+                "\n\n// only a comment\n",
+            ]
+            .map(str::to_string),
+        );
+        for text in &texts {
+            assert_eq!(split_items(text), split_by_tokens(text), "{text}");
+        }
+    }
 
     fn names(text: &str) -> Vec<(ItemKind, String)> {
         split_items(text)
