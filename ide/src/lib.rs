@@ -139,6 +139,9 @@ pub(crate) fn name_range(project: &Project, def: &DefRef) -> Option<FileRange> {
 /// Where the name at `offset` in the file at `path` is defined.
 pub fn definition(project: &Project, path: &str, offset: usize) -> Option<FileRange> {
     let file = project.file(path)?;
+    if let Some(places) = names::local_at(project, file, offset) {
+        return places.into_iter().next();
+    }
     if let Some(name) = names::name_use_at(project, file, offset)
         && let Some(declaration) = names::declaration(project, &name.target)
     {
@@ -176,7 +179,8 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
             end,
         });
     }
-    if let Some(name) = names::name_use_at(project, file, offset)
+    let name = names::name_use_at(project, file, offset);
+    if let Some(name) = &name
         && let Some(contents) = names::hover(project, &name.target)
     {
         return Some(Hover {
@@ -185,7 +189,29 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
             end: name.end,
         });
     }
-    let Some((def, start, end)) = resolve(project, file, offset) else {
+    // A binding is itself even where a definition has its name: its type, read at a use.
+    let local = names::local_at(project, file, offset);
+    let resolved = match &local {
+        Some(_) => None,
+        None => resolve(project, file, offset),
+    };
+    let Some((def, start, end)) = resolved else {
+        if let Some(places) = &local
+            && let Some(declaration) = places.first()
+            && (declaration.start..=declaration.end).contains(&offset)
+            && let Some(first_use) = places.get(1)
+        {
+            let (ty, _, _) = names::type_at(project, file, first_use.start)?;
+            return Some(Hover {
+                contents: format!(
+                    "```clearance\n{}\n```\n{}",
+                    &text[declaration.start..declaration.end],
+                    names::describe_type(&ty)
+                ),
+                start: declaration.start,
+                end: declaration.end,
+            });
+        }
         // A binding or any other expression: its type.
         let (ty, start, end) = names::type_at(project, file, offset)?;
         return Some(Hover {
@@ -354,7 +380,8 @@ pub fn completions(project: &Project, path: &str, offset: usize) -> Vec<Completi
                 }
             }
         }
-        None => {}
+        // A binding written in full: the names of the scope follow, as for any word.
+        Some(clearance_compiler::check::NameTarget::Local { .. }) | None => {}
     }
     // After a `.` come only fields and codes.
     if after_dot {

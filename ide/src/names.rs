@@ -455,3 +455,62 @@ pub(crate) fn declared_in_stdlib(project: &Project, target: &NameTarget) -> bool
             .is_some_and(|file| project.is_stdlib(file))
     })
 }
+
+/// The binding (a `let`, a loop variable, a parameter) named at `offset`: where it is declared
+/// first, then every use, in its item; what the checker resolved, so that a binding that
+/// shadows a definition of the same name is itself, and another binding of the same name is
+/// another.
+pub(crate) fn local_at(
+    project: &Project,
+    file: SourceFile,
+    offset: usize,
+) -> Option<Vec<FileRange>> {
+    let name = name_use_at(project, file, offset)?;
+    let NameTarget::Local { declared } = name.target else {
+        return None;
+    };
+    let db = project.db();
+    let (item, item_start) = item_at(project, file, offset)?;
+    let checked = CheckedItem::of(db, item)?;
+    let path = file.path(db);
+    let range = |span: clearance_compiler::syntax::ast::Span| FileRange {
+        path: path.clone(),
+        start: item_start + span.start as usize,
+        end: item_start + span.end as usize,
+    };
+    let mut places = vec![range(declared)];
+    for use_of in checked.names() {
+        if use_of.target == (NameTarget::Local { declared }) && use_of.span != declared {
+            let place = range(use_of.span);
+            if !places.contains(&place) {
+                places.push(place);
+            }
+        }
+    }
+    places[1..].sort_by_key(|place| place.start);
+    Some(places)
+}
+
+/// Whether the item that holds `offset` declares a binding called `name`: there, a definition
+/// renamed to `name` would be hidden by it.
+pub(crate) fn declares_local(
+    project: &Project,
+    file: SourceFile,
+    offset: usize,
+    name: &str,
+) -> bool {
+    let db = project.db();
+    let Some((item, item_start)) = item_at(project, file, offset) else {
+        return false;
+    };
+    let Some(checked) = CheckedItem::of(db, item) else {
+        return false;
+    };
+    let text = file.text(db);
+    checked.names().iter().any(|use_of| {
+        matches!(use_of.target, NameTarget::Local { declared } if declared == use_of.span)
+            && text
+                .get(item_start + use_of.span.start as usize..item_start + use_of.span.end as usize)
+                == Some(name)
+    })
+}

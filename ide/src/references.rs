@@ -4,9 +4,10 @@
 //!
 //! A candidate is every word of the name's text outside comments (and inside strings only in
 //! their `{...}` templates) that resolves, as "go to definition" resolves it, to the same
-//! definition. Names bound locally (`let`, parameters, loop variables) in the item where they
-//! are bound are left out, and a rename that would meet a local of the same name is refused
-//! rather than guessed.
+//! definition. A word the checker resolved to a binding (`let`, a parameter, a loop variable)
+//! is that binding, not the definition, and a rename to a name that an item using the
+//! definition binds is refused. Bindings themselves are found and renamed through what the
+//! checker recorded (`check::NameTarget::Local`), in their item.
 //!
 //! Fields and codes are found through what the checker recorded of each body (the record a
 //! field was read from, the list a code belongs to), not by their words: `item.code` and
@@ -22,9 +23,6 @@ use clearance_compiler::syntax::ast::ItemKind;
 use clearance_compiler::syntax::lexer::{TokenKind, tokenize};
 
 use crate::{FileRange, name_range, resolve};
-
-/// Words that open a local binding of the name after them.
-const BINDERS: &[&str] = &["let", "every", "some", "no", "count", "for", "at"];
 
 /// One place the definition is named.
 struct Occurrence {
@@ -44,6 +42,12 @@ pub fn references(
     let Some(file) = project.file(path) else {
         return Vec::new();
     };
+    if let Some(mut places) = crate::names::local_at(project, file, offset) {
+        if !include_declaration {
+            places.remove(0);
+        }
+        return places;
+    }
     if let Some(name) = crate::names::known_target_at(project, file, offset) {
         let declaration = crate::names::declaration(project, &name.target);
         let mut found = crate::names::uses(project, &name.target);
@@ -91,6 +95,8 @@ fn occurrences(project: &Project, def: &DefRef) -> Vec<Occurrence> {
             if let Some((resolved, word_start, word_end)) = resolve(project, file, start)
                 && resolved == *def
                 && (word_start, word_end) == (start, end)
+                // A binding of the same name is not the definition.
+                && crate::names::local_at(project, file, start).is_none()
             {
                 found.push(Occurrence { file, start, end });
             }
@@ -148,55 +154,17 @@ fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// Whether an item of `file` that holds `offset` binds `name` itself (a `let`, a parameter,
-/// a loop or quantifier variable): there, the name may mean the local.
-fn bound_locally(project: &Project, file: SourceFile, offset: usize, name: &str) -> Option<String> {
-    let db = project.db();
-    let parsed = clearance_compiler::items::parsed_file(db, file);
-    let item = parsed.items.iter().find(|item| {
-        let start = item.offset as usize;
-        (start..start + item.len as usize).contains(&offset)
-    })?;
-    let text = file.text(db);
-    let start = item.offset as usize;
-    let item_text = &text[start..start + item.len as usize];
-    let tokens: Vec<_> = tokenize(item_text)
-        .into_iter()
-        .filter(|token| {
-            !matches!(
-                token.kind,
-                TokenKind::Newline | TokenKind::Comment | TokenKind::DocComment
-            )
-        })
-        .collect();
-    let in_header_parens = |index: usize| {
-        matches!(item.key.kind, ItemKind::Function | ItemKind::Table)
-            && tokens[..index]
-                .iter()
-                .any(|token| token.kind == TokenKind::LParen)
-            && !tokens[..index]
-                .iter()
-                .any(|token| token.kind == TokenKind::RParen)
-    };
-    let binds = tokens.iter().enumerate().any(|(index, token)| {
-        if &item_text[token.start..token.end] != name {
-            return false;
-        }
-        let previous = index
-            .checked_sub(1)
-            .map(|at| &item_text[tokens[at].start..tokens[at].end]);
-        let next = tokens.get(index + 1).map(|next| next.kind);
-        previous.is_some_and(|word| BINDERS.contains(&word))
-            || (next == Some(TokenKind::Colon) && in_header_parens(index))
-    });
-    binds.then(|| format!("{} {}", item.key.kind.keyword(), item.key.name))
-}
-
 /// Whether a rename can start at `offset`: the range of the name to rename, or why not.
 pub fn prepare_rename(project: &Project, path: &str, offset: usize) -> Result<FileRange, String> {
     let file = project
         .file(path)
         .ok_or_else(|| "this file is not part of the rule library".to_string())?;
+    if let Some(places) = crate::names::local_at(project, file, offset) {
+        return places
+            .into_iter()
+            .find(|place| (place.start..=place.end).contains(&offset))
+            .ok_or_else(|| "there is no name of a binding here to rename".to_string());
+    }
     if let Some(name) = crate::names::known_target_at(project, file, offset) {
         return prepare_field_rename(project, path, &name);
     }
@@ -229,6 +197,9 @@ pub fn rename(
     let file = project
         .file(path)
         .ok_or_else(|| "this file is not part of the rule library".to_string())?;
+    if let Some(places) = crate::names::local_at(project, file, offset) {
+        return rename_local(project, file, places, new_name);
+    }
     if let Some(name) = crate::names::known_target_at(project, file, offset) {
         return rename_field(project, &name, new_name);
     }
@@ -284,9 +255,10 @@ pub fn rename(
         ));
     }
     for place in &places {
-        if let Some(item) = bound_locally(project, place.file, place.start, &old_name) {
+        if crate::names::declares_local(project, place.file, place.start, new_name) {
             return Err(format!(
-                "`{old_name}` is also bound locally in `{item}`: a rename could change which one a use means"
+                "`{new_name}` is bound in the item that uses `{old_name}` in `{}`: there it would mean the binding",
+                place.file.path(db)
             ));
         }
     }
@@ -376,6 +348,49 @@ fn rename_field(
         edits.push(declaration);
     }
     Ok(edits)
+}
+
+/// A binding renamed at its declaration and every use, in its item; refused where the new name
+/// is a word of the language or is already written in the item (another binding, an input, a
+/// definition the item uses), where it would mean something else or capture a use.
+fn rename_local(
+    project: &Project,
+    file: SourceFile,
+    places: Vec<FileRange>,
+    new_name: &str,
+) -> Result<Vec<FileRange>, String> {
+    let db = project.db();
+    let text = file.text(db);
+    let Some(declaration) = places.first() else {
+        return Ok(Vec::new());
+    };
+    if text.get(declaration.start..declaration.end) == Some(new_name) {
+        return Ok(Vec::new());
+    }
+    if !is_name(new_name, false) {
+        return Err(format!(
+            "`{new_name}` is not a name: a name is letters, digits and `_`, starting with a letter or `_`"
+        ));
+    }
+    if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
+        return Err(format!("`{new_name}` is a word of the language"));
+    }
+    let parsed = clearance_compiler::items::parsed_file(db, file);
+    let item = crate::fixes::parsed_item_at(&parsed.items, declaration.start)
+        .ok_or_else(|| "there is no item here".to_string())?;
+    let item_start = item.offset as usize;
+    let item_text = &text[item_start..(item_start + item.len as usize).min(text.len())];
+    let written = tokenize(item_text).into_iter().any(|token| {
+        token.kind == TokenKind::Ident && &item_text[token.start..token.end] == new_name
+    });
+    if written {
+        return Err(format!(
+            "`{new_name}` is already written in `{} {}`: after the rename it could mean two things",
+            item.key.kind.keyword(),
+            item.key.name
+        ));
+    }
+    Ok(places)
 }
 
 fn is_name(text: &str, dashed: bool) -> bool {
@@ -485,15 +500,78 @@ mod tests {
     }
 
     #[test]
-    fn a_name_bound_locally_where_it_is_used_refuses_the_rename() {
+    fn a_binding_of_the_same_name_is_left_out_and_one_of_the_new_name_refuses_the_rename() {
         let mut project = project();
-        project.add_file(
-            "lib/local.clr",
-            "module lib.local\n\nuse lib.shared.{limit}\n\nfn f(n: Int) -> Int\n  let limit = n\n  = limit\n\nconst g = limit\n",
-        );
+        let local = "module lib.local\n\nuse lib.shared.{limit}\n\nfn f(n: Int) -> Int\n  let limit = n\n  = limit\n\nconst g = limit\n";
+        project.add_file("lib/local.clr", local);
         let at = SHARED.find("limit").unwrap();
+        // The `let limit` of `fn f` and its use are the binding, not the constant.
+        let renamed: Vec<(String, usize)> = rename(&project, "lib/shared.clr", at, "ceiling")
+            .unwrap()
+            .into_iter()
+            .filter(|place| place.path == "lib/local.clr")
+            .map(|place| (place.path, place.start))
+            .collect();
+        let in_local = |needle: &str| {
+            (
+                "lib/local.clr".to_string(),
+                local.find(needle).unwrap() + needle.len() - "limit".len(),
+            )
+        };
+        assert_eq!(renamed, [in_local("{limit"), in_local("const g = limit")]);
+        let (binding, _) = references(
+            &project,
+            "lib/local.clr",
+            local.find("= limit").unwrap() + 2,
+            true,
+        )
+        .into_iter()
+        .map(|place| (place.start, place.end))
+        .unzip::<_, _, Vec<_>, Vec<_>>();
+        assert_eq!(
+            binding,
+            [
+                local.find("let limit").unwrap() + 4,
+                local.find("= limit").unwrap() + 2
+            ]
+        );
+
+        // Renamed to a name an item that uses it binds, the constant would be hidden there.
+        project.add_file(
+            "lib/hidden.clr",
+            "module lib.hidden\n\nuse lib.shared.{limit}\n\nfn h(ceiling: Int) -> Int\n  = ceiling + limit\n",
+        );
         let refused = rename(&project, "lib/shared.clr", at, "ceiling").unwrap_err();
-        assert!(refused.contains("bound locally in `fn f`"), "{refused}");
+        assert!(
+            refused.contains("`ceiling` is bound in the item that uses `limit`"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn a_binding_is_renamed_in_its_item_unless_the_new_name_is_written_there() {
+        let mut project = project();
+        let text = "module lib.binding\n\nfn f(n: Int) -> Int\n  let doubled = n * 2\n  = doubled + doubled\n\nfn g(doubled: Int) -> Int\n  = doubled\n";
+        project.add_file("lib/binding.clr", text);
+        let at = text.find("doubled + ").unwrap() + 1;
+        assert_eq!(
+            prepare_rename(&project, "lib/binding.clr", at).map(|place| place.start),
+            Ok(text.find("doubled + ").unwrap())
+        );
+        let starts: Vec<usize> = rename(&project, "lib/binding.clr", at, "twice")
+            .unwrap()
+            .into_iter()
+            .map(|place| place.start)
+            .collect();
+        let first = text.find("let doubled").unwrap() + 4;
+        let uses = text.find("doubled + ").unwrap();
+        // `fn g`'s parameter of the same name is another binding.
+        assert_eq!(starts, [first, uses, uses + "doubled + ".len()]);
+        let refused = rename(&project, "lib/binding.clr", at, "n").unwrap_err();
+        assert!(
+            refused.contains("`n` is already written in `fn f`"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -456,3 +456,33 @@ fn completion_in_an_example_s_with_path_and_value() {
         "{offered:?}"
     );
 }
+
+#[test]
+fn a_let_goes_to_its_declaration_and_its_references_include_the_message() {
+    let path = "lib/boxes.clr";
+    let text = RULES.replace(
+        "message en \"{declaration.reference}\" fr \"{declaration.reference}\"",
+        "message en \"total {total}\" fr \"total {total}\"",
+    );
+    let project = project(&text);
+    assert_eq!(project_checked(&text), Vec::<String>::new());
+    let declared = at(&text, "let total", 0, 4);
+    let in_message = at(&text, "{total}", 1, 1);
+    let definition = definition(&project, path, in_message).unwrap();
+    assert_eq!(definition.start, declared);
+    let found: Vec<usize> = references(&project, path, declared + 1, true)
+        .into_iter()
+        .map(|place| place.start)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            declared,
+            at(&text, "require total", 0, "require ".len()),
+            at(&text, "{total}", 0, 1),
+            in_message
+        ]
+    );
+    let shown = hover(&project, path, declared + 1, Language::English).unwrap();
+    assert!(shown.contents.contains("`Mass`"), "{}", shown.contents);
+}

@@ -189,6 +189,10 @@ impl Checker<'_> {
             binding.used = true;
             let local = binding.local;
             let ty = binding.ty.clone();
+            let declared = binding.span;
+            if declared != Span::default() {
+                self.name_use(span, super::NameTarget::Local { declared });
+            }
             let ty = self.narrowed_type(vec![PlaceStep::Local(local)], ty);
             return self.push(Node::Local(local), ty, span);
         }

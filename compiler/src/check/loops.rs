@@ -46,6 +46,8 @@ impl Checker<'_> {
                             .find(|binding| binding.name == other.text)
                         {
                             binding.used = true;
+                            let declared = binding.span;
+                            self.name_use(other.span, super::NameTarget::Local { declared });
                         }
                         Some(index)
                     }

@@ -62,6 +62,9 @@ pub enum NameTarget {
     MoneyField,
     /// A name that is no binding and no definition: the bindings in scope there, for completion.
     Unknown { bindings: Vec<(String, Type)> },
+    /// A binding of the item (a `let`, a loop variable, a parameter), at its declaration or at a
+    /// use: `declared` is where its name is declared, in the item.
+    Local { declared: Span },
 }
 
 #[derive(Clone, Debug)]
@@ -169,6 +172,10 @@ impl<'db> Checker<'db> {
     /// Declares a local slot and brings it into scope.
     pub fn bind(&mut self, name: &str, ty: Type, span: Span, warn_unused: bool) -> LocalId {
         let local = self.body.new_local(name);
+        // The inputs are declared in the rule set's header, not in the item.
+        if span != Span::default() {
+            self.name_use(span, NameTarget::Local { declared: span });
+        }
         self.bindings.push(Binding {
             name: name.to_string(),
             local,
