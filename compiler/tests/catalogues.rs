@@ -98,12 +98,13 @@ fn keys_in_source(dir: &Path, keys: &mut BTreeSet<String>) {
 }
 
 #[test]
-fn every_key_the_compiler_and_the_ide_use_is_in_the_catalogues() {
+fn every_key_the_compiler_the_ide_and_the_server_use_is_in_the_catalogues() {
     let mut used = BTreeSet::new();
-    // The editor's layer words its actions from the same catalogues.
+    // The editor's layer and the language server word their answers from the same catalogues.
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     keys_in_source(&manifest.join("src"), &mut used);
     keys_in_source(&manifest.join("../ide/src"), &mut used);
+    keys_in_source(&manifest.join("../lsp/src"), &mut used);
     assert!(used.len() > 300, "the scan found only {} keys", used.len());
     let english = messages(Language::English.catalogue_source());
     let missing: Vec<&String> = used

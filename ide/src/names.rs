@@ -5,10 +5,12 @@
 use clearance_compiler::check::{CheckedItem, NameTarget};
 use clearance_compiler::db::{ItemId, SourceFile};
 use clearance_compiler::defs::{codelist_by_path, record_by_path};
+use clearance_compiler::diagnostics::Text;
 use clearance_compiler::items::{file_header, item_syntax, parsed_file};
 use clearance_compiler::project::Project;
 use clearance_compiler::resolve::{module_index, resolve_path};
 use clearance_compiler::syntax::ast::{ItemData, ItemKind};
+use clearance_compiler::text;
 use clearance_compiler::types::{DefPath, Type};
 
 use crate::FileRange;
@@ -304,19 +306,23 @@ pub(crate) fn hover(project: &Project, target: &NameTarget) -> Option<String> {
 }
 
 /// Why a field may not be renamed: it names data read from outside (the rule set's inputs or a
-/// data file), whose keys would no longer bind to it.
-pub(crate) fn read_from_data(project: &Project, record: &DefPath) -> Option<String> {
+/// data file), whose keys would no longer bind to it. `written` is the field as written.
+pub(crate) fn read_from_data(project: &Project, record: &DefPath, written: &str) -> Option<Text> {
     let db = project.db();
     if inputs_file(project, record).is_some() {
-        return Some("the inputs of a rule set are named by the data given to it".to_string());
+        return Some(text!("rename--field-read-from-inputs", name = written));
     }
-    let mut roots: Vec<(Type, String)> = Vec::new();
     for &file in project.files() {
-        for (name, ty) in &clearance_compiler::defs::ruleset_inputs(db, file).inputs {
-            roots.push((
-                ty.clone(),
-                format!("the input `{name}` of `{}`", file.path(db)),
-            ));
+        for (input, ty) in &clearance_compiler::defs::ruleset_inputs(db, file).inputs {
+            if reaches(project, ty, record, &mut Vec::new()) {
+                return Some(text!(
+                    "rename--field-read-from-input",
+                    name = written,
+                    record = record.name,
+                    input = input,
+                    path = file.path(db)
+                ));
+            }
         }
         for parsed_item in &parsed_file(db, file).items {
             if parsed_item.key.kind != ItemKind::Const {
@@ -325,20 +331,16 @@ pub(crate) fn read_from_data(project: &Project, record: &DefPath) -> Option<Stri
             let item = ItemId::new(db, file, parsed_item.key.clone());
             let checked = clearance_compiler::check::items::check_const(db, item);
             if checked.ir.data.is_some() {
-                let ty = clearance_compiler::check::items::const_signature(db, item)
-                    .ty
-                    .clone();
-                roots.push((ty, format!("the data file of `{}`", parsed_item.key.name)));
+                let ty = &clearance_compiler::check::items::const_signature(db, item).ty;
+                if reaches(project, ty, record, &mut Vec::new()) {
+                    return Some(text!(
+                        "rename--field-read-from-data-file",
+                        name = written,
+                        record = record.name,
+                        constant = parsed_item.key.name
+                    ));
+                }
             }
-        }
-    }
-    for (root, what) in roots {
-        let mut seen: Vec<DefPath> = Vec::new();
-        if reaches(project, &root, record, &mut seen) {
-            return Some(format!(
-                "`{}` is read from data ({what}): its fields are named by the data's keys",
-                record.name
-            ));
         }
     }
     None

@@ -16,11 +16,13 @@
 
 use clearance_compiler::check::NameTarget;
 use clearance_compiler::db::SourceFile;
+use clearance_compiler::diagnostics::Text;
 use clearance_compiler::project::Project;
 use clearance_compiler::resolve::{DefRef, file_scope, module_index};
 use clearance_compiler::syntax::KEYWORDS;
 use clearance_compiler::syntax::ast::ItemKind;
 use clearance_compiler::syntax::lexer::{TokenKind, tokenize};
+use clearance_compiler::text;
 
 use crate::{FileRange, name_range, resolve};
 
@@ -155,27 +157,24 @@ fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Whether a rename can start at `offset`: the range of the name to rename, or why not.
-pub fn prepare_rename(project: &Project, path: &str, offset: usize) -> Result<FileRange, String> {
+pub fn prepare_rename(project: &Project, path: &str, offset: usize) -> Result<FileRange, Text> {
     let file = project
         .file(path)
-        .ok_or_else(|| "this file is not part of the rule library".to_string())?;
+        .ok_or_else(|| text!("rename--file-outside-library"))?;
     if let Some(places) = crate::names::local_at(project, file, offset) {
         return places
             .into_iter()
             .find(|place| (place.start..=place.end).contains(&offset))
-            .ok_or_else(|| "there is no name of a binding here to rename".to_string());
+            .ok_or_else(|| text!("rename--nothing-here"));
     }
     if let Some(name) = crate::names::known_target_at(project, file, offset) {
         return prepare_field_rename(project, path, &name);
     }
     let Some((def, start, end)) = resolve(project, file, offset) else {
-        return Err("there is no name of an item or a field here to rename".to_string());
+        return Err(text!("rename--nothing-here"));
     };
     if project.is_stdlib(def.file) {
-        return Err(format!(
-            "`{}` is defined in the standard library, which is read-only",
-            def.key.name
-        ));
+        return Err(text!("rename--standard-library", name = def.key.name));
     }
     Ok(FileRange {
         path: path.to_string(),
@@ -191,37 +190,34 @@ pub fn rename(
     path: &str,
     offset: usize,
     new_name: &str,
-) -> Result<Vec<FileRange>, String> {
+) -> Result<Vec<FileRange>, Text> {
     prepare_rename(project, path, offset)?;
     let db = project.db();
     let file = project
         .file(path)
-        .ok_or_else(|| "this file is not part of the rule library".to_string())?;
+        .ok_or_else(|| text!("rename--file-outside-library"))?;
     if let Some(places) = crate::names::local_at(project, file, offset) {
         return rename_local(project, file, places, new_name);
     }
     if let Some(name) = crate::names::known_target_at(project, file, offset) {
         return rename_field(project, &name, new_name);
     }
-    let (def, _, _) = resolve(project, file, offset)
-        .ok_or_else(|| "there is no name of an item here to rename".to_string())?;
+    let (def, _, _) =
+        resolve(project, file, offset).ok_or_else(|| text!("rename--nothing-here"))?;
     let old_name = def.key.name.clone();
     if new_name == old_name {
         return Ok(Vec::new());
     }
     let dashed = matches!(def.key.kind, ItemKind::Rule | ItemKind::Requirement);
     if !is_name(new_name, dashed) {
-        return Err(format!(
-            "`{new_name}` is not a name: {}",
-            if dashed {
-                "an identifier is letters, digits, `_` and single `-` between them, starting with a letter"
-            } else {
-                "a name is letters, digits and `_`, starting with a letter or `_`"
-            }
-        ));
+        return Err(if dashed {
+            text!("rename--not-an-identifier", name = new_name)
+        } else {
+            text!("rename--not-a-name", name = new_name)
+        });
     }
     if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
-        return Err(format!("`{new_name}` is a word of the language"));
+        return Err(text!("rename--word-of-the-language", name = new_name));
     }
     let places = occurrences(project, &def);
     let declaration = name_range(project, &def);
@@ -233,32 +229,32 @@ pub fn rename(
         ItemKind::Requirement => module_index(db)
             .requirements
             .get(new_name)
-            .map(|_| "a requirement of the catalogue".to_string()),
+            .map(|_| text!("rename--taken-by-requirement", name = new_name)),
         ItemKind::Rule => clearance_compiler::items::parsed_file(db, def.file)
             .items
             .iter()
             .any(|item| item.key.kind == ItemKind::Rule && item.key.name == new_name)
-            .then(|| "a rule of this rule set".to_string()),
+            .then(|| text!("rename--taken-by-rule", name = new_name)),
         _ => files.iter().find_map(|&candidate| {
             let existing = file_scope(db, candidate).get(new_name)?.clone();
-            Some(format!(
-                "{} `{}` in `{}`",
-                existing.key.kind.keyword(),
-                new_name,
-                candidate.path(db)
+            Some(text!(
+                "rename--taken-by-definition",
+                name = new_name,
+                kind = existing.key.kind.keyword(),
+                path = candidate.path(db)
             ))
         }),
     };
     if let Some(taken_by) = taken_by {
-        return Err(format!(
-            "`{new_name}` already names {taken_by}: after the rename `{new_name}` would mean two things"
-        ));
+        return Err(taken_by);
     }
     for place in &places {
         if crate::names::declares_local(project, place.file, place.start, new_name) {
-            return Err(format!(
-                "`{new_name}` is bound in the item that uses `{old_name}` in `{}`: there it would mean the binding",
-                place.file.path(db)
+            return Err(text!(
+                "rename--hidden-by-binding",
+                name = new_name,
+                old = old_name,
+                path = place.file.path(db)
             ));
         }
     }
@@ -284,25 +280,24 @@ fn prepare_field_rename(
     project: &Project,
     path: &str,
     name: &crate::names::NameAt,
-) -> Result<FileRange, String> {
+) -> Result<FileRange, Text> {
     let db = project.db();
     let written = project
         .file(path)
         .map(|file| file.text(db)[name.start..name.end].to_string())
         .unwrap_or_default();
     let NameTarget::Field { record, .. } = &name.target else {
-        return Err(format!(
-            "`{written}` is a code: its name is what declarations and data files hold, so renaming it would change which values it matches"
-        ));
+        return Err(text!("rename--code", name = written));
     };
     if crate::names::declared_in_stdlib(project, &name.target) {
-        return Err(format!(
-            "`{written}` is a field of `{}`, defined in the standard library, which is read-only",
-            record.name
+        return Err(text!(
+            "rename--standard-library-field",
+            name = written,
+            record = record.name
         ));
     }
-    if let Some(reason) = crate::names::read_from_data(project, record) {
-        return Err(format!("`{written}` cannot be renamed: {reason}"));
+    if let Some(reason) = crate::names::read_from_data(project, record, &written) {
+        return Err(reason);
     }
     Ok(FileRange {
         path: path.to_string(),
@@ -315,9 +310,9 @@ fn rename_field(
     project: &Project,
     name: &crate::names::NameAt,
     new_name: &str,
-) -> Result<Vec<FileRange>, String> {
+) -> Result<Vec<FileRange>, Text> {
     let NameTarget::Field { record, index } = &name.target else {
-        return Err("only fields and the names of items are renamed".to_string());
+        return Err(text!("rename--nothing-here"));
     };
     let fields = crate::names::fields_of(project, record);
     let old_name = index
@@ -328,17 +323,16 @@ fn rename_field(
         return Ok(Vec::new());
     }
     if !is_name(new_name, false) {
-        return Err(format!(
-            "`{new_name}` is not a name: a name is letters, digits and `_`, starting with a letter or `_`"
-        ));
+        return Err(text!("rename--not-a-name", name = new_name));
     }
     if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
-        return Err(format!("`{new_name}` is a word of the language"));
+        return Err(text!("rename--word-of-the-language", name = new_name));
     }
     if fields.iter().any(|(field, _)| field == new_name) {
-        return Err(format!(
-            "`{new_name}` is already a field of `{}`: after the rename the record would have it twice",
-            record.name
+        return Err(text!(
+            "rename--field-taken",
+            name = new_name,
+            record = record.name
         ));
     }
     let mut edits = crate::names::uses(project, &name.target);
@@ -358,7 +352,7 @@ fn rename_local(
     file: SourceFile,
     places: Vec<FileRange>,
     new_name: &str,
-) -> Result<Vec<FileRange>, String> {
+) -> Result<Vec<FileRange>, Text> {
     let db = project.db();
     let text = file.text(db);
     let Some(declaration) = places.first() else {
@@ -368,26 +362,25 @@ fn rename_local(
         return Ok(Vec::new());
     }
     if !is_name(new_name, false) {
-        return Err(format!(
-            "`{new_name}` is not a name: a name is letters, digits and `_`, starting with a letter or `_`"
-        ));
+        return Err(text!("rename--not-a-name", name = new_name));
     }
     if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
-        return Err(format!("`{new_name}` is a word of the language"));
+        return Err(text!("rename--word-of-the-language", name = new_name));
     }
     let parsed = clearance_compiler::items::parsed_file(db, file);
     let item = crate::fixes::parsed_item_at(&parsed.items, declaration.start)
-        .ok_or_else(|| "there is no item here".to_string())?;
+        .ok_or_else(|| text!("rename--nothing-here"))?;
     let item_start = item.offset as usize;
     let item_text = &text[item_start..(item_start + item.len as usize).min(text.len())];
     let written = tokenize(item_text).into_iter().any(|token| {
         token.kind == TokenKind::Ident && &item_text[token.start..token.end] == new_name
     });
     if written {
-        return Err(format!(
-            "`{new_name}` is already written in `{} {}`: after the rename it could mean two things",
-            item.key.kind.keyword(),
-            item.key.name
+        return Err(text!(
+            "rename--written-in-item",
+            name = new_name,
+            kind = item.key.kind.keyword(),
+            item = item.key.name
         ));
     }
     Ok(places)
@@ -470,18 +463,29 @@ mod tests {
         let edits = rename(&project, "lib/main.clr", at, "ceiling").unwrap();
         assert_eq!(edits.len(), 5);
         assert_eq!(
-            rename(&project, "lib/main.clr", at, "twice").unwrap_err(),
+            rename(&project, "lib/main.clr", at, "twice")
+                .unwrap_err()
+                .english(),
             "`twice` already names fn `twice` in `lib/shared.clr`: after the rename `twice` would mean two things"
         );
         assert!(
             rename(&project, "lib/main.clr", at, "2x")
                 .unwrap_err()
+                .english()
                 .contains("is not a name")
         );
         assert!(
             rename(&project, "lib/main.clr", at, "every")
                 .unwrap_err()
+                .english()
                 .contains("word of the language")
+        );
+        // The refusal is a catalogue text: in French for a French editor.
+        assert_eq!(
+            rename(&project, "lib/main.clr", at, "every")
+                .unwrap_err()
+                .render(clearance_compiler::diagnostics::Language::French),
+            "`every` est un mot du langage"
         );
         let field = MAIN.find("b.limit").unwrap() + 2;
         let range = prepare_rename(&project, "lib/main.clr", field).unwrap();
@@ -541,7 +545,9 @@ mod tests {
             "lib/hidden.clr",
             "module lib.hidden\n\nuse lib.shared.{limit}\n\nfn h(ceiling: Int) -> Int\n  = ceiling + limit\n",
         );
-        let refused = rename(&project, "lib/shared.clr", at, "ceiling").unwrap_err();
+        let refused = rename(&project, "lib/shared.clr", at, "ceiling")
+            .unwrap_err()
+            .english();
         assert!(
             refused.contains("`ceiling` is bound in the item that uses `limit`"),
             "{refused}"
@@ -567,7 +573,9 @@ mod tests {
         let uses = text.find("doubled + ").unwrap();
         // `fn g`'s parameter of the same name is another binding.
         assert_eq!(starts, [first, uses, uses + "doubled + ".len()]);
-        let refused = rename(&project, "lib/binding.clr", at, "n").unwrap_err();
+        let refused = rename(&project, "lib/binding.clr", at, "n")
+            .unwrap_err()
+            .english();
         assert!(
             refused.contains("`n` is already written in `fn f`"),
             "{refused}"
@@ -588,7 +596,9 @@ mod tests {
             .clone();
         let at = text.find("Declaration").unwrap();
         assert_eq!(
-            prepare_rename(&project, "lib/uses.clr", at).unwrap_err(),
+            prepare_rename(&project, "lib/uses.clr", at)
+                .unwrap_err()
+                .english(),
             "`Declaration` is defined in the standard library, which is read-only"
         );
     }

@@ -244,11 +244,17 @@ fn a_field_of_the_rules_own_record_is_renamed_everywhere_but_data_and_codes_are_
     let renamed_project = project_checked(&renamed);
     assert!(renamed_project.is_empty(), "{renamed_project:?}");
 
-    let taken = rename(&project, path, offset, "code").unwrap_err();
+    let taken = rename(&project, path, offset, "code")
+        .unwrap_err()
+        .english();
     assert!(taken.contains("already a field of `Box`"), "{taken}");
-    let code = prepare_rename(&project, path, at(RULES, "= sea", 0, 3)).unwrap_err();
+    let code = prepare_rename(&project, path, at(RULES, "= sea", 0, 3))
+        .unwrap_err()
+        .english();
     assert!(code.contains("is a code"), "{code}");
-    let stdlib = prepare_rename(&project, path, at(RULES, "item.gross_mass", 0, 6)).unwrap_err();
+    let stdlib = prepare_rename(&project, path, at(RULES, "item.gross_mass", 0, 6))
+        .unwrap_err()
+        .english();
     assert!(stdlib.contains("standard library"), "{stdlib}");
 
     // A record the inputs reach is named by the data's keys.
@@ -257,7 +263,9 @@ fn a_field_of_the_rules_own_record_is_renamed_everywhere_but_data_and_codes_are_
         "input declaration: Declaration\n  input box: Box",
     );
     let project = project_checked_project(&inputs);
-    let data = prepare_rename(&project, path, at(&inputs, "box.weight", 0, 5)).unwrap_err();
+    let data = prepare_rename(&project, path, at(&inputs, "box.weight", 0, 5))
+        .unwrap_err()
+        .english();
     assert!(data.contains("read from data (the input `box`"), "{data}");
 }
 

@@ -11,6 +11,7 @@ use std::sync::mpsc;
 
 use clearance_compiler::diagnostics::{FileDiagnostic, Language, Severity};
 use clearance_compiler::project::Project;
+use clearance_compiler::text;
 use tokio::sync::oneshot;
 use tower_lsp_server::ls_types::{
     self as lsp, DiagnosticRelatedInformation, DocumentSymbol, Location, NumberOrString, Uri,
@@ -456,12 +457,13 @@ impl State {
                         clearance_ide::prepare_rename(&self.project, &path, offset).and_then(
                             |found| {
                                 self.range_in(&found.path, found.start, found.end)
-                                    .ok_or_else(|| "this file is not open".to_string())
+                                    .ok_or_else(|| text!("rename--document-not-open"))
                             },
                         )
                     }
-                    None => Err("this file is not part of the rule library".to_string()),
+                    None => Err(text!("rename--file-outside-library")),
                 };
+                let answer = answer.map_err(|refused| refused.render(self.language));
                 let _ = reply.send(answer);
             }
             Task::Rename {
@@ -475,8 +477,9 @@ impl State {
                         clearance_ide::rename(&self.project, &path, offset, &new_name)
                             .map(|edits| self.workspace_edit(&edits, &new_name))
                     }
-                    None => Err("this file is not part of the rule library".to_string()),
+                    None => Err(text!("rename--file-outside-library")),
                 };
+                let answer = answer.map_err(|refused| refused.render(self.language));
                 let _ = reply.send(answer);
             }
             Task::Formatting { uri, lines, reply } => {
