@@ -317,6 +317,14 @@ label--unreachable-row = unreachable row
 label--value = not a value
 label--with-value-missing = `= value` is missing
 label--write-comparison-words = write the comparison in words
+lens--example-fails = ✗ example fails: { $failure }
+lens--example-passes = ✓ example passes
+lens--examples-all-passed = { $count } examples: all passed
+lens--examples-failed = { $count } examples: { $failed } failed
+lens--examples-not-run = examples not run: { $problem }
+lens--no-example = no example names this rule
+lens--one-example-failed = 1 example: failed
+lens--one-example-passed = 1 example: passed
 maybe-absent--value-may-absent-type = this value may be absent (its type is `{ $ty }`)
 misplaced-header--file-has-one-header = a file has one header, but this is a second `{ $kind }`
 misplaced-interpolation--title-cannot-show-values = a title cannot show values

@@ -316,6 +316,14 @@ label--unreachable-row = ligne inaccessible
 label--value = pas une valeur
 label--with-value-missing = il manque `= valeur`
 label--write-comparison-words = écrivez la comparaison en toutes lettres
+lens--example-fails = ✗ l'exemple échoue : { $failure }
+lens--example-passes = ✓ l'exemple passe
+lens--examples-all-passed = { $count } exemples : tous réussis
+lens--examples-failed = { $count } exemples : { $failed } en échec
+lens--examples-not-run = exemples non exécutés : { $problem }
+lens--no-example = aucun exemple ne nomme cette règle
+lens--one-example-failed = 1 exemple : en échec
+lens--one-example-passed = 1 exemple : réussi
 maybe-absent--value-may-absent-type = cette valeur peut être absente (son type est `{ $ty }`)
 misplaced-header--file-has-one-header = un fichier a un seul en-tête, mais ceci est un second `{ $kind }`
 misplaced-interpolation--title-cannot-show-values = un titre ne peut pas afficher de valeurs

@@ -5,6 +5,7 @@ use tower_lsp_server::ls_types::{self as lsp, DocumentSymbol, SymbolKind, Uri};
 
 use clearance_compiler::items::parsed_file;
 use clearance_compiler::syntax::ast::ItemKind;
+use clearance_compiler::text;
 
 use super::{ExampleRun, State};
 use crate::line_index::LineIndex;
@@ -103,7 +104,8 @@ impl State {
         let results = match &run.results {
             Ok(results) => results,
             Err(problem) => {
-                return vec![lens(at_line(0), format!("examples not run: {problem}"))];
+                let title = text!("lens--examples-not-run", problem = problem);
+                return vec![lens(at_line(0), title.render(self.language))];
             }
         };
         let mut lenses = Vec::new();
@@ -113,14 +115,17 @@ impl State {
             .collect();
         for result in &ours {
             let title = if result.passed() {
-                "✓ example passes".to_string()
+                text!("lens--example-passes")
             } else {
-                format!(
-                    "✗ example fails: {}",
-                    result.failures.first().map_or("", String::as_str)
+                text!(
+                    "lens--example-fails",
+                    failure = result.failures.first().map_or("", String::as_str)
                 )
             };
-            lenses.push(lens(at_line(result.line.saturating_sub(1)), title));
+            lenses.push(lens(
+                at_line(result.line.saturating_sub(1)),
+                title.render(self.language),
+            ));
         }
         // Above each rule: the examples of its rule set that name it.
         let program = &run.program;
@@ -150,10 +155,11 @@ impl State {
                 }
             }
             let title = match (passed + failed, failed) {
-                (0, _) => "no example names this rule".to_string(),
-                (1, 0) => "1 example: passed".to_string(),
-                (count, 0) => format!("{count} examples: all passed"),
-                (count, failed) => format!("{count} examples: {failed} failed"),
+                (0, _) => text!("lens--no-example"),
+                (1, 0) => text!("lens--one-example-passed"),
+                (1, _) => text!("lens--one-example-failed"),
+                (count, 0) => text!("lens--examples-all-passed", count = count),
+                (count, failed) => text!("lens--examples-failed", count = count, failed = failed),
             };
             let line = index.position(item.offset as usize).line;
             // The lens goes on the `rule` line, below the item's doc comment.
@@ -161,7 +167,7 @@ impl State {
                 .lines()
                 .position(|content| content.starts_with("rule"))
                 .map_or(line, |skip| line + u32::try_from(skip).unwrap_or(0));
-            lenses.push(lens(at_line(keyword_line), title));
+            lenses.push(lens(at_line(keyword_line), title.render(self.language)));
         }
         lenses
     }
