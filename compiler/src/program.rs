@@ -194,12 +194,20 @@ fn input_union(db: &dyn Db) -> (Vec<InputIr>, Vec<(SourceFile, Diagnostic)>) {
 /// The checked, linked program of the whole workspace.
 #[salsa::tracked(returns(clone))]
 pub fn program(db: &dyn Db) -> Arc<Program> {
-    let mut program = Program::default();
     let Some(workspace) = workspace(db) else {
-        return Arc::new(program);
+        return Arc::new(Program::default());
     };
-    program.inputs = program_inputs(db).clone();
-    for file in workspace.files(db) {
+    Arc::new(program_of_files(db, workspace.files(db)))
+}
+
+/// The program of some of the workspace's files: a rule set's examples can run while a file it
+/// does not use is broken (see [`used_files`]).
+pub fn program_of_files(db: &dyn Db, files: &[SourceFile]) -> Program {
+    let mut program = Program {
+        inputs: program_inputs(db).clone(),
+        ..Program::default()
+    };
+    for file in files {
         let parsed = parsed_file(db, *file);
         let header = file_header(db, *file);
         let mut ruleset = header
@@ -377,7 +385,28 @@ pub fn program(db: &dyn Db) -> Arc<Program> {
         .and_then(|index| u32::try_from(index).ok());
     program.content_hash = crate::hashes::library_hash(db);
     link(&mut program);
-    Arc::new(program)
+    program
+}
+
+/// A file and the files of the modules it uses, directly or through them, in workspace order.
+pub fn used_files(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
+    let index = crate::resolve::module_index(db);
+    let mut found = vec![file];
+    let mut next = 0;
+    while let Some(&current) = found.get(next) {
+        next += 1;
+        for parsed_item in &parsed_file(db, current).items {
+            if let ItemData::Use(used) = &parsed_item.item.data
+                && let Some(module) = index.modules.get(&used.module.text)
+                && !found.contains(&module.file)
+            {
+                found.push(module.file);
+            }
+        }
+    }
+    let order = &index.file_keys;
+    found.sort_by_key(|file| order.iter().position(|(candidate, _)| candidate == file));
+    found
 }
 
 /// Resolves every [`Link`] to its index in the program's tables.

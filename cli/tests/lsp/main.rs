@@ -410,5 +410,43 @@ fn code_lenses_say_how_the_examples_fare() {
                 && title.starts_with("✗ example fails: ")),
         "{lenses:?}"
     );
+
+    // A broken file that this one does not use leaves its examples running; an error in this
+    // file stops them.
+    let broken_uri = file_uri(&directory.join("broken.clr"));
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": broken_uri, "languageId": "clearance", "version": 1,
+            "text": "module lens.broken\n\nconst oops: Int = \"text\"\n"}}),
+    );
+    assert_eq!(session.diagnostics(&broken_uri, 1).len(), 1);
+    let titles = |session: &mut Session, id: i64| -> Vec<String> {
+        session.request(
+            id,
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        session.response(id)["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|lens| lens["command"]["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let with_broken_neighbour = titles(&mut session, 3);
+    assert!(
+        with_broken_neighbour.contains(&"2 examples: 1 failed".to_string()),
+        "{with_broken_neighbour:?}"
+    );
+    let broken_here = text.replace(
+        "  let reference = declaration.reference",
+        "  let reference = declaration.refrence",
+    );
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken_here}]}),
+    );
+    assert!(!session.diagnostics(&uri, 2).is_empty());
+    assert_eq!(titles(&mut session, 4), Vec::<String>::new());
     session.stop();
 }

@@ -56,20 +56,37 @@ impl State {
         let Some(file) = self.project.file(&path) else {
             return Vec::new();
         };
-        // Examples run on rules that check: with errors anywhere, there is nothing to say yet.
-        if self
-            .project
-            .diagnostics(|_| true)
-            .iter()
-            .any(|found| found.diagnostic.is_error())
-        {
-            return Vec::new();
-        }
-        let program = self.project.program();
-        let stale = self
-            .examples
-            .as_ref()
-            .is_none_or(|run| !std::sync::Arc::ptr_eq(&run.program, &program));
+        // Examples run on rules that check: with errors in this file or a module it uses, there
+        // is nothing to say yet; a broken file it does not use leaves it a program of its own.
+        let has_errors = |include: &dyn Fn(&str) -> bool| {
+            self.project
+                .diagnostics(include)
+                .iter()
+                .any(|found| found.diagnostic.is_error())
+        };
+        let program = if has_errors(&|_| true) {
+            let db = self.project.db();
+            let mut used = clearance_compiler::program::used_files(db, file);
+            // The standard library is always there (the currency list, the customs records).
+            let stdlib: Vec<_> = self
+                .project
+                .files()
+                .iter()
+                .copied()
+                .filter(|candidate| self.project.is_stdlib(*candidate) && !used.contains(candidate))
+                .collect();
+            used.extend(stdlib);
+            let used_paths: Vec<&String> = used.iter().map(|used| used.path(db)).collect();
+            if has_errors(&|candidate| used_paths.iter().any(|path| *path == candidate)) {
+                return Vec::new();
+            }
+            std::sync::Arc::new(clearance_compiler::program::program_of_files(db, &used))
+        } else {
+            self.project.program()
+        };
+        let stale = self.examples.as_ref().is_none_or(|run| {
+            !std::sync::Arc::ptr_eq(&run.program, &program) && *run.program != *program
+        });
         if stale {
             let results = match clearance_library::rule_set_with_data(program.clone()) {
                 Ok((rule_set, _warnings)) => {
