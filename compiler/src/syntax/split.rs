@@ -74,6 +74,22 @@ pub fn split_items(text: &str) -> Split {
         line_start += line.len();
     }
 
+    let named = starts
+        .into_iter()
+        .map(|(start, kind, keyword_end)| {
+            (
+                start,
+                kind,
+                item_name(text, tokens_from(text, keyword_end), kind),
+            )
+        })
+        .collect();
+    split_at(text, named)
+}
+
+/// The split of `text` given where its items start (with the doc lines above), their kinds and
+/// names: each item runs to the next, and what comes before the first is stray text.
+fn split_at(text: &str, starts: Vec<(usize, ItemKind, String)>) -> Split {
     let mut split = Split::default();
     let first_start = starts.first().map_or(text.len(), |(start, _, _)| *start);
     let stray_tokens: Vec<Token> = tokenize(&text[..first_start])
@@ -86,14 +102,17 @@ pub fn split_items(text: &str) -> Split {
             end: last.end,
         });
     }
-    for (position, (start, kind, keyword_end)) in starts.iter().enumerate() {
-        let end = starts
-            .get(position + 1)
-            .map_or(text.len(), |(next, _, _)| *next);
+    let ends: Vec<usize> = starts
+        .iter()
+        .skip(1)
+        .map(|(next, _, _)| *next)
+        .chain([text.len()])
+        .collect();
+    for ((start, kind, name), end) in starts.into_iter().zip(ends) {
         split.items.push(RawItem {
-            kind: *kind,
-            name: item_name(text, tokens_from(text, *keyword_end), *kind),
-            start: *start,
+            kind,
+            name,
+            start,
             end,
         });
     }
@@ -162,8 +181,8 @@ fn join_adjacent(
 mod tests {
     use super::*;
 
-    /// The split as it was written first, on the tokens of the whole file: the reference the
-    /// line scan is compared with.
+    /// Where items start and what they are named, found as it was written first, on the
+    /// tokens of the whole file: the reference the line scan is compared with.
     fn split_by_tokens(text: &str) -> Split {
         let tokens = tokenize(text);
         let mut starts: Vec<(usize, ItemKind, usize)> = Vec::new();
@@ -181,30 +200,14 @@ mod tests {
                 starts.push((start, kind, index));
             }
         }
-        let mut split = Split::default();
-        let first_start = starts.first().map_or(text.len(), |(start, _, _)| *start);
-        let stray_tokens: Vec<&Token> = tokens
-            .iter()
-            .filter(|token| token.end <= first_start && !is_trivia(token.kind))
+        let named = starts
+            .into_iter()
+            .map(|(start, kind, token_index)| {
+                let after = tokens[token_index + 1..].iter().copied();
+                (start, kind, item_name(text, after, kind))
+            })
             .collect();
-        if let (Some(first), Some(last)) = (stray_tokens.first(), stray_tokens.last()) {
-            split.stray.push(StrayText {
-                start: first.start,
-                end: last.end,
-            });
-        }
-        for (position, (start, kind, token_index)) in starts.iter().enumerate() {
-            let end = starts
-                .get(position + 1)
-                .map_or(text.len(), |(next, _, _)| *next);
-            split.items.push(RawItem {
-                kind: *kind,
-                name: item_name(text, tokens[token_index + 1..].iter().copied(), *kind),
-                start: *start,
-                end,
-            });
-        }
-        split
+        split_at(text, named)
     }
 
     fn doc_block_start(text: &str, before: &[Token], keyword_start: usize) -> usize {

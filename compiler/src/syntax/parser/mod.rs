@@ -192,46 +192,58 @@ impl<'t> Builder<'t> {
     }
 
     /// A `.` with no name after it: an empty name just after the dot, and an error.
-    fn missing_field_name(&mut self, dot: Span) -> Name {
+    /// Reports something not written yet at `span` and gives the empty span just after it,
+    /// where the name or value the analyst is about to type goes.
+    fn not_written_yet(&mut self, span: Span, message: Text, label: Text, help: Text) -> Span {
         self.errors.push(SyntaxError {
-            span: dot,
-            message: text!("syntax-error--field-name-missing"),
-            label: text!("label--field-name-missing"),
-            help: Some(text!("help--write-field-name-after-dot")),
+            span,
+            message,
+            label,
+            help: Some(help),
         });
+        Span::new(span.end as usize, span.end as usize)
+    }
+
+    fn missing_field_name(&mut self, dot: Span) -> Name {
+        let span = self.not_written_yet(
+            dot,
+            text!("syntax-error--field-name-missing"),
+            text!("label--field-name-missing"),
+            text!("help--write-field-name-after-dot"),
+        );
         Name {
             text: String::new(),
-            span: Span::new(dot.end as usize, dot.end as usize),
+            span,
         }
     }
 
     /// The right operand of a comparison or `in` not written yet: an empty name just after the
     /// operator, and a syntax error.
     fn missing_operand(&mut self, operator: Span) -> Expr {
-        self.errors.push(SyntaxError {
-            span: operator,
-            message: text!("syntax-error--operand-missing"),
-            label: text!("label--operand-missing"),
-            help: Some(text!("help--write-value-after-operator")),
-        });
+        let span = self.not_written_yet(
+            operator,
+            text!("syntax-error--operand-missing"),
+            text!("label--operand-missing"),
+            text!("help--write-value-after-operator"),
+        );
         Expr {
             kind: ExprKind::Name(String::new()),
-            span: Span::new(operator.end as usize, operator.end as usize),
+            span,
         }
     }
 
     /// The value of a `with` not written yet: an empty name at the clause's end, and a syntax
     /// error.
     fn missing_value(&mut self, clause: Span) -> Expr {
-        self.errors.push(SyntaxError {
-            span: clause,
-            message: text!("syntax-error--with-value-missing"),
-            label: text!("label--with-value-missing"),
-            help: Some(text!("help--write-with-value")),
-        });
+        let span = self.not_written_yet(
+            clause,
+            text!("syntax-error--with-value-missing"),
+            text!("label--with-value-missing"),
+            text!("help--write-with-value"),
+        );
         Expr {
             kind: ExprKind::Name(String::new()),
-            span: Span::new(clause.end as usize, clause.end as usize),
+            span,
         }
     }
 
