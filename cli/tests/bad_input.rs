@@ -407,6 +407,9 @@ fn a_value_outside_a_closed_list_is_invalid_not_absent() {
         "{text}"
     );
     assert!(text.contains("invalid"), "{text}");
+    // The kind of the failure, for an operator to count.
+    assert_eq!(incoterm_mode["error"], "invalid-data", "{incoterm_mode:#}");
+    assert!(findings[0].get("error").is_none(), "{:#}", findings[0]);
 }
 
 #[test]

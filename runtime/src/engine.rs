@@ -15,7 +15,7 @@ use crate::bind::{BindError, BindErrorKind, Binder, Said, key_hint, said};
 use crate::data::{Node, parse_json};
 use crate::data_files::{self, DataError, DataFile};
 use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, RulesetRef, Texts, Verdict};
-use crate::interp::{EvalError, Evaluator, Machine, NoObserver, frame};
+use crate::interp::{EvalError, EvalErrorKind, Evaluator, Machine, NoObserver, frame};
 use crate::rule_run::RuleRun;
 use crate::value::Value;
 
@@ -763,6 +763,7 @@ impl RuleSet {
                 })
                 .collect()),
             _ => Err(EvalError::new(
+                EvalErrorKind::InvalidArgument,
                 "the example's `given` did not build the rule set's inputs",
             )),
         }

@@ -58,6 +58,9 @@ pub struct Finding {
     pub values: Vec<Observation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assertion: Option<Arc<str>>,
+    /// Why the rule could not be evaluated, on the finding that says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::interp::EvalErrorKind>,
     pub citations: Arc<[Citation]>,
     pub provenance: Arc<Provenance>,
 }
@@ -125,6 +128,7 @@ impl Finding {
             },
             values: Vec::new(),
             assertion: None,
+            error: None,
             citations: Arc::from(Vec::new()),
             provenance,
         }
@@ -144,6 +148,7 @@ impl Finding {
             paths: Vec::new(),
             values: Vec::new(),
             assertion: None,
+            error: None,
             citations: Arc::from(Vec::new()),
             provenance,
         }

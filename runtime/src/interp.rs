@@ -11,40 +11,20 @@ use std::sync::{Arc, OnceLock};
 
 use clearance_compiler::ir::{
     BinaryOp, Body, Builtin, Constant, Domain, HitPolicy, LocalId, LoopKind, Node, NodeId,
-    PathStep, PatternTest, Program, UnaryOp,
+    PatternTest, Program, UnaryOp,
 };
-use clearance_compiler::syntax::ast::{BusinessUnit, CmpOp, TemporalOp};
+use clearance_compiler::syntax::ast::{BusinessUnit, CmpOp};
 use clearance_compiler::types::Type;
-use jiff::{SignedDuration, Span as CalendarSpan};
+use jiff::SignedDuration;
 use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::calendar::Calendar;
+pub use crate::ops::{Eval, EvalError, EvalErrorKind, binary, order};
+use crate::ops::{
+    add, as_bool, as_decimal, as_int, as_list, as_text, compare, internal, overflow, unary, update,
+};
 use crate::value::{Value, display};
-
-/// A failure while evaluating: reported on the record, never a crash.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EvalError {
-    pub message: String,
-    /// The message in French, where the error has one; otherwise findings show the English.
-    pub message_fr: Option<String>,
-}
-
-impl EvalError {
-    pub fn new(message: impl Into<String>) -> EvalError {
-        EvalError {
-            message: message.into(),
-            message_fr: None,
-        }
-    }
-
-    pub fn with_french(mut self, message: impl Into<String>) -> EvalError {
-        self.message_fr = Some(message.into());
-        self
-    }
-}
-
-pub type Eval<T> = Result<T, EvalError>;
 
 /// A local slot: a value of its own, or a value borrowed for the whole evaluation from the
 /// inputs (and the data they hold). Loops over input data bind their elements by borrowing, so
@@ -68,12 +48,6 @@ impl Slot<'_> {
 /// A frame of `size` absent slots.
 pub fn frame<'a>(size: usize) -> Vec<Slot<'a>> {
     vec![Slot::Owned(Value::Absent); size]
-}
-
-fn internal(what: &str) -> EvalError {
-    EvalError::new(format!(
-        "internal error: {what}; please report this rule set and record to the Clearance maintainers"
-    ))
 }
 
 /// The position a link was resolved to; a program with unresolved links is refused before it
@@ -289,7 +263,10 @@ impl Machine {
     pub fn calendar(&self, index: u32) -> Eval<&Calendar> {
         match self.calendars.get(index as usize) {
             Some(Ok(calendar)) => Ok(calendar),
-            Some(Err(message)) => Err(EvalError::new(message.clone())),
+            Some(Err(message)) => Err(EvalError::new(
+                EvalErrorKind::InvalidDefinition,
+                message.clone(),
+            )),
             None => Err(internal("unknown calendar")),
         }
     }
@@ -302,146 +279,6 @@ pub struct Evaluator<'m, O: Observer> {
     depth: u32,
     /// The date the record is checked as of, for `as_of()`.
     as_of: Option<jiff::civil::Date>,
-}
-
-#[inline]
-fn as_bool(value: &Value) -> Eval<bool> {
-    match value {
-        Value::Bool(value) => Ok(*value),
-        Value::Absent => Err(EvalError::new("a condition read an absent value")),
-        _ => Err(internal("a condition is not a boolean")),
-    }
-}
-
-fn as_int(value: &Value) -> Eval<i64> {
-    match value {
-        Value::Int(value) => Ok(*value),
-        Value::Absent => Err(EvalError::new("a computation read an absent value")),
-        _ => Err(internal("expected a whole number")),
-    }
-}
-
-fn as_decimal(value: &Value) -> Eval<Decimal> {
-    match value {
-        Value::Decimal(value) => Ok(*value),
-        Value::Int(value) => Ok(Decimal::from(*value)),
-        Value::Absent => Err(EvalError::new("a computation read an absent value")),
-        _ => Err(internal("expected a number")),
-    }
-}
-
-fn as_text(value: &Value) -> Eval<&Arc<str>> {
-    match value {
-        Value::Text(text) => Ok(text),
-        Value::Absent => Err(EvalError::new("a computation read an absent text")),
-        _ => Err(internal("expected a text")),
-    }
-}
-
-fn as_list(value: &Value) -> Eval<&Arc<[Value]>> {
-    match value {
-        Value::List(items) => Ok(items),
-        Value::Absent => Err(EvalError::new("a loop read an absent list")),
-        _ => Err(internal("expected a list")),
-    }
-}
-
-fn overflow() -> EvalError {
-    EvalError::new("a computation overflowed: the numbers are too large")
-}
-
-fn division_by_zero() -> EvalError {
-    EvalError::new("division by zero")
-}
-
-/// The order of two values of the same domain.
-#[inline]
-pub fn order(a: &Value, b: &Value) -> Eval<Ordering> {
-    Ok(match (a, b) {
-        (Value::Int(x), Value::Int(y)) => x.cmp(y),
-        (Value::Decimal(x), Value::Decimal(y)) => x.cmp(y),
-        (Value::Int(x), Value::Decimal(y)) => Decimal::from(*x).cmp(y),
-        (Value::Decimal(x), Value::Int(y)) => x.cmp(&Decimal::from(*y)),
-        (Value::Money(x, c), Value::Money(y, d)) => {
-            if c != d {
-                return Err(EvalError::new("money in two currencies was compared"));
-            }
-            x.cmp(y)
-        }
-        (Value::Quantity(x), Value::Quantity(y)) => x.cmp(y),
-        (Value::Duration(x), Value::Duration(y)) => x.cmp(y),
-        (Value::Date(x), Value::Date(y)) => x.cmp(y),
-        (Value::DateTime(x), Value::DateTime(y)) => x.timestamp().cmp(&y.timestamp()),
-        (Value::Text(x), Value::Text(y)) => x.cmp(y),
-        (Value::Absent, _) | (_, Value::Absent) => {
-            return Err(EvalError::new("an absent value was compared"));
-        }
-        _ => return Err(internal("values of different kinds were compared")),
-    })
-}
-
-#[inline]
-fn compare(op: CmpOp, a: &Value, b: &Value, domain: Domain) -> Eval<bool> {
-    if domain == Domain::Set
-        && matches!(op, CmpOp::Eq | CmpOp::NotEq)
-        && let (Value::List(x), Value::List(y)) = (a, b)
-    {
-        let equal = x.iter().all(|item| y.iter().any(|other| other.same(item)))
-            && y.iter().all(|item| x.iter().any(|other| other.same(item)));
-        return Ok(if op == CmpOp::Eq { equal } else { !equal });
-    }
-    let by_identity = matches!(
-        domain,
-        Domain::Structural | Domain::Set | Domain::Text | Domain::Code | Domain::Bool
-    );
-    if matches!(op, CmpOp::Eq | CmpOp::NotEq) && (by_identity || a.is_absent() || b.is_absent()) {
-        let equal = a.same(b);
-        return Ok(if op == CmpOp::Eq { equal } else { !equal });
-    }
-    let ordering = order(a, b)?;
-    Ok(match op {
-        CmpOp::Eq => ordering == Ordering::Equal,
-        CmpOp::NotEq => ordering != Ordering::Equal,
-        CmpOp::Lt => ordering == Ordering::Less,
-        CmpOp::LtEq => ordering != Ordering::Greater,
-        CmpOp::Gt => ordering == Ordering::Greater,
-        CmpOp::GtEq => ordering != Ordering::Less,
-    })
-}
-
-fn pow_decimal(base: Decimal, exponent: i64) -> Eval<Decimal> {
-    if exponent.unsigned_abs() > 64 {
-        return Err(EvalError::new("an exponent above 64 is not supported"));
-    }
-    let mut result = Decimal::ONE;
-    for _ in 0..exponent.unsigned_abs() {
-        result = result.checked_mul(base).ok_or_else(overflow)?;
-    }
-    if exponent < 0 {
-        result = Decimal::ONE
-            .checked_div(result)
-            .ok_or_else(division_by_zero)?;
-    }
-    Ok(result)
-}
-
-fn scale_duration(duration: SignedDuration, factor: Decimal) -> Eval<SignedDuration> {
-    let nanos = Decimal::from_i128_with_scale(duration.as_nanos(), 0);
-    let scaled = nanos
-        .checked_mul(factor)
-        .ok_or_else(overflow)?
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointNearestEven);
-    let nanos = i128::try_from(scaled).map_err(|_| overflow())?;
-    let seconds = i64::try_from(nanos / 1_000_000_000).map_err(|_| overflow())?;
-    let rest = i32::try_from(nanos % 1_000_000_000).map_err(|_| overflow())?;
-    Ok(SignedDuration::new(seconds, rest))
-}
-
-fn period_span(months: i32, days: i32) -> Eval<CalendarSpan> {
-    CalendarSpan::new()
-        .try_months(months)
-        .and_then(|span| span.try_days(days))
-        .map_err(|_| overflow())
 }
 
 impl<'m, O: Observer> Evaluator<'m, O> {
@@ -517,14 +354,17 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         }
         let constant = &machine.program.consts[index as usize];
         if let Some(data) = &constant.data {
-            return Err(EvalError::new(format!(
-                "the data file `{}` was not loaded",
-                data.file
-            )));
+            return Err(EvalError::new(
+                EvalErrorKind::MissingData,
+                format!("the data file `{}` was not loaded", data.file),
+            ));
         }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(EvalError::new("constants refer to each other in a cycle"));
+            return Err(EvalError::new(
+                EvalErrorKind::Cycle,
+                "constants refer to each other in a cycle",
+            ));
         }
         let mut frame = frame(constant.body.locals.len());
         let mut evaluator = Evaluator::new(machine, NoObserver);
@@ -572,7 +412,10 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                         None => return Err(internal("a record field is missing")),
                     },
                     Value::Absent => {
-                        return Err(EvalError::new("a field of an absent record was read"));
+                        return Err(EvalError::new(
+                            EvalErrorKind::AbsentValue,
+                            "a field of an absent record was read",
+                        ));
                     }
                     _ => {
                         return Err(internal(
@@ -669,7 +512,12 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 Ok(Value::Bool(match &value {
                     Value::List(items) => items.is_empty(),
                     Value::Text(text) => text.is_empty(),
-                    Value::Absent => return Err(EvalError::new("`is empty` read an absent value")),
+                    Value::Absent => {
+                        return Err(EvalError::new(
+                            EvalErrorKind::AbsentValue,
+                            "`is empty` read an absent value",
+                        ));
+                    }
                     _ => return Err(internal("`is empty` on a value that is not a collection")),
                 }))
             }
@@ -800,7 +648,10 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             } => {
                 let value = self.eval(body, *record, frame)?;
                 let Value::Record(values) = &value else {
-                    return Err(EvalError::new("`missing` read an absent record"));
+                    return Err(EvalError::new(
+                        EvalErrorKind::AbsentValue,
+                        "`missing` read an absent record",
+                    ));
                 };
                 let missing: Vec<Value> = fields
                     .iter()
@@ -826,6 +677,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 let start = self.eval(body, *start, frame)?;
                 let Value::DateTime(start) = &start else {
                     return Err(EvalError::new(
+                        EvalErrorKind::AbsentValue,
                         "business time was added to an absent date-time",
                     ));
                 };
@@ -837,7 +689,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     }
                     BusinessUnit::Days => calendar.add_days(start, *amount),
                 }
-                .map_err(EvalError::new)?;
+                .map_err(|message| EvalError::new(EvalErrorKind::InvalidArgument, message))?;
                 Ok(Value::DateTime(Arc::new(deadline)))
             }
             Node::Let {
@@ -882,7 +734,10 @@ impl<'m, O: Observer> Evaluator<'m, O> {
     fn enter(&mut self) -> Eval<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(EvalError::new("calls nest too deeply"));
+            return Err(EvalError::new(
+                EvalErrorKind::Unsupported,
+                "calls nest too deeply",
+            ));
         }
         Ok(())
     }
@@ -1052,17 +907,20 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         let result = match table.policy {
             HitPolicy::First | HitPolicy::Unique => match matched.as_slice() {
                 [] if table.absent_when_no_match => Ok(Value::Absent),
-                [] => Err(EvalError::new(format!(
-                    "no row of table `{}` matches this input",
-                    table.path.name
-                ))),
+                [] => Err(EvalError::new(
+                    EvalErrorKind::NoTableRow,
+                    format!("no row of table `{}` matches this input", table.path.name),
+                )),
                 [row] => value_of(self, *row),
-                [first, second, ..] => Err(EvalError::new(format!(
-                    "rows {} and {} of table `{}` both match, but its policy is `unique`",
-                    first + 1,
-                    second + 1,
-                    table.path.name
-                ))),
+                [first, second, ..] => Err(EvalError::new(
+                    EvalErrorKind::AmbiguousTable,
+                    format!(
+                        "rows {} and {} of table `{}` both match, but its policy is `unique`",
+                        first + 1,
+                        second + 1,
+                        table.path.name
+                    ),
+                )),
             },
             HitPolicy::Collect => {
                 let mut values = Vec::with_capacity(matched.len());
@@ -1089,13 +947,21 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         };
         let date = |position: usize| match arg(position)? {
             Value::Date(date) => Ok(*date),
-            Value::Absent => Err(EvalError::new("a date function read an absent date")),
+            Value::Absent => Err(EvalError::new(
+                EvalErrorKind::AbsentValue,
+                "a date function read an absent date",
+            )),
             _ => Err(internal("expected a date")),
         };
         Ok(match builtin {
             Builtin::AsOf => match self.as_of {
                 Some(date) => Value::Date(date),
-                None => return Err(EvalError::new("`as_of()` has no date outside a run")),
+                None => {
+                    return Err(EvalError::new(
+                        EvalErrorKind::MissingData,
+                        "`as_of()` has no date outside a run",
+                    ));
+                }
             },
             Builtin::DateOf => match arg(0)? {
                 Value::DateTime(zoned) => Value::Date(zoned.date()),
@@ -1129,6 +995,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 let (Ok(start), Ok(length)) = (usize::try_from(start), usize::try_from(length))
                 else {
                     return Err(EvalError::new(
+                        EvalErrorKind::InvalidArgument,
                         "`substring` takes a start and a length that are not negative",
                     ));
                 };
@@ -1180,6 +1047,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 let places = as_int(arg(1)?)?;
                 let Ok(places) = u32::try_from(places).map(|p| p.min(28)) else {
                     return Err(EvalError::new(
+                        EvalErrorKind::InvalidArgument,
                         "`round` takes a number of places that is not negative",
                     ));
                 };
@@ -1190,7 +1058,10 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             }
             Builtin::Convert => {
                 let Value::Money(amount, currency) = arg(0)? else {
-                    return Err(EvalError::new("`convert` read absent money"));
+                    return Err(EvalError::new(
+                        EvalErrorKind::AbsentValue,
+                        "`convert` read absent money",
+                    ));
                 };
                 let Value::Code(target) = arg(1)? else {
                     return Err(internal("`convert` has no target currency"));
@@ -1223,11 +1094,14 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     (None, Some(rate)) => {
                         let rate = as_decimal(rate)?;
                         if rate.is_zero() {
-                            return Err(EvalError::new(format!(
-                                "the exchange rate from {} to {} is zero, which converts nothing back",
-                                program.currency_code(*target),
-                                program.currency_code(*currency)
-                            )));
+                            return Err(EvalError::new(
+                                EvalErrorKind::DivisionByZero,
+                                format!(
+                                    "the exchange rate from {} to {} is zero, which converts nothing back",
+                                    program.currency_code(*target),
+                                    program.currency_code(*currency)
+                                ),
+                            ));
                         }
                         Some(amount.checked_div(rate).ok_or_else(overflow)?)
                     }
@@ -1242,21 +1116,34 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                         *target,
                     ),
                     None => {
-                        return Err(EvalError::new(format!(
-                            "the data gives no exchange rate between {} and {}",
-                            program.currency_code(*currency),
-                            program.currency_code(*target)
-                        )));
+                        return Err(EvalError::new(
+                            EvalErrorKind::MissingData,
+                            format!(
+                                "the data gives no exchange rate between {} and {}",
+                                program.currency_code(*currency),
+                                program.currency_code(*target)
+                            ),
+                        ));
                     }
                 }
             }
             Builtin::Amount => match arg(0)? {
                 Value::Money(amount, _) => Value::Decimal(*amount),
-                _ => return Err(EvalError::new("the amount of absent money was read")),
+                _ => {
+                    return Err(EvalError::new(
+                        EvalErrorKind::AbsentValue,
+                        "the amount of absent money was read",
+                    ));
+                }
             },
             Builtin::CurrencyOf => match arg(0)? {
                 Value::Money(_, currency) => Value::Code(*currency),
-                _ => return Err(EvalError::new("the currency of absent money was read")),
+                _ => {
+                    return Err(EvalError::new(
+                        EvalErrorKind::AbsentValue,
+                        "the currency of absent money was read",
+                    ));
+                }
             },
             Builtin::HoursOf => match arg(0)? {
                 Value::Duration(duration) => {
@@ -1268,7 +1155,12 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                             .normalize(),
                     )
                 }
-                _ => return Err(EvalError::new("`hours` read an absent duration")),
+                _ => {
+                    return Err(EvalError::new(
+                        EvalErrorKind::AbsentValue,
+                        "`hours` read an absent duration",
+                    ));
+                }
             },
             Builtin::TextOf => Value::Text(Arc::from(display(
                 arg(0)?,
@@ -1280,8 +1172,10 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             }
             Builtin::DayStart | Builtin::DayEnd => {
                 let day = date(0)?;
-                let zone = clearance_compiler::time::time_zone(as_text(arg(1)?)?)
-                    .map_err(|message| EvalError::new(message.to_string()))?;
+                let zone =
+                    clearance_compiler::time::time_zone(as_text(arg(1)?)?).map_err(|message| {
+                        EvalError::new(EvalErrorKind::InvalidArgument, message.to_string())
+                    })?;
                 let day = if builtin == Builtin::DayEnd {
                     day.tomorrow().map_err(|_| overflow())?
                 } else {
@@ -1299,7 +1193,12 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     .calendar(link.ok_or_else(|| internal("no calendar"))?)?;
                 match arg(0)? {
                     Value::DateTime(at) => Value::Bool(calendar.is_open(at.timestamp())),
-                    _ => return Err(EvalError::new("`is_open` read an absent date-time")),
+                    _ => {
+                        return Err(EvalError::new(
+                            EvalErrorKind::AbsentValue,
+                            "`is_open` read an absent date-time",
+                        ));
+                    }
                 }
             }
             Builtin::BusinessTimeBetween => {
@@ -1307,13 +1206,16 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     .machine
                     .calendar(link.ok_or_else(|| internal("no calendar"))?)?;
                 match (arg(0)?, arg(1)?) {
-                    (Value::DateTime(from), Value::DateTime(to)) => Value::Duration(
-                        calendar
-                            .between(from.timestamp(), to.timestamp())
-                            .map_err(EvalError::new)?,
-                    ),
+                    (Value::DateTime(from), Value::DateTime(to)) => {
+                        Value::Duration(
+                            calendar.between(from.timestamp(), to.timestamp()).map_err(
+                                |message| EvalError::new(EvalErrorKind::InvalidArgument, message),
+                            )?,
+                        )
+                    }
                     _ => {
                         return Err(EvalError::new(
+                            EvalErrorKind::AbsentValue,
                             "`business_time_between` read an absent date-time",
                         ));
                     }
@@ -1380,7 +1282,7 @@ fn invalid_read(body: &Body, node: NodeId) -> EvalError {
     let what = label_of(body, node)
         .map(|label| format!("`{label}`"))
         .unwrap_or_else(|| "`?`".to_string());
-    EvalError::new(format!(
+    EvalError::new(EvalErrorKind::InvalidData, format!(
         "it reads {what}, whose value in the record is invalid (see the technical-validation finding)"
     ))
     .with_french(format!(
@@ -1468,248 +1370,4 @@ fn test_matches(test: &CompiledTest, argument: &Value) -> Eval<bool> {
         }
         CompiledTest::OneOf(values) => values.iter().any(|value| argument.same(value)),
     })
-}
-
-fn unary(op: UnaryOp, value: Value) -> Eval<Value> {
-    if value.is_absent() {
-        return Err(EvalError::new("a computation read an absent value"));
-    }
-    Ok(match (op, value) {
-        (UnaryOp::Not, value) => Value::Bool(!as_bool(&value)?),
-        (UnaryOp::NegateInt, Value::Int(x)) => Value::Int(x.checked_neg().ok_or_else(overflow)?),
-        (UnaryOp::NegateDecimal, Value::Decimal(x)) => Value::Decimal(-x),
-        (UnaryOp::NegateMoney, Value::Money(x, c)) => Value::Money(-x, c),
-        (UnaryOp::NegateQuantity, Value::Quantity(x)) => Value::Quantity(-x),
-        (UnaryOp::NegateDuration, Value::Duration(x)) => {
-            Value::Duration(x.checked_neg().ok_or_else(overflow)?)
-        }
-        (UnaryOp::IntToDecimal, Value::Int(x)) => Value::Decimal(Decimal::from(x)),
-        (UnaryOp::IntToDecimal, Value::Decimal(x)) => Value::Decimal(x),
-        _ => return Err(internal("an operator met a value of the wrong kind")),
-    })
-}
-
-/// Addition in a sum's domain.
-fn add(domain: Domain, a: &Value, b: &Value) -> Eval<Value> {
-    let op = match domain {
-        Domain::Int => BinaryOp::AddInt,
-        Domain::Decimal => BinaryOp::AddDecimal,
-        Domain::Money => BinaryOp::AddMoney,
-        Domain::Quantity => BinaryOp::AddQuantity,
-        Domain::Duration => BinaryOp::AddDuration,
-        _ => return Err(internal("a sum in a domain without addition")),
-    };
-    binary(op, a, b)
-}
-
-pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Eval<Value> {
-    use BinaryOp as B;
-    use Value as V;
-    if let B::Compare(cmp, domain) = op {
-        return Ok(V::Bool(compare(cmp, a, b, domain)?));
-    }
-    if a.is_absent() || b.is_absent() {
-        return Err(EvalError::new("a computation read an absent value"));
-    }
-    Ok(match (op, a, b) {
-        (B::AddInt, V::Int(x), V::Int(y)) => V::Int(x.checked_add(*y).ok_or_else(overflow)?),
-        (B::SubInt, V::Int(x), V::Int(y)) => V::Int(x.checked_sub(*y).ok_or_else(overflow)?),
-        (B::MulInt, V::Int(x), V::Int(y)) => V::Int(x.checked_mul(*y).ok_or_else(overflow)?),
-        (B::DivInt, V::Int(x), V::Int(y)) => {
-            if *y == 0 {
-                return Err(division_by_zero());
-            }
-            V::Decimal(
-                Decimal::from(*x)
-                    .checked_div(Decimal::from(*y))
-                    .ok_or_else(overflow)?,
-            )
-        }
-        (B::ModInt, V::Int(x), V::Int(y)) => {
-            if *y == 0 {
-                return Err(division_by_zero());
-            }
-            V::Int(x.checked_rem_euclid(*y).ok_or_else(overflow)?)
-        }
-        (B::PowInt, V::Int(x), V::Int(y)) => {
-            let Ok(exponent) = u32::try_from(*y) else {
-                return Err(EvalError::new(
-                    "a whole number was raised to a negative power",
-                ));
-            };
-            V::Int(x.checked_pow(exponent).ok_or_else(overflow)?)
-        }
-        (B::AddDecimal, V::Decimal(x), V::Decimal(y)) => {
-            V::Decimal(x.checked_add(*y).ok_or_else(overflow)?)
-        }
-        (B::SubDecimal, V::Decimal(x), V::Decimal(y)) => {
-            V::Decimal(x.checked_sub(*y).ok_or_else(overflow)?)
-        }
-        (B::MulDecimal, V::Decimal(x), V::Decimal(y)) => {
-            V::Decimal(x.checked_mul(*y).ok_or_else(overflow)?)
-        }
-        (B::DivDecimal, V::Decimal(x), V::Decimal(y)) => {
-            if y.is_zero() {
-                return Err(division_by_zero());
-            }
-            V::Decimal(x.checked_div(*y).ok_or_else(overflow)?)
-        }
-        (B::ModDecimal, V::Decimal(x), V::Decimal(y)) => {
-            if y.is_zero() {
-                return Err(division_by_zero());
-            }
-            V::Decimal(x.checked_rem(*y).ok_or_else(overflow)?)
-        }
-        (B::PowDecimal, V::Decimal(x), V::Int(y)) => V::Decimal(pow_decimal(*x, *y)?),
-        (B::AddMoney | B::SubMoney, V::Money(x, c), V::Money(y, d)) => {
-            if c != d {
-                return Err(EvalError::new("money in two currencies was added"));
-            }
-            let total = if op == B::AddMoney {
-                x.checked_add(*y)
-            } else {
-                x.checked_sub(*y)
-            };
-            V::Money(total.ok_or_else(overflow)?, *c)
-        }
-        (B::ScaleMoney, V::Money(x, c), V::Decimal(y)) => {
-            V::Money(x.checked_mul(*y).ok_or_else(overflow)?, *c)
-        }
-        (B::DivideMoney, V::Money(x, c), V::Decimal(y)) => {
-            if y.is_zero() {
-                return Err(division_by_zero());
-            }
-            V::Money(x.checked_div(*y).ok_or_else(overflow)?, *c)
-        }
-        (B::RatioMoney, V::Money(x, c), V::Money(y, d)) => {
-            if c != d {
-                return Err(EvalError::new("money in two currencies was divided"));
-            }
-            if y.is_zero() {
-                return Err(division_by_zero());
-            }
-            V::Decimal(x.checked_div(*y).ok_or_else(overflow)?)
-        }
-        (B::AddQuantity, V::Quantity(x), V::Quantity(y)) => {
-            V::Quantity(x.checked_add(*y).ok_or_else(overflow)?)
-        }
-        (B::SubQuantity, V::Quantity(x), V::Quantity(y)) => {
-            V::Quantity(x.checked_sub(*y).ok_or_else(overflow)?)
-        }
-        (B::ScaleQuantity, V::Quantity(x), V::Decimal(y)) => {
-            V::Quantity(x.checked_mul(*y).ok_or_else(overflow)?)
-        }
-        (B::DivideQuantity, V::Quantity(x), V::Decimal(y)) => {
-            if y.is_zero() {
-                return Err(division_by_zero());
-            }
-            V::Quantity(x.checked_div(*y).ok_or_else(overflow)?)
-        }
-        (B::RatioQuantity, V::Quantity(x), V::Quantity(y)) => {
-            if y.is_zero() {
-                return Err(division_by_zero());
-            }
-            V::Decimal(x.checked_div(*y).ok_or_else(overflow)?)
-        }
-        (B::AddDuration, V::Duration(x), V::Duration(y)) => {
-            V::Duration(x.checked_add(*y).ok_or_else(overflow)?)
-        }
-        (B::SubDuration, V::Duration(x), V::Duration(y)) => {
-            V::Duration(x.checked_sub(*y).ok_or_else(overflow)?)
-        }
-        (B::ScaleDuration, V::Duration(x), V::Decimal(y)) => V::Duration(scale_duration(*x, *y)?),
-        (B::AddElapsed, V::DateTime(t), V::Duration(d)) => {
-            V::DateTime(Arc::new(t.checked_add(*d).map_err(|_| overflow())?))
-        }
-        (B::SubElapsed, V::DateTime(t), V::Duration(d)) => {
-            V::DateTime(Arc::new(t.checked_sub(*d).map_err(|_| overflow())?))
-        }
-        (B::Elapsed, V::DateTime(x), V::DateTime(y)) => {
-            V::Duration(x.timestamp().duration_since(y.timestamp()))
-        }
-        (B::AddPeriodToDateTime, V::DateTime(t), V::Period { months, days }) => {
-            V::DateTime(Arc::new(
-                t.checked_add(period_span(*months, *days)?)
-                    .map_err(|_| overflow())?,
-            ))
-        }
-        (B::SubPeriodFromDateTime, V::DateTime(t), V::Period { months, days }) => {
-            V::DateTime(Arc::new(
-                t.checked_sub(period_span(*months, *days)?)
-                    .map_err(|_| overflow())?,
-            ))
-        }
-        (B::AddPeriodToDate, V::Date(d), V::Period { months, days }) => V::Date(
-            d.checked_add(period_span(*months, *days)?)
-                .map_err(|_| overflow())?,
-        ),
-        (B::SubPeriodFromDate, V::Date(d), V::Period { months, days }) => V::Date(
-            d.checked_sub(period_span(*months, *days)?)
-                .map_err(|_| overflow())?,
-        ),
-        (
-            B::AddPeriods,
-            V::Period {
-                months: m1,
-                days: d1,
-            },
-            V::Period {
-                months: m2,
-                days: d2,
-            },
-        ) => V::Period {
-            months: m1.checked_add(*m2).ok_or_else(overflow)?,
-            days: d1.checked_add(*d2).ok_or_else(overflow)?,
-        },
-        (B::ConcatText, V::Text(x), V::Text(y)) => V::Text(Arc::from(format!("{x}{y}"))),
-        (B::ConcatLists, V::List(x), V::List(y)) => {
-            V::List(x.iter().chain(y.iter()).cloned().collect::<Vec<_>>().into())
-        }
-        (B::Temporal(op, _), x, y) => {
-            let ordering = order(x, y)?;
-            V::Bool(match op {
-                TemporalOp::Before => ordering == Ordering::Less,
-                TemporalOp::OnOrBefore => ordering != Ordering::Greater,
-                TemporalOp::After => ordering == Ordering::Greater,
-                TemporalOp::OnOrAfter => ordering != Ordering::Less,
-            })
-        }
-        _ => return Err(internal("an operator met values of the wrong kind")),
-    })
-}
-
-/// A copy of `base` with the part at `path` replaced by `value` (for examples' `with`).
-fn update(base: &Value, path: &[PathStep], value: Value) -> Eval<Value> {
-    let Some((step, rest)) = path.split_first() else {
-        return Ok(value);
-    };
-    match (step, base) {
-        (PathStep::Present, Value::Absent) => Err(EvalError::new(
-            "`with` sets a field inside a record that is absent; give the whole record instead",
-        )),
-        (PathStep::Present, base) => update(base, rest, value),
-        (PathStep::Field(index), Value::Record(fields)) => {
-            let mut fields: Vec<Value> = fields.to_vec();
-            let Some(slot) = fields.get_mut(*index as usize) else {
-                return Err(internal("a record field is missing"));
-            };
-            *slot = update(slot, rest, value)?;
-            Ok(Value::Record(Arc::from(fields)))
-        }
-        (PathStep::Index(index), Value::List(items)) => {
-            let mut items: Vec<Value> = items.to_vec();
-            let length = items.len();
-            let Some(slot) = items.get_mut(*index as usize) else {
-                return Err(EvalError::new(format!(
-                    "`with` names position {index} of a list that has {length} element{}",
-                    if length == 1 { "" } else { "s" }
-                )));
-            };
-            *slot = update(slot, rest, value)?;
-            Ok(Value::List(Arc::from(items)))
-        }
-        _ => Err(EvalError::new(
-            "`with` names a part of the data that does not exist",
-        )),
-    }
 }

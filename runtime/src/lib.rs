@@ -11,6 +11,7 @@ pub mod engine;
 pub mod findings;
 pub mod input;
 pub mod interp;
+pub mod ops;
 mod rule_run;
 pub mod testing;
 pub mod value;

@@ -12,7 +12,9 @@ use jiff::civil::Date;
 
 use crate::engine::{RuleMeta, RuleReport, RuleSet, RuleStatus};
 use crate::findings::{Finding, Observation, Provenance, Texts};
-use crate::interp::{EvalError, Evaluator, NoObserver, Observer, Slot, frame, label_of};
+use crate::interp::{
+    EvalError, EvalErrorKind, Evaluator, NoObserver, Observer, Slot, frame, label_of,
+};
 use crate::value::{Value, display};
 
 /// The evaluation of one rule on one record.
@@ -125,10 +127,13 @@ impl<'a> RuleRun<'a> {
                 Some(requirement) => Some(requirement),
             },
             [first, second, ..] => {
-                return Err(EvalError::new(format!(
-                    "two exceptions apply at once, so the rule is ambiguous for this record: `{}` and `{}`",
-                    first.description, second.description
-                )));
+                return Err(EvalError::new(
+                    EvalErrorKind::AmbiguousExceptions,
+                    format!(
+                        "two exceptions apply at once, so the rule is ambiguous for this record: `{}` and `{}`",
+                        first.description, second.description
+                    ),
+                ));
             }
         };
         let Some(assertion) = assertion else {
@@ -220,6 +225,7 @@ impl<'a> RuleRun<'a> {
             paths,
             values: tracer.observations,
             assertion: Some(Arc::clone(&self.meta.assertion)),
+            error: None,
             citations: Arc::clone(&self.meta.citations),
             provenance: self.provenance(),
         }
@@ -243,6 +249,7 @@ impl<'a> RuleRun<'a> {
             paths: Vec::new(),
             values: Vec::new(),
             assertion: None,
+            error: Some(error.kind),
             citations: Arc::clone(&self.meta.citations),
             provenance: self.provenance(),
         }
