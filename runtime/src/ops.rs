@@ -47,6 +47,26 @@ pub enum EvalErrorKind {
     Internal,
 }
 
+impl EvalErrorKind {
+    /// Every kind, in the order of the enum (kept beside it; docs/language.md lists them).
+    pub const ALL: [EvalErrorKind; 14] = [
+        EvalErrorKind::AbsentValue,
+        EvalErrorKind::InvalidData,
+        EvalErrorKind::DivisionByZero,
+        EvalErrorKind::Overflow,
+        EvalErrorKind::CurrencyMismatch,
+        EvalErrorKind::InvalidArgument,
+        EvalErrorKind::MissingData,
+        EvalErrorKind::NoTableRow,
+        EvalErrorKind::AmbiguousTable,
+        EvalErrorKind::AmbiguousExceptions,
+        EvalErrorKind::InvalidDefinition,
+        EvalErrorKind::Cycle,
+        EvalErrorKind::Unsupported,
+        EvalErrorKind::Internal,
+    ];
+}
+
 /// A failure while evaluating: reported on the record, never a crash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EvalError {
@@ -514,6 +534,19 @@ pub(crate) fn update(base: &Value, path: &[PathStep], value: Value) -> Eval<Valu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_is_documented() {
+        let language = include_str!("../../docs/language.md");
+        for kind in EvalErrorKind::ALL {
+            let name = serde_json::to_value(kind).unwrap();
+            let name = name.as_str().unwrap();
+            assert!(
+                language.contains(&format!("`{name}`")),
+                "`{name}` is not in docs/language.md"
+            );
+        }
+    }
 
     #[test]
     fn each_failure_has_its_kind() {
