@@ -196,20 +196,18 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
         None => resolve(project, file, offset),
     };
     let Some((def, start, end)) = resolved else {
-        if let Some(places) = &local
-            && let Some(declaration) = places.first()
-            && (declaration.start..=declaration.end).contains(&offset)
-            && let Some(first_use) = places.get(1)
+        // A binding's declaration: the type it was declared with.
+        if let Some(name) = &name
+            && let clearance_compiler::check::NameTarget::Binding { ty } = &name.target
         {
-            let (ty, _, _) = names::type_at(project, file, first_use.start)?;
             return Some(Hover {
                 contents: format!(
                     "```clearance\n{}\n```\n{}",
-                    &text[declaration.start..declaration.end],
-                    names::describe_type(&ty)
+                    &text[name.start..name.end],
+                    names::describe_type(ty)
                 ),
-                start: declaration.start,
-                end: declaration.end,
+                start: name.start,
+                end: name.end,
             });
         }
         // A binding or any other expression: its type.
@@ -381,7 +379,11 @@ pub fn completions(project: &Project, path: &str, offset: usize) -> Vec<Completi
             }
         }
         // A binding written in full: the names of the scope follow, as for any word.
-        Some(clearance_compiler::check::NameTarget::Local { .. }) | None => {}
+        Some(
+            clearance_compiler::check::NameTarget::Local { .. }
+            | clearance_compiler::check::NameTarget::Binding { .. },
+        )
+        | None => {}
     }
     // After a `.` come only fields and codes.
     if after_dot {

@@ -468,8 +468,16 @@ pub(crate) fn local_at(
     offset: usize,
 ) -> Option<Vec<FileRange>> {
     let name = name_use_at(project, file, offset)?;
-    let NameTarget::Local { declared } = name.target else {
-        return None;
+    let declared = match name.target {
+        NameTarget::Local { declared } => declared,
+        NameTarget::Binding { .. } => {
+            let (_, item_start) = item_at(project, file, offset)?;
+            clearance_compiler::syntax::ast::Span::new(
+                name.start - item_start,
+                name.end - item_start,
+            )
+        }
+        _ => return None,
     };
     let db = project.db();
     let (item, item_start) = item_at(project, file, offset)?;
@@ -482,7 +490,7 @@ pub(crate) fn local_at(
     };
     let mut places = vec![range(declared)];
     for use_of in checked.names() {
-        if use_of.target == (NameTarget::Local { declared }) && use_of.span != declared {
+        if use_of.target == (NameTarget::Local { declared }) {
             let place = range(use_of.span);
             if !places.contains(&place) {
                 places.push(place);
@@ -510,7 +518,7 @@ pub(crate) fn declares_local(
     };
     let text = file.text(db);
     checked.names().iter().any(|use_of| {
-        matches!(use_of.target, NameTarget::Local { declared } if declared == use_of.span)
+        matches!(use_of.target, NameTarget::Binding { .. })
             && text
                 .get(item_start + use_of.span.start as usize..item_start + use_of.span.end as usize)
                 == Some(name)

@@ -337,7 +337,11 @@ async def test_what_the_editor_shows_of_a_document(client: LanguageClient):
             ),
         )
     )
-    assert [(hint.position.line, hint.label) for hint in hints] == [(line_of("  let total"), ": Mass")]
+    # The `let` and the loop variable of the sum, on the same line.
+    assert [(hint.position.line, hint.label) for hint in hints] == [
+        (line_of("  let total"), ": Mass"),
+        (line_of("  let total"), ": Item"),
+    ]
 
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=document))
     titles = {(lens.range.start.line, lens.command.title) for lens in lenses}

@@ -62,9 +62,11 @@ pub enum NameTarget {
     MoneyField,
     /// A name that is no binding and no definition: the bindings in scope there, for completion.
     Unknown { bindings: Vec<(String, Type)> },
-    /// A binding of the item (a `let`, a loop variable, a parameter), at its declaration or at a
-    /// use: `declared` is where its name is declared, in the item.
+    /// A use of a binding of the item (a `let`, a loop variable, a parameter): `declared` is
+    /// where its name is declared, in the item.
     Local { declared: Span },
+    /// The declaration of a binding, with the type it has there (before any narrowing).
+    Binding { ty: Type },
 }
 
 #[derive(Clone, Debug)]
@@ -174,7 +176,7 @@ impl<'db> Checker<'db> {
         let local = self.body.new_local(name);
         // The inputs are declared in the rule set's header, not in the item.
         if span != Span::default() {
-            self.name_use(span, NameTarget::Local { declared: span });
+            self.name_use(span, NameTarget::Binding { ty: ty.clone() });
         }
         self.bindings.push(Binding {
             name: name.to_string(),
