@@ -35,6 +35,17 @@ impl ParsedFile {
     pub fn find(&self, key: &ItemKey) -> Option<&ParsedItem> {
         self.items.get(*self.positions.get(key)?)
     }
+
+    /// The item whose text holds `offset`, its end included (where the cursor stands after the
+    /// last word of a file); none before the first item.
+    pub fn item_at(&self, offset: usize) -> Option<&ParsedItem> {
+        // Items are in file order: the last one starting at or before the offset.
+        let position = self
+            .items
+            .partition_point(|item| item.offset as usize <= offset);
+        let item = self.items.get(position.checked_sub(1)?)?;
+        (offset <= item.offset as usize + item.len as usize).then_some(item)
+    }
 }
 
 /// The text of one item, interned: an item whose text an edit left as it was is the same

@@ -80,14 +80,6 @@ pub fn fixes(project: &Project, path: &str, start: usize, end: usize) -> Vec<Fix
     fixes
 }
 
-/// The item of a parsed file whose text holds `offset`.
-pub(crate) fn parsed_item_at(items: &[ParsedItem], offset: usize) -> Option<&ParsedItem> {
-    // Items are in file order: the last one starting at or before the offset.
-    let position = items.partition_point(|item| item.offset as usize <= offset);
-    let item = items.get(position.checked_sub(1)?)?;
-    (offset <= item.offset as usize + item.len as usize).then_some(item)
-}
-
 /// A name, or names joined by `.` or `?.`: what `is present` narrows.
 fn is_path(text: &str) -> bool {
     let name = |part: &str| {
@@ -120,7 +112,7 @@ fn presence_tests(project: &Project, file: SourceFile, diagnostic: &FileDiagnost
         return Vec::new();
     };
     let parsed = parsed_file(db, file);
-    let Some(item) = parsed_item_at(&parsed.items, start) else {
+    let Some(item) = parsed.item_at(start) else {
         return Vec::new();
     };
     let item_start = item.offset as usize;
@@ -373,7 +365,7 @@ fn catalogue_entry(
         })
         .or(requirements.last())?;
     let at = end_of_clauses(catalogue_text, after);
-    let rule_item = parsed_item_at(&parsed_file(db, file).items, span.start as usize)?.clone();
+    let rule_item = parsed_file(db, file).item_at(span.start as usize)?.clone();
     let mut entry = format!("\n\nrequirement {id}");
     if let ItemData::Rule(rule) = &rule_item.item.data {
         let declared: Vec<String> = file_header(db, catalogue)

@@ -189,11 +189,10 @@ pub fn hover(project: &Project, path: &str, offset: usize, language: Language) -
             end: name.end,
         });
     }
-    // A binding is itself even where a definition has its name: its type, read at a use.
-    let local = names::local_at(project, file, offset);
-    let resolved = match &local {
-        Some(_) => None,
-        None => resolve(project, file, offset),
+    // A binding is itself even where a definition has its name: its type.
+    let resolved = match &name {
+        Some(name) if names::is_binding(&name.target) => None,
+        _ => resolve(project, file, offset),
     };
     let Some((def, start, end)) = resolved else {
         // A binding's declaration: the type it was declared with.

@@ -2,7 +2,7 @@
 //! of each body: which record a field was read from, which list a code belongs to, the type of
 //! every node and the bindings in scope where a name resolved to nothing.
 
-use clearance_compiler::check::{CheckedItem, NameTarget};
+use clearance_compiler::check::{CheckedItem, NameTarget, NameUse};
 use clearance_compiler::db::{ItemId, SourceFile};
 use clearance_compiler::defs::{codelist_by_path, record_by_path};
 use clearance_compiler::diagnostics::Text;
@@ -28,7 +28,7 @@ pub(crate) struct NameAt {
 fn item_at(project: &Project, file: SourceFile, offset: usize) -> Option<(ItemId<'_>, usize)> {
     let db = project.db();
     let parsed = parsed_file(db, file);
-    let item = crate::fixes::parsed_item_at(&parsed.items, offset)?;
+    let item = parsed.item_at(offset)?;
     Some((
         ItemId::new(db, file, item.key.clone()),
         item.offset as usize,
@@ -40,18 +40,28 @@ pub(crate) fn name_use_at(project: &Project, file: SourceFile, offset: usize) ->
     let db = project.db();
     let (item, item_start) = item_at(project, file, offset)?;
     let checked = CheckedItem::of(db, item)?;
-    let relative = offset.checked_sub(item_start)?;
-    checked
-        .names()
+    innermost_name(checked.names(), offset.checked_sub(item_start)?).map(|name| NameAt {
+        target: name.target.clone(),
+        start: item_start + name.span.start as usize,
+        end: item_start + name.span.end as usize,
+    })
+}
+
+/// The innermost recorded name that holds `relative` (an offset in the item): a name inside a
+/// template is recorded after its string's span.
+fn innermost_name(names: &[NameUse], relative: usize) -> Option<&NameUse> {
+    names
         .iter()
         .filter(|name| (name.span.start as usize..=name.span.end as usize).contains(&relative))
-        // The innermost: a name inside a template is recorded after its string's span.
         .min_by_key(|name| name.span.end - name.span.start)
-        .map(|name| NameAt {
-            target: name.target.clone(),
-            start: item_start + name.span.start as usize,
-            end: item_start + name.span.end as usize,
-        })
+}
+
+/// Whether a recorded name is a binding: its declaration or a use.
+pub(crate) fn is_binding(target: &NameTarget) -> bool {
+    matches!(
+        target,
+        NameTarget::Local { .. } | NameTarget::Binding { .. }
+    )
 }
 
 /// The type of the smallest checked expression under `offset`, with its extent.
@@ -467,21 +477,15 @@ pub(crate) fn local_at(
     file: SourceFile,
     offset: usize,
 ) -> Option<Vec<FileRange>> {
-    let name = name_use_at(project, file, offset)?;
-    let declared = match name.target {
-        NameTarget::Local { declared } => declared,
-        NameTarget::Binding { .. } => {
-            let (_, item_start) = item_at(project, file, offset)?;
-            clearance_compiler::syntax::ast::Span::new(
-                name.start - item_start,
-                name.end - item_start,
-            )
-        }
-        _ => return None,
-    };
     let db = project.db();
     let (item, item_start) = item_at(project, file, offset)?;
     let checked = CheckedItem::of(db, item)?;
+    let name = innermost_name(checked.names(), offset.checked_sub(item_start)?)?;
+    let declared = match name.target {
+        NameTarget::Local { declared } => declared,
+        NameTarget::Binding { .. } => name.span,
+        _ => return None,
+    };
     let path = file.path(db);
     let range = |span: clearance_compiler::syntax::ast::Span| FileRange {
         path: path.clone(),

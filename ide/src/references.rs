@@ -7,7 +7,7 @@
 //! definition. A word the checker resolved to a binding (`let`, a parameter, a loop variable)
 //! is that binding, not the definition, and a rename to a name that an item using the
 //! definition binds is refused. Bindings themselves are found and renamed through what the
-//! checker recorded (`check::NameTarget::Local`), in their item.
+//! checker recorded (`check::NameTarget::Binding` and `Local`), in their item.
 //!
 //! Fields and codes are found through what the checker recorded of each body (the record a
 //! field was read from, the list a code belongs to), not by their words: `item.code` and
@@ -98,7 +98,8 @@ fn occurrences(project: &Project, def: &DefRef) -> Vec<Occurrence> {
                 && resolved == *def
                 && (word_start, word_end) == (start, end)
                 // A binding of the same name is not the definition.
-                && crate::names::local_at(project, file, start).is_none()
+                && !crate::names::name_use_at(project, file, start)
+                    .is_some_and(|name| crate::names::is_binding(&name.target))
             {
                 found.push(Occurrence { file, start, end });
             }
@@ -209,16 +210,7 @@ pub fn rename(
         return Ok(Vec::new());
     }
     let dashed = matches!(def.key.kind, ItemKind::Rule | ItemKind::Requirement);
-    if !is_name(new_name, dashed) {
-        return Err(if dashed {
-            text!("rename--not-an-identifier", name = new_name)
-        } else {
-            text!("rename--not-a-name", name = new_name)
-        });
-    }
-    if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
-        return Err(text!("rename--word-of-the-language", name = new_name));
-    }
+    new_name_is_a_name(new_name, dashed)?;
     let places = occurrences(project, &def);
     let declaration = name_range(project, &def);
     let mut files: Vec<SourceFile> = places.iter().map(|place| place.file).collect();
@@ -322,12 +314,7 @@ fn rename_field(
     if new_name == old_name {
         return Ok(Vec::new());
     }
-    if !is_name(new_name, false) {
-        return Err(text!("rename--not-a-name", name = new_name));
-    }
-    if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
-        return Err(text!("rename--word-of-the-language", name = new_name));
-    }
+    new_name_is_a_name(new_name, false)?;
     if fields.iter().any(|(field, _)| field == new_name) {
         return Err(text!(
             "rename--field-taken",
@@ -361,14 +348,10 @@ fn rename_local(
     if text.get(declaration.start..declaration.end) == Some(new_name) {
         return Ok(Vec::new());
     }
-    if !is_name(new_name, false) {
-        return Err(text!("rename--not-a-name", name = new_name));
-    }
-    if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
-        return Err(text!("rename--word-of-the-language", name = new_name));
-    }
+    new_name_is_a_name(new_name, false)?;
     let parsed = clearance_compiler::items::parsed_file(db, file);
-    let item = crate::fixes::parsed_item_at(&parsed.items, declaration.start)
+    let item = parsed
+        .item_at(declaration.start)
         .ok_or_else(|| text!("rename--nothing-here"))?;
     let item_start = item.offset as usize;
     let item_text = &text[item_start..(item_start + item.len as usize).min(text.len())];
@@ -384,6 +367,22 @@ fn rename_local(
         ));
     }
     Ok(places)
+}
+
+/// Whether `new_name` can name something: a name (an identifier with `-` for rules and
+/// requirements) that is not a word of the language.
+fn new_name_is_a_name(new_name: &str, dashed: bool) -> Result<(), Text> {
+    if !is_name(new_name, dashed) {
+        return Err(if dashed {
+            text!("rename--not-an-identifier", name = new_name)
+        } else {
+            text!("rename--not-a-name", name = new_name)
+        });
+    }
+    if KEYWORDS.contains(&new_name) || clearance_compiler::syntax::VALUE_WORDS.contains(&new_name) {
+        return Err(text!("rename--word-of-the-language", name = new_name));
+    }
+    Ok(())
 }
 
 fn is_name(text: &str, dashed: bool) -> bool {

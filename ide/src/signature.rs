@@ -28,12 +28,8 @@ pub fn signature_help(project: &Project, path: &str, offset: usize) -> Option<Si
     // The innermost open parenthesis before the cursor, and the commas written in it, within
     // the item that holds the cursor.
     let item_start = clearance_compiler::items::parsed_file(db, file)
-        .items
-        .iter()
-        .map(|item| item.offset as usize)
-        .take_while(|&start| start <= before.len())
-        .last()
-        .unwrap_or(0);
+        .item_at(before.len())
+        .map_or(0, |item| item.offset as usize);
     let tokens = tokenize(&before[item_start..]);
     let mut open: Vec<(usize, usize)> = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
