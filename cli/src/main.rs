@@ -62,6 +62,12 @@ pub enum InputFormatArg {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    Jit,
+    Interp,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
     Json,
@@ -116,6 +122,15 @@ usage error or an input that cannot be read."
         as_of: Option<String>,
         #[arg(long, value_enum, default_value = "human")]
         format: OutputFormat,
+        /// What decides the rules: `jit`, rules compiled to native code (the interpreter
+        /// still explains every failure), or `interp`, the interpreter alone. Both give the
+        /// same results, byte for byte.
+        #[arg(long, value_enum, default_value = "jit")]
+        engine: Engine,
+        /// After the run, print on standard error which engine ran each rule and how many
+        /// records compiled code decided and left to the interpreter.
+        #[arg(long)]
+        stats: bool,
     },
     /// Print the traceability matrix: requirement -> rules -> examples -> source sentence.
     #[command(
@@ -206,6 +221,8 @@ fn main() -> ExitCode {
             allow_record_as_of,
             as_of,
             format,
+            engine,
+            stats,
         } => run_command(RunArgs {
             rules: &rules,
             inputs: &inputs,
@@ -213,6 +230,8 @@ fn main() -> ExitCode {
             allow_record_as_of,
             as_of: as_of.as_deref(),
             format,
+            engine,
+            stats,
         }),
         Command::Test { paths } => test(&paths),
         Command::Fmt { paths, check } => fmt::fmt(&paths, check, diagnostic_language()),
@@ -375,6 +394,8 @@ struct RunArgs<'a> {
     allow_record_as_of: bool,
     as_of: Option<&'a str>,
     format: OutputFormat,
+    engine: Engine,
+    stats: bool,
 }
 
 fn run_command(args: RunArgs<'_>) -> ExitCode {
@@ -400,6 +421,19 @@ fn run_command(args: RunArgs<'_>) -> ExitCode {
         Err(code) => return code,
     };
     let rule_set = rule_set.allow_record_as_of(args.allow_record_as_of);
+    let (rule_set, jit) = match args.engine {
+        Engine::Interp => (rule_set, None),
+        Engine::Jit => match clearance_jit::Jit::compile(&rule_set) {
+            Ok(jit) => {
+                let jit = std::sync::Arc::new(jit.counting(args.stats));
+                (rule_set.with_decider(jit.clone()), Some(jit))
+            }
+            Err(error) => {
+                eprintln!("warning: {error}; the interpreter runs every rule");
+                (rule_set, None)
+            }
+        },
+    };
     let options = run::RunOptions {
         inputs,
         input_format,
@@ -411,6 +445,9 @@ fn run_command(args: RunArgs<'_>) -> ExitCode {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut summary = clearance_runtime::Summary::default();
     let outcome = run::run(&rule_set, &options, &mut out, &mut summary);
+    if args.stats {
+        eprint!("{}", run::engine_stats(&rule_set, jit.as_deref()));
+    }
     let exit = if summary.needs_attention() {
         ExitCode::from(1)
     } else {

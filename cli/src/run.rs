@@ -310,3 +310,47 @@ pub fn summary_line(summary: &Summary) -> String {
         summary.as_of
     )
 }
+
+/// Which engine ran each rule, and what compiled code decided (`clearance run --stats`).
+pub fn engine_stats(rule_set: &RuleSet, jit: Option<&clearance_jit::Jit>) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let Some(jit) = jit else {
+        let rules: usize = rule_set
+            .program()
+            .rulesets
+            .iter()
+            .map(|ruleset| ruleset.rules.len())
+            .sum();
+        let _ = writeln!(out, "engine: interpreter for all {rules} rules");
+        return out;
+    };
+    let stats = jit.stats();
+    let compiled = stats
+        .iter()
+        .filter(|rule| rule.not_compiled.is_none())
+        .count();
+    let _ = writeln!(
+        out,
+        "engine: jit, {compiled} of {} rules compiled in {:.1} ms",
+        stats.len(),
+        jit.compile_time().as_secs_f64() * 1000.0
+    );
+    let _ = writeln!(
+        out,
+        "{:<28} {:<24} {:>12} {:>12}  backend",
+        "rule set", "rule", "jit decided", "interpreted"
+    );
+    for rule in &stats {
+        let backend = match &rule.not_compiled {
+            None => "jit".to_string(),
+            Some(reason) => format!("interpreter ({reason})"),
+        };
+        let _ = writeln!(
+            out,
+            "{:<28} {:<24} {:>12} {:>12}  {backend}",
+            rule.ruleset, rule.rule, rule.decided, rule.interpreted
+        );
+    }
+    out
+}

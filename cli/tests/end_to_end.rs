@@ -415,3 +415,54 @@ fn failing_examples_fail_the_test_command() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_jit_and_the_interpreter_give_byte_identical_output() {
+    let run_with = |engine: &str| {
+        clearance(&[
+            "run",
+            "--rules",
+            "rules",
+            "--input",
+            "examples",
+            "--input",
+            "tests/data/mixed-batch.ndjson",
+            "--as-of",
+            "2026-03-10",
+            "--format",
+            "ndjson",
+            "--engine",
+            engine,
+            "--stats",
+        ])
+    };
+    let interpreted = run_with("interp");
+    let compiled = run_with("jit");
+    assert!(!compiled.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&interpreted.stdout),
+        String::from_utf8_lossy(&compiled.stdout)
+    );
+    let stats = String::from_utf8_lossy(&compiled.stderr);
+    assert!(
+        stats.contains("engine: jit, 66 of 66 rules compiled"),
+        "{stats}"
+    );
+    // A rule that passes on some examples was decided by compiled code.
+    let mass_item = stats
+        .lines()
+        .find(|line| line.contains(" CAS-MASS-ITEM "))
+        .unwrap_or_else(|| panic!("{stats}"));
+    let decided: u64 = mass_item
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(decided > 0, "{mass_item}");
+    let stats = String::from_utf8_lossy(&interpreted.stderr);
+    assert!(
+        stats.contains("engine: interpreter for all 66 rules"),
+        "{stats}"
+    );
+}

@@ -41,6 +41,12 @@ impl LocalId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The slot at `index`: a rule's inputs are its first slots, in input order, and a
+    /// function's parameters the first of its own.
+    pub fn from_index(index: usize) -> LocalId {
+        LocalId(position(index))
+    }
 }
 
 /// A position that fits in 32 bits: bodies and frames are bounded by the nesting limit and

@@ -11,6 +11,7 @@ use clearance_compiler::types::Type;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::backend::{Decision, RuleDecider};
 use crate::bind::{BindError, BindErrorKind, Binder, Said, key_hint, said};
 use crate::data::{Node, parse_json};
 use crate::data_files::{self, DataError, DataFile};
@@ -35,6 +36,9 @@ pub struct RuleSet {
     rules_hash: Arc<str>,
     /// Each rule set as results name it, by position in the program.
     ruleset_refs: Vec<Arc<RulesetRef>>,
+    /// A compiled backend that decides the rules it compiled; the interpreter runs the rest
+    /// and explains every failure.
+    decider: Option<Arc<dyn RuleDecider>>,
 }
 
 /// What every finding of one rule shares.
@@ -242,6 +246,7 @@ impl RuleSet {
         RuleSet {
             rules_hash: Arc::from(program.content_hash.as_str()),
             ruleset_refs,
+            decider: None,
             machine: Machine::new(program),
             binder,
             metadata,
@@ -287,6 +292,19 @@ impl RuleSet {
     pub fn allow_record_as_of(mut self, allow: bool) -> RuleSet {
         self.allow_record_as_of = allow;
         self
+    }
+
+    /// The rule set with a compiled backend deciding the rules it compiled. Results do not
+    /// change: the backend decides only passes and rules that do not apply, and the
+    /// interpreter gives every finding.
+    pub fn with_decider(mut self, decider: Arc<dyn RuleDecider>) -> RuleSet {
+        self.decider = Some(decider);
+        self
+    }
+
+    /// The backend deciding the rules it compiled, if any.
+    pub fn decider(&self) -> Option<&Arc<dyn RuleDecider>> {
+        self.decider.as_ref()
     }
 
     pub fn program(&self) -> &Program {
@@ -684,11 +702,27 @@ impl RuleSet {
             .rules
             .iter()
             .zip(metadata)
-            .map(|(rule, meta)| {
+            .zip(0..)
+            .map(|((rule, meta), position)| {
                 if !rule.validity.contains(as_of) {
                     return RuleReport {
                         rule: rule.id.clone(),
                         status: RuleStatus::NotInForce,
+                        findings: Vec::new(),
+                    };
+                }
+                let decided = self.decider.as_ref().and_then(|decider| {
+                    decider.decide(&self.machine, index, position, inputs, as_of)
+                });
+                let status = match decided {
+                    Some(Decision::Passed) => Some(RuleStatus::Passed),
+                    Some(Decision::NotApplicable) => Some(RuleStatus::NotApplicable),
+                    Some(Decision::Interpret) | None => None,
+                };
+                if let Some(status) = status {
+                    return RuleReport {
+                        rule: rule.id.clone(),
+                        status,
                         findings: Vec::new(),
                     };
                 }

@@ -45,6 +45,58 @@ impl Slot<'_> {
     }
 }
 
+/// A field of every record in a list, lists of lists flattened, absent fields left out.
+pub fn project(list: &Value, index: u32) -> Eval<Value> {
+    let mut values = Vec::new();
+    for item in as_list(list)?.iter() {
+        let Value::Record(fields) = item else {
+            return Err(internal("a projection read a value that is not a record"));
+        };
+        match fields.get(index as usize) {
+            Some(Value::Absent) | None => {}
+            Some(Value::List(inner)) => values.extend(inner.iter().cloned()),
+            Some(value) => values.push(value.clone()),
+        }
+    }
+    Ok(Value::List(Arc::from(values)))
+}
+
+/// A set of the values, each once, in the order first written.
+pub fn make_set(values: Vec<Value>) -> Value {
+    let mut members: Vec<Value> = Vec::with_capacity(values.len());
+    for value in values {
+        if !members.iter().any(|existing| existing.same(&value)) {
+            members.push(value);
+        }
+    }
+    Value::List(Arc::from(members))
+}
+
+/// The names of the listed fields that are absent or empty in a record (or, with `provided`,
+/// those that are given).
+pub fn missing_fields(record: &Value, fields: &[(u32, Arc<str>)], provided: bool) -> Eval<Value> {
+    let Value::Record(values) = record else {
+        return Err(EvalError::new(
+            EvalErrorKind::AbsentValue,
+            "`missing` read an absent record",
+        ));
+    };
+    let missing: Vec<Value> = fields
+        .iter()
+        .filter(|(index, _)| {
+            let absent = match values.get(*index as usize) {
+                None | Some(Value::Absent) => true,
+                Some(Value::Text(text)) => text.trim().is_empty(),
+                Some(Value::List(items)) => items.is_empty(),
+                Some(_) => false,
+            };
+            absent != provided
+        })
+        .map(|(_, name)| Value::Text(Arc::clone(name)))
+        .collect();
+    Ok(Value::List(Arc::from(missing)))
+}
+
 /// A frame of `size` absent slots.
 pub fn frame<'a>(size: usize) -> Vec<Slot<'a>> {
     vec![Slot::Owned(Value::Absent); size]
@@ -260,6 +312,50 @@ impl Machine {
         errors
     }
 
+    /// The value of the constant at `index` in the program, computed once.
+    pub fn constant_value(&self, index: u32) -> Eval<Value> {
+        Evaluator::new(self, NoObserver).constant(index)
+    }
+
+    /// Whether a text matches one of the program's patterns (`matches "..."`).
+    pub fn matches(&self, pattern: &str, value: &Value) -> Eval<bool> {
+        let Some(regex) = self.regexes.get(pattern) else {
+            return Err(internal("a pattern was not compiled"));
+        };
+        Ok(regex.is_match(as_text(value)?))
+    }
+
+    /// A date-time moved by business hours or days on the calendar at `calendar`.
+    pub fn business_add(
+        &self,
+        start: &Value,
+        amount: i64,
+        unit: BusinessUnit,
+        calendar: u32,
+    ) -> Eval<Value> {
+        let Value::DateTime(start) = start else {
+            return Err(EvalError::new(
+                EvalErrorKind::AbsentValue,
+                "business time was added to an absent date-time",
+            ));
+        };
+        let calendar = self.calendar(calendar)?;
+        let deadline = match unit {
+            BusinessUnit::Hours => {
+                let hours = amount.checked_mul(3600).ok_or_else(overflow)?;
+                calendar.add_hours(start, SignedDuration::from_secs(hours))
+            }
+            BusinessUnit::Days => calendar.add_days(start, amount),
+        }
+        .map_err(|message| EvalError::new(EvalErrorKind::InvalidArgument, message))?;
+        Ok(Value::DateTime(Arc::new(deadline)))
+    }
+
+    /// The empty list every empty result shares.
+    pub fn empty_list(&self) -> Value {
+        Value::List(Arc::clone(&self.empty_list))
+    }
+
     pub fn calendar(&self, index: u32) -> Eval<&Calendar> {
         match self.calendars.get(index as usize) {
             Some(Ok(calendar)) => Ok(calendar),
@@ -430,18 +526,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             }
             Node::Project { base, index, .. } => {
                 let list = self.eval(body, *base, frame)?;
-                let mut values = Vec::new();
-                for item in as_list(&list)?.iter() {
-                    let Value::Record(fields) = item else {
-                        return Err(internal("a projection read a value that is not a record"));
-                    };
-                    match fields.get(*index as usize) {
-                        Some(Value::Absent) | None => {}
-                        Some(Value::List(inner)) => values.extend(inner.iter().cloned()),
-                        Some(value) => values.push(value.clone()),
-                    }
-                }
-                Ok(Value::List(Arc::from(values)))
+                project(&list, *index)
             }
             Node::Unary { op, operand } => {
                 let value = self.eval(body, *operand, frame)?;
@@ -566,14 +651,11 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 Ok(Value::List(Arc::from(values)))
             }
             Node::MakeSet(items) => {
-                let mut values: Vec<Value> = Vec::with_capacity(items.len());
-                for item in items {
-                    let value = self.eval(body, *item, frame)?;
-                    if !values.iter().any(|existing| existing.same(&value)) {
-                        values.push(value);
-                    }
-                }
-                Ok(Value::List(Arc::from(values)))
+                let values = items
+                    .iter()
+                    .map(|item| self.eval(body, *item, frame))
+                    .collect::<Eval<Vec<_>>>()?;
+                Ok(make_set(values))
             }
             Node::MakeRecord(fields) => {
                 let values = fields
@@ -636,10 +718,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             }
             Node::Matches { text, pattern } => {
                 let value = self.eval(body, *text, frame)?;
-                let Some(regex) = self.machine.regexes.get(pattern) else {
-                    return Err(internal("a pattern was not compiled"));
-                };
-                Ok(Value::Bool(regex.is_match(as_text(&value)?)))
+                Ok(Value::Bool(self.machine.matches(pattern, &value)?))
             }
             Node::MissingFields {
                 record,
@@ -647,26 +726,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 provided,
             } => {
                 let value = self.eval(body, *record, frame)?;
-                let Value::Record(values) = &value else {
-                    return Err(EvalError::new(
-                        EvalErrorKind::AbsentValue,
-                        "`missing` read an absent record",
-                    ));
-                };
-                let missing: Vec<Value> = fields
-                    .iter()
-                    .filter(|(index, _)| {
-                        let absent = match values.get(*index as usize) {
-                            None | Some(Value::Absent) => true,
-                            Some(Value::Text(text)) => text.trim().is_empty(),
-                            Some(Value::List(items)) => items.is_empty(),
-                            Some(_) => false,
-                        };
-                        absent != *provided
-                    })
-                    .map(|(_, name)| Value::Text(Arc::clone(name)))
-                    .collect();
-                Ok(Value::List(Arc::from(missing)))
+                missing_fields(&value, fields, *provided)
             }
             Node::BusinessAdd {
                 start,
@@ -675,22 +735,8 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 calendar,
             } => {
                 let start = self.eval(body, *start, frame)?;
-                let Value::DateTime(start) = &start else {
-                    return Err(EvalError::new(
-                        EvalErrorKind::AbsentValue,
-                        "business time was added to an absent date-time",
-                    ));
-                };
-                let calendar = self.machine.calendar(linked(calendar)?)?;
-                let deadline = match unit {
-                    BusinessUnit::Hours => {
-                        let hours = amount.checked_mul(3600).ok_or_else(overflow)?;
-                        calendar.add_hours(start, SignedDuration::from_secs(hours))
-                    }
-                    BusinessUnit::Days => calendar.add_days(start, *amount),
-                }
-                .map_err(|message| EvalError::new(EvalErrorKind::InvalidArgument, message))?;
-                Ok(Value::DateTime(Arc::new(deadline)))
+                self.machine
+                    .business_add(&start, *amount, *unit, linked(calendar)?)
             }
             Node::Let {
                 local,
@@ -862,6 +908,29 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             }
             _ => return Err(internal("no zero for this sum")),
         })
+    }
+
+    /// A table called on argument values, as compiled code calls it.
+    pub fn apply_table(&mut self, index: u32, arguments: Vec<Value>) -> Eval<Value> {
+        let arguments: Arguments<'_> = arguments.into_iter().map(Slot::Owned).collect();
+        self.call_table(index, arguments)
+    }
+
+    /// A builtin applied to argument values, as compiled code calls it; `first_type` is the
+    /// static type of the first argument.
+    pub fn apply_builtin(
+        &mut self,
+        builtin: Builtin,
+        args: Vec<Value>,
+        link: Option<u32>,
+        first_type: &Type,
+    ) -> Eval<Value> {
+        self.builtin(builtin, args, link, first_type)
+    }
+
+    /// The sum of a loop over no element, in its domain (`ty` is the sum's type).
+    pub fn zero_of(&self, domain: Domain, ty: &Type) -> Eval<Value> {
+        self.zero(domain, ty)
     }
 
     fn call_table(&mut self, index: u32, arguments: Arguments<'_>) -> Eval<Value> {

@@ -3,6 +3,7 @@
 //! [`RuleSet`] is the embedding API: compile rule files once, share the result between
 //! threads, and evaluate records one by one or in batches. See `examples/embed.rs`.
 
+pub mod backend;
 pub mod bind;
 pub mod calendar;
 pub mod data;
@@ -16,6 +17,7 @@ mod rule_run;
 pub mod testing;
 pub mod value;
 
+pub use backend::{Decision, RuleDecider};
 pub use data_files::{DataError, DataFile};
 pub use engine::{CompileErrors, RuleReport, RuleSet, RuleStatus};
 pub use findings::{Finding, RecordResult, Summary, Verdict};

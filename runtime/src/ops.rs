@@ -203,7 +203,7 @@ pub fn order(a: &Value, b: &Value) -> Eval<Ordering> {
 }
 
 #[inline]
-pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value, domain: Domain) -> Eval<bool> {
+pub fn compare(op: CmpOp, a: &Value, b: &Value, domain: Domain) -> Eval<bool> {
     if domain == Domain::Set
         && matches!(op, CmpOp::Eq | CmpOp::NotEq)
         && let (Value::List(x), Value::List(y)) = (a, b)
@@ -269,7 +269,7 @@ pub(crate) fn period_span(months: i32, days: i32) -> Eval<CalendarSpan> {
         .map_err(|_| overflow())
 }
 
-pub(crate) fn unary(op: UnaryOp, value: Value) -> Eval<Value> {
+pub fn unary(op: UnaryOp, value: Value) -> Eval<Value> {
     if value.is_absent() {
         return Err(EvalError::new(
             EvalErrorKind::AbsentValue,
@@ -292,7 +292,7 @@ pub(crate) fn unary(op: UnaryOp, value: Value) -> Eval<Value> {
 }
 
 /// Addition in a sum's domain.
-pub(crate) fn add(domain: Domain, a: &Value, b: &Value) -> Eval<Value> {
+pub fn add(domain: Domain, a: &Value, b: &Value) -> Eval<Value> {
     let op = match domain {
         Domain::Int => BinaryOp::AddInt,
         Domain::Decimal => BinaryOp::AddDecimal,
@@ -491,7 +491,7 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Eval<Value> {
 }
 
 /// A copy of `base` with the part at `path` replaced by `value` (for examples' `with`).
-pub(crate) fn update(base: &Value, path: &[PathStep], value: Value) -> Eval<Value> {
+pub fn update(base: &Value, path: &[PathStep], value: Value) -> Eval<Value> {
     let Some((step, rest)) = path.split_first() else {
         return Ok(value);
     };

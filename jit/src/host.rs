@@ -1,0 +1,192 @@
+//! The operations compiled code calls on values, in safe Rust: each is the runtime's own
+//! function (`clearance_runtime::ops`, the interpreter's builtins and tables), so that a
+//! compiled rule computes exactly what the interpreter computes. An operation that fails gives
+//! `None`, and the compiled rule then leaves the record to the interpreter, which reports the
+//! error with its kind and message.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use clearance_ir::types::Type;
+use clearance_ir::{BinaryOp, Builtin, BusinessUnit, CmpOp, Domain, LoopKind, PathStep, UnaryOp};
+use clearance_runtime::interp::{
+    Evaluator, Machine, NoObserver, make_set, missing_fields, project,
+};
+use clearance_runtime::ops;
+use clearance_runtime::value::Value;
+use jiff::civil::Date;
+
+/// What one evaluation of a compiled rule needs from its host: the loaded program, the date,
+/// and the values its operations made, kept until the rule is decided.
+pub(crate) struct HostContext<'m> {
+    pub(crate) machine: &'m Machine,
+    pub(crate) as_of: Date,
+    /// Values made during the evaluation; compiled code holds pointers to them, so each is
+    /// boxed, to stay put as the vector grows.
+    #[allow(clippy::vec_box)]
+    pub(crate) made: Vec<Box<Value>>,
+    /// Lists being collected by `for ... collect` loops, by handle.
+    pub(crate) collecting: Vec<Vec<Value>>,
+}
+
+impl<'m> HostContext<'m> {
+    pub(crate) fn new(machine: &'m Machine, as_of: Date) -> HostContext<'m> {
+        HostContext {
+            machine,
+            as_of,
+            made: Vec::new(),
+            collecting: Vec::new(),
+        }
+    }
+}
+
+/// An operation compiled code asks of its host, with what it needs besides its operands.
+#[derive(Debug)]
+pub(crate) enum Operation {
+    Binary(BinaryOp),
+    Unary(UnaryOp),
+    Builtin {
+        builtin: Builtin,
+        link: Option<u32>,
+        first_type: Type,
+    },
+    Table(u32),
+    Project(u32),
+    MakeList,
+    MakeSet,
+    MakeRecord,
+    Missing {
+        fields: Vec<(u32, Arc<str>)>,
+        provided: bool,
+    },
+    BusinessAdd {
+        amount: i64,
+        unit: BusinessUnit,
+        calendar: u32,
+    },
+    Update(Vec<PathStep>),
+    /// One step of a `sum`, `min` or `max` loop: the accumulator (none at the first element)
+    /// and the element's value.
+    Fold(LoopKind),
+    /// The sum of a loop over nothing.
+    Zero(Domain, Type),
+}
+
+/// A test compiled code asks of its host: true, false, or leave it to the interpreter.
+#[derive(Debug)]
+pub(crate) enum Test {
+    Compare(CmpOp, Domain),
+    /// `collection contains element`.
+    Contains,
+    IsEmpty,
+    /// Whether a value is present: false for absent; an invalid value is left to the
+    /// interpreter.
+    Presence,
+    Matches(Arc<str>),
+}
+
+/// The outcome of a test, as compiled code reads it.
+pub(crate) const FALSE: u32 = 0;
+pub(crate) const TRUE: u32 = 1;
+pub(crate) const UNDECIDED: u32 = 2;
+
+pub(crate) fn apply(
+    context: &mut HostContext<'_>,
+    operation: &Operation,
+    accumulator: Option<&Value>,
+    operands: &[&Value],
+) -> Option<Value> {
+    let operand = |position: usize| operands.get(position).copied();
+    if operands.iter().any(|value| matches!(value, Value::Invalid)) {
+        return None;
+    }
+    let result = match operation {
+        Operation::Binary(op) => ops::binary(*op, operand(0)?, operand(1)?),
+        Operation::Unary(op) => ops::unary(*op, operand(0)?.clone()),
+        Operation::Builtin {
+            builtin,
+            link,
+            first_type,
+        } => Evaluator::new(context.machine, NoObserver)
+            .as_of(context.as_of)
+            .apply_builtin(
+                *builtin,
+                operands.iter().map(|value| (*value).clone()).collect(),
+                *link,
+                first_type,
+            ),
+        Operation::Table(index) => Evaluator::new(context.machine, NoObserver)
+            .as_of(context.as_of)
+            .apply_table(
+                *index,
+                operands.iter().map(|value| (*value).clone()).collect(),
+            ),
+        Operation::Project(index) => project(operand(0)?, *index),
+        Operation::MakeList => Ok(Value::List(
+            operands.iter().map(|value| (*value).clone()).collect(),
+        )),
+        Operation::MakeSet => Ok(make_set(
+            operands.iter().map(|value| (*value).clone()).collect(),
+        )),
+        Operation::MakeRecord => Ok(Value::Record(
+            operands.iter().map(|value| (*value).clone()).collect(),
+        )),
+        Operation::Missing { fields, provided } => missing_fields(operand(0)?, fields, *provided),
+        Operation::BusinessAdd {
+            amount,
+            unit,
+            calendar,
+        } => context
+            .machine
+            .business_add(operand(0)?, *amount, *unit, *calendar),
+        Operation::Update(path) => ops::update(operand(0)?, path, operand(1)?.clone()),
+        Operation::Fold(kind) => {
+            let value = operand(0)?;
+            match (kind, accumulator) {
+                (_, None) => Ok(value.clone()),
+                (LoopKind::Sum(domain), Some(total)) => ops::add(*domain, total, value),
+                (LoopKind::Min(_), Some(best)) => match ops::order(value, best) {
+                    Ok(Ordering::Less) => Ok(value.clone()),
+                    Ok(_) => Ok(best.clone()),
+                    Err(error) => Err(error),
+                },
+                (LoopKind::Max(_), Some(best)) => match ops::order(value, best) {
+                    Ok(Ordering::Greater) => Ok(value.clone()),
+                    Ok(_) => Ok(best.clone()),
+                    Err(error) => Err(error),
+                },
+                _ => return None,
+            }
+        }
+        Operation::Zero(domain, ty) => {
+            Evaluator::new(context.machine, NoObserver).zero_of(*domain, ty)
+        }
+    };
+    result.ok()
+}
+
+pub(crate) fn test(context: &HostContext<'_>, test: &Test, operands: &[&Value]) -> u32 {
+    let decided = |holds: bool| if holds { TRUE } else { FALSE };
+    if operands.iter().any(|value| matches!(value, Value::Invalid)) {
+        return UNDECIDED;
+    }
+    match (test, operands) {
+        (Test::Compare(op, domain), [left, right]) => {
+            match ops::compare(*op, left, right, *domain) {
+                Ok(holds) => decided(holds),
+                Err(_) => UNDECIDED,
+            }
+        }
+        (Test::Contains, [Value::List(items), element]) => {
+            decided(items.iter().any(|item| item.same(element)))
+        }
+        (Test::IsEmpty, [Value::List(items)]) => decided(items.is_empty()),
+        (Test::IsEmpty, [Value::Text(text)]) => decided(text.is_empty()),
+        (Test::Presence, [value]) => decided(!value.is_absent()),
+        (Test::Matches(pattern), [value]) => match context.machine.matches(pattern, value) {
+            Ok(holds) => decided(holds),
+            Err(_) => UNDECIDED,
+        },
+        _ => UNDECIDED,
+    }
+}

@@ -1,0 +1,117 @@
+//! The JIT against the interpreter, the reference: on every example of the repository's rule
+//! library, each rule's compiled decision agrees with the interpreter's result, and the rule
+//! set run with the JIT gives the same reports, findings included, byte for byte.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use clearance_jit::Jit;
+use clearance_runtime::testing::default_as_of;
+use clearance_runtime::{Decision, RuleDecider, RuleReport, RuleSet, RuleStatus};
+
+/// Every rule file of the repository's library, with the data files it reads.
+fn rule_library() -> RuleSet {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for path in clearance_library::rule_files(&root.join("rules")).unwrap() {
+        let name = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        files.push((name, std::fs::read_to_string(&path).unwrap()));
+    }
+    RuleSet::compile_reading(&files, |name| std::fs::read(root.join(name)))
+        .unwrap_or_else(|errors| panic!("{errors}"))
+}
+
+fn reports_text(reports: &[RuleReport]) -> String {
+    reports
+        .iter()
+        .map(|report| {
+            format!(
+                "{} {:?} {}\n",
+                report.rule,
+                report.status,
+                serde_json::to_string(&report.findings).unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn compiled_rules_decide_every_example_of_the_rule_library_as_the_interpreter_does() {
+    let interpreted = rule_library();
+    let compiled_rules = rule_library();
+    let jit = Arc::new(Jit::compile(&compiled_rules).unwrap().counting(true));
+    let compiled = compiled_rules.with_decider(jit.clone());
+    let program = interpreted.program();
+    let mut examples = 0;
+    let mut native_decisions = 0;
+    let mut disagreements = Vec::new();
+    for (index, ruleset) in program.rulesets.iter().enumerate() {
+        for example in &ruleset.examples {
+            let Ok(inputs) = interpreted.example_inputs(ruleset, example) else {
+                continue;
+            };
+            examples += 1;
+            let as_of = example.as_of.unwrap_or_else(|| default_as_of(ruleset));
+            let reference = interpreted.evaluate_ruleset(index, &inputs, as_of);
+            for (position, report) in reference.iter().enumerate() {
+                if report.status == RuleStatus::NotInForce {
+                    continue;
+                }
+                let decision = jit.decide(compiled.machine(), index, position, &inputs, as_of);
+                let agrees = match decision {
+                    None | Some(Decision::Interpret) => true,
+                    Some(Decision::Passed) => report.status == RuleStatus::Passed,
+                    Some(Decision::NotApplicable) => report.status == RuleStatus::NotApplicable,
+                };
+                if matches!(decision, Some(Decision::Passed | Decision::NotApplicable)) {
+                    native_decisions += 1;
+                }
+                if !agrees {
+                    disagreements.push(format!(
+                        "{}:{} `{}`: rule `{}`: compiled code says {decision:?}, the interpreter {:?}",
+                        ruleset.path, example.line, example.description, report.rule, report.status
+                    ));
+                }
+            }
+            let with_jit = compiled.evaluate_ruleset(index, &inputs, as_of);
+            assert_eq!(
+                reports_text(&reference),
+                reports_text(&with_jit),
+                "{}:{} `{}`",
+                ruleset.path,
+                example.line,
+                example.description
+            );
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+    let stats = jit.stats();
+    let not_compiled: Vec<String> = stats
+        .iter()
+        .filter_map(|rule| {
+            rule.not_compiled
+                .as_ref()
+                .map(|reason| format!("{}: {reason}", rule.rule))
+        })
+        .collect();
+    println!(
+        "{examples} examples; {} of {} rules compiled; {native_decisions} decisions made by compiled code",
+        stats.len() - not_compiled.len(),
+        stats.len()
+    );
+    assert!(examples > 100, "the rule library has examples");
+    assert!(
+        not_compiled.is_empty(),
+        "rules not compiled:\n{}",
+        not_compiled.join("\n")
+    );
+    assert!(
+        native_decisions * 2 > examples,
+        "compiled code decided only {native_decisions} rule runs over {examples} examples"
+    );
+}
