@@ -137,6 +137,7 @@ enum Host {
     CollectStart,
     CollectPush,
     CollectFinish,
+    RecordFailure,
 }
 
 impl Host {
@@ -154,6 +155,7 @@ impl Host {
             Host::CollectStart => native::collect_start as *const () as i64,
             Host::CollectPush => native::collect_push as *const () as i64,
             Host::CollectFinish => native::collect_finish as *const () as i64,
+            Host::RecordFailure => native::record_failure as *const () as i64,
         }
     }
 
@@ -172,6 +174,7 @@ impl Host {
             Host::CollectStart => (&[I64], &[I64]),
             Host::CollectPush => (&[I64, I64, I64], &[I32]),
             Host::CollectFinish => (&[I64, I64], &[I64]),
+            Host::RecordFailure => (&[I64, I64, I64], &[]),
         }
     }
 }
@@ -186,6 +189,8 @@ pub(crate) struct RuleCompiler<'p, 'b> {
     interpret: Block,
     reached: Variable,
     locals: HashMap<(u32, LocalId), (Variable, Kind)>,
+    /// The position locals of the `for every` steps around the assertion being compiled.
+    loop_positions: Vec<LocalId>,
     frames: u32,
     depth: u32,
     signatures: HashMap<usize, SigRef>,
@@ -240,6 +245,7 @@ impl<'p, 'b> RuleCompiler<'p, 'b> {
             interpret,
             reached,
             locals: HashMap::new(),
+            loop_positions: Vec::new(),
             frames: 1,
             depth: 0,
             signatures: HashMap::new(),
@@ -296,7 +302,8 @@ impl<'p, 'b> RuleCompiler<'p, 'b> {
             } => {
                 let collection = self.expr(scope, *collection)?;
                 let collection = self.pointer(collection);
-                self.each_element(
+                self.loop_positions.push(*index);
+                let walked = self.each_element(
                     scope,
                     collection,
                     *var,
@@ -306,7 +313,9 @@ impl<'p, 'b> RuleCompiler<'p, 'b> {
                     |compiler, continue_block| {
                         compiler.steps(scope, rule, position + 1, continue_block)
                     },
-                )
+                );
+                self.loop_positions.pop();
+                walked
             }
             Step::Let { local, value } => {
                 let value = self.expr(scope, *value)?;
@@ -390,12 +399,24 @@ impl<'p, 'b> RuleCompiler<'p, 'b> {
         Ok(())
     }
 
-    /// An assertion that must hold; a failure is the interpreter's to explain.
+    /// An assertion that must hold. A failure is recorded with the positions of the
+    /// `for every` steps, for the interpreter to explain, and the walk goes on.
     fn require(&mut self, scope: Scope<'p>, requirement: NodeId) -> Compiled<()> {
         let holds = self.expr(scope, requirement)?;
         let holds = self.condition(holds)?;
-        let fails = self.builder.ins().icmp_imm_s(IntCC::Equal, holds, 0);
-        self.interpret_if(fails);
+        let failed = self.builder.create_block();
+        let next = self.builder.create_block();
+        self.builder.ins().brif(holds, next, &[], failed, &[]);
+        self.builder.switch_to_block(failed);
+        let mut positions = Vec::with_capacity(self.loop_positions.len());
+        for local in self.loop_positions.clone() {
+            let position = self.local(scope, local)?;
+            positions.push(self.integer(position)?);
+        }
+        let (array, count) = self.operand_array(&positions);
+        self.call(Host::RecordFailure, &[self.context, array, count]);
+        self.builder.ins().jump(next, &[]);
+        self.builder.switch_to_block(next);
         Ok(())
     }
 

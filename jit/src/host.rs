@@ -27,6 +27,8 @@ pub(crate) struct HostContext<'m> {
     pub(crate) made: Vec<Box<Value>>,
     /// Lists being collected by `for ... collect` loops, by handle.
     pub(crate) collecting: Vec<Vec<Value>>,
+    /// The bindings the assertion failed at: the positions of the `for every` steps.
+    pub(crate) failures: Vec<Vec<usize>>,
 }
 
 impl<'m> HostContext<'m> {
@@ -36,6 +38,7 @@ impl<'m> HostContext<'m> {
             as_of,
             made: Vec::new(),
             collecting: Vec::new(),
+            failures: Vec::new(),
         }
     }
 }

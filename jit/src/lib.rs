@@ -201,6 +201,9 @@ impl RuleDecider for Jit {
         let mut context = host::HostContext::new(machine, as_of);
         let outcome = self.code.run(entry, &mut context, inputs)?;
         let decision = match i64::from(outcome) {
+            PASSED | NOT_APPLICABLE if !context.failures.is_empty() => {
+                Decision::Failed(std::mem::take(&mut context.failures))
+            }
             PASSED => Decision::Passed,
             NOT_APPLICABLE => Decision::NotApplicable,
             // INTERPRET, or anything else compiled code could return.

@@ -32,21 +32,23 @@ unsafe fn value<'a>(pointer: *const Value) -> Option<&'a Value> {
     unsafe { pointer.as_ref() }
 }
 
-/// The operands compiled code passed as an array of `count` pointers.
+/// The operands compiled code passed as an array of `count` pointers, none of them null.
 ///
 /// # Safety
 /// `operands` points to `count` pointers, each satisfying the module contract.
-unsafe fn operands<'a>(operands: *const *const Value, count: usize) -> Option<Vec<&'a Value>> {
+unsafe fn operands<'a>(operands: *const *const Value, count: usize) -> Option<&'a [&'a Value]> {
     if count == 0 {
-        return Some(Vec::new());
+        return Some(&[]);
     }
     // SAFETY: compiled code passes the address of a stack array of `count` pointers.
     let pointers = unsafe { std::slice::from_raw_parts(operands, count) };
-    pointers
-        .iter()
-        // SAFETY: each element satisfies the module contract.
-        .map(|pointer| unsafe { value(*pointer) })
-        .collect()
+    if pointers.iter().any(|pointer| pointer.is_null()) {
+        return None;
+    }
+    // SAFETY: a non-null `*const Value` to a live value and a `&Value` have the same layout
+    // and meaning, and each value lives for the evaluation (the module contract): the array
+    // is read as references, with no copy and no allocation per call.
+    Some(unsafe { std::slice::from_raw_parts(operands.cast::<&'a Value>(), count) })
 }
 
 /// # Safety
@@ -153,7 +155,7 @@ pub(crate) extern "C" fn apply(
     }) else {
         return std::ptr::null();
     };
-    match host::apply(context, operation, accumulator, &operands) {
+    match host::apply(context, operation, accumulator, operands) {
         Some(result) => keep(context, result),
         None => std::ptr::null(),
     }
@@ -178,7 +180,7 @@ pub(crate) extern "C" fn test(
     let Some(operands) = (unsafe { operands(operand_pointers, count) }) else {
         return UNDECIDED;
     };
-    host::test(context, test, &operands)
+    host::test(context, test, operands)
 }
 
 /// Starts collecting a list; gives its handle.
@@ -237,6 +239,31 @@ pub(crate) extern "C" fn collect_finish(
         Value::List(list.into())
     };
     keep(context, value)
+}
+
+/// Records that the assertion failed at the binding whose `for every` positions are the
+/// `count` integers at `positions`.
+pub(crate) extern "C" fn record_failure(
+    context_pointer: *mut HostContext<'_>,
+    positions: *const i64,
+    count: usize,
+) {
+    // SAFETY: the compiled function's context argument.
+    let Some(context) = (unsafe { context(context_pointer) }) else {
+        return;
+    };
+    let positions: &[i64] = if count == 0 {
+        &[]
+    } else {
+        // SAFETY: compiled code passes the address of a stack array of `count` integers.
+        unsafe { std::slice::from_raw_parts(positions, count) }
+    };
+    context.failures.push(
+        positions
+            .iter()
+            .map(|position| usize::try_from(*position).unwrap_or(usize::MAX))
+            .collect(),
+    );
 }
 
 /// A compiled rule: `fn(context, inputs) -> outcome`.

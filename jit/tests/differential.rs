@@ -1,11 +1,13 @@
 //! The JIT against the interpreter, the reference: on every example of the repository's rule
-//! library, each rule's compiled decision agrees with the interpreter's result, and the rule
-//! set run with the JIT gives the same reports, findings included, byte for byte.
+//! library, each rule's compiled decision agrees with the interpreter's result (a pass, a rule
+//! that does not apply, or as many failures as the interpreter finds), and the rule set run
+//! with the JIT gives the same reports, findings included, byte for byte.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::path::Path;
 use std::sync::Arc;
 
+use clearance_compiler::ir::Step;
 use clearance_jit::Jit;
 use clearance_runtime::testing::default_as_of;
 use clearance_runtime::{Decision, RuleDecider, RuleReport, RuleSet, RuleStatus};
@@ -49,6 +51,7 @@ fn compiled_rules_decide_every_example_of_the_rule_library_as_the_interpreter_do
     let program = interpreted.program();
     let mut examples = 0;
     let mut native_decisions = 0;
+    let mut failures_found = 0;
     let mut disagreements = Vec::new();
     for (index, ruleset) in program.rulesets.iter().enumerate() {
         for example in &ruleset.examples {
@@ -63,12 +66,25 @@ fn compiled_rules_decide_every_example_of_the_rule_library_as_the_interpreter_do
                     continue;
                 }
                 let decision = jit.decide(compiled.machine(), index, position, &inputs, as_of);
-                let agrees = match decision {
+                let agrees = match &decision {
                     None | Some(Decision::Interpret) => true,
                     Some(Decision::Passed) => report.status == RuleStatus::Passed,
                     Some(Decision::NotApplicable) => report.status == RuleStatus::NotApplicable,
+                    Some(Decision::Failed(bindings)) => {
+                        // Each binding names a position for every `for every` step.
+                        let loops = ruleset.rules[position]
+                            .steps
+                            .iter()
+                            .filter(|step| matches!(step, Step::ForEvery { .. }))
+                            .count();
+                        report.status == RuleStatus::Failed(bindings.len())
+                            && bindings.iter().all(|binding| binding.len() == loops)
+                    }
                 };
-                if matches!(decision, Some(Decision::Passed | Decision::NotApplicable)) {
+                if matches!(decision, Some(Decision::Failed(_))) {
+                    failures_found += 1;
+                }
+                if !matches!(decision, None | Some(Decision::Interpret)) {
                     native_decisions += 1;
                 }
                 if !agrees {
@@ -100,11 +116,15 @@ fn compiled_rules_decide_every_example_of_the_rule_library_as_the_interpreter_do
         })
         .collect();
     println!(
-        "{examples} examples; {} of {} rules compiled; {native_decisions} decisions made by compiled code",
+        "{examples} examples; {} of {} rules compiled; {native_decisions} decisions made by compiled code, {failures_found} of them failures",
         stats.len() - not_compiled.len(),
         stats.len()
     );
     assert!(examples > 100, "the rule library has examples");
+    assert!(
+        failures_found > 20,
+        "compiled code found {failures_found} failures"
+    );
     assert!(
         not_compiled.is_empty(),
         "rules not compiled:\n{}",

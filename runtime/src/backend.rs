@@ -1,8 +1,8 @@
 //! The boundary between the engine and a compiled backend. The interpreter holds the reference
-//! semantics; a backend (the Cranelift JIT) decides the common case, a rule that passes or does
-//! not apply, and leaves everything else to the interpreter, which then gives the findings: a
-//! failure, an error, or any case the backend does not decide itself. So a backend never writes
-//! a finding, and the output cannot depend on which backend ran.
+//! semantics; a backend (the Cranelift JIT) decides the common case: a rule that passes, does
+//! not apply, or fails at some bindings, which the interpreter then explains one by one. It
+//! leaves everything else to the interpreter: an error, or any case it does not decide itself.
+//! So a backend never writes a finding, and the output cannot depend on which backend ran.
 
 use jiff::civil::Date;
 
@@ -10,14 +10,17 @@ use crate::interp::Machine;
 use crate::value::Value;
 
 /// What a backend says of one rule on one record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
     /// The rule's assertion held at every binding it reached, at least one.
     Passed,
     /// The rule reached no binding: its `when` steps or its loops left nothing to check.
     NotApplicable,
-    /// The backend leaves this record to the interpreter: the rule failed, could not be
-    /// evaluated, or met a value the backend does not decide (absent, invalid, unlisted).
+    /// The assertion failed at these bindings, in the order the rule reaches them; each is
+    /// the positions its `for every` steps stand at. The interpreter explains each one.
+    Failed(Vec<Vec<usize>>),
+    /// The backend leaves this record to the interpreter: the rule could not be evaluated,
+    /// or met a value the backend does not decide (absent, invalid, unlisted).
     Interpret,
 }
 

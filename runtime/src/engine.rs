@@ -714,10 +714,10 @@ impl RuleSet {
                 let decided = self.decider.as_ref().and_then(|decider| {
                     decider.decide(&self.machine, index, position, inputs, as_of)
                 });
-                let status = match decided {
+                let status = match &decided {
                     Some(Decision::Passed) => Some(RuleStatus::Passed),
                     Some(Decision::NotApplicable) => Some(RuleStatus::NotApplicable),
-                    Some(Decision::Interpret) | None => None,
+                    Some(Decision::Failed(_) | Decision::Interpret) | None => None,
                 };
                 if let Some(status) = status {
                     return RuleReport {
@@ -726,6 +726,10 @@ impl RuleSet {
                         findings: Vec::new(),
                     };
                 }
+                let failed_at = match decided {
+                    Some(Decision::Failed(bindings)) => Some(bindings),
+                    _ => None,
+                };
                 RuleRun {
                     rule_set: self,
                     ruleset,
@@ -738,7 +742,7 @@ impl RuleSet {
                     findings: Vec::new(),
                     error: None,
                 }
-                .run(inputs)
+                .run_or_explain(inputs, failed_at.as_deref())
             })
             .collect()
     }

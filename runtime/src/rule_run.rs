@@ -40,6 +40,105 @@ impl<'a> RuleRun<'a> {
         )
     }
 
+    /// Runs the rule; or, given the bindings a backend found it failing at, explains those
+    /// alone. Should the explanation not give exactly one failure at each, the rule runs
+    /// whole: the interpreter's answer is the reference.
+    pub(crate) fn run_or_explain(
+        self,
+        inputs: &[Value],
+        failed_at: Option<&[Vec<usize>]>,
+    ) -> RuleReport {
+        let Some(bindings) = failed_at else {
+            return self.run(inputs);
+        };
+        let mut frame = frame(self.rule.body.locals.len().max(inputs.len()));
+        for (slot, input) in frame.iter_mut().zip(inputs) {
+            *slot = Slot::Borrowed(input);
+        }
+        let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver).as_of(self.as_of);
+        let mut explanation = RuleRun {
+            rule_set: self.rule_set,
+            ruleset: self.ruleset,
+            rule: self.rule,
+            meta: self.meta,
+            as_of: self.as_of,
+            provenance: self.provenance,
+            reached: 0,
+            failures: 0,
+            findings: Vec::new(),
+            error: None,
+        };
+        for binding in bindings {
+            let failures = explanation.failures;
+            let explained = explanation.steps_at(&mut evaluator, 0, &mut frame, binding);
+            if explained.is_err() || explanation.failures != failures + 1 {
+                return self.run(inputs);
+            }
+        }
+        if bindings.is_empty() {
+            return self.run(inputs);
+        }
+        RuleReport {
+            rule: self.rule.id.clone(),
+            status: RuleStatus::Failed(explanation.failures),
+            findings: explanation.findings,
+        }
+    }
+
+    /// The steps along one binding: each `for every` stands at the given position.
+    fn steps_at<'i>(
+        &mut self,
+        evaluator: &mut Evaluator<'_, NoObserver>,
+        position: usize,
+        frame: &mut [Slot<'i>],
+        binding: &[usize],
+    ) -> Result<(), EvalError> {
+        let body = &self.rule.body;
+        let Some(step) = self.rule.steps.get(position) else {
+            return self.assert(evaluator, frame);
+        };
+        match step {
+            Step::ForEvery {
+                var,
+                index,
+                collection,
+            } => {
+                let elements = evaluator.elements(body, *collection, frame)?;
+                let Some((item_position, rest)) = binding.split_first() else {
+                    return Err(EvalError::new(
+                        EvalErrorKind::Internal,
+                        "a binding is too short",
+                    ));
+                };
+                if *item_position >= elements.len() {
+                    return Err(EvalError::new(
+                        EvalErrorKind::Internal,
+                        "a binding is out of range",
+                    ));
+                }
+                frame[var.index()] = elements.slot(*item_position);
+                frame[index.index()] = Slot::Owned(Value::Int(
+                    i64::try_from(*item_position).unwrap_or(i64::MAX),
+                ));
+                self.steps_at(evaluator, position + 1, frame, rest)
+            }
+            Step::Let { local, value } => {
+                frame[local.index()] = Slot::Owned(evaluator.eval(body, *value, frame)?);
+                self.steps_at(evaluator, position + 1, frame, binding)
+            }
+            Step::When(condition) => {
+                if evaluator.eval_bool(body, *condition, frame)? {
+                    self.steps_at(evaluator, position + 1, frame, binding)
+                } else {
+                    Err(EvalError::new(
+                        EvalErrorKind::Internal,
+                        "a failed binding is not reached",
+                    ))
+                }
+            }
+        }
+    }
+
     pub(crate) fn run(mut self, inputs: &[Value]) -> RuleReport {
         // Inputs are borrowed for the whole evaluation: loops over them bind by reference.
         let mut frame = frame(self.rule.body.locals.len().max(inputs.len()));
