@@ -33,13 +33,7 @@ fn star_rules(criterion: &mut Criterion) {
         })
         .collect();
 
-    let compiled_rules =
-        RuleSet::compile(&[("bench/star.clr".to_string(), STAR_RULES.to_string())])
-            .unwrap_or_else(|errors| panic!("{errors}"));
-    let jit = std::sync::Arc::new(clearance_jit::Jit::compile(&compiled_rules).unwrap());
-    let compiled = compiled_rules.with_decider(jit);
-
-    // Every side must agree before their speed means anything.
+    // Both sides must agree before their speed means anything.
     for (declaration, inputs) in synthetic.iter().zip(&bound) {
         let interpreted: Vec<String> = rule_set
             .evaluate_ruleset(0, inputs, as_of)
@@ -47,13 +41,6 @@ fn star_rules(criterion: &mut Criterion) {
             .flat_map(|report| report.findings)
             .map(|finding| finding.message.en)
             .collect();
-        let with_jit: Vec<String> = compiled
-            .evaluate_ruleset(0, inputs, as_of)
-            .into_iter()
-            .flat_map(|report| report.findings)
-            .map(|finding| finding.message.en)
-            .collect();
-        assert_eq!(with_jit, interpreted, "{}", declaration.reference);
         let mut expected = hand_written(declaration);
         let mut got = interpreted;
         expected.sort();
@@ -74,13 +61,6 @@ fn star_rules(criterion: &mut Criterion) {
         bencher.iter(|| {
             for inputs in &bound {
                 black_box(rule_set.evaluate_ruleset(0, black_box(inputs), as_of));
-            }
-        })
-    });
-    group.bench_function("jit", |bencher| {
-        bencher.iter(|| {
-            for inputs in &bound {
-                black_box(compiled.evaluate_ruleset(0, black_box(inputs), as_of));
             }
         })
     });

@@ -1,4 +1,4 @@
-//! The typed IR: what the checker produces and what the interpreter (and later the JIT) runs.
+//! The typed IR: what the checker produces and what the interpreter and the JIT run.
 //!
 //! It is first-order and flat: each body is an arena of nodes that refer to each other by
 //! index, every node has a type, every operator names the domain it works on, field accesses

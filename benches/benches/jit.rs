@@ -1,0 +1,170 @@
+//! The JIT beside the interpreter and hand-written Rust, in one run: evaluation alone, end to
+//! end from NDJSON text beside parsing that text into `serde_json::Value`, one thread and two,
+//! and the JIT's compile time for 10, 100 and 1,000 rules.
+//! `cargo bench -p clearance-benches --bench jit`; figures and their reading are in
+//! BENCHMARKS.md.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clearance_benches::{STAR_RULES, declarations, hand_written, item_count, to_json, to_node};
+use clearance_jit::Jit;
+use clearance_runtime::RuleSet;
+use clearance_runtime::value::Value;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use jiff::civil::Date;
+
+const DECLARATIONS: usize = 1000;
+const SEED: u64 = 20261124;
+
+fn star_rule_set() -> RuleSet {
+    RuleSet::compile(&[("bench/star.clr".to_string(), STAR_RULES.to_string())])
+        .unwrap_or_else(|errors| panic!("{errors}"))
+}
+
+fn messages(rule_set: &RuleSet, inputs: &[Value], as_of: Date) -> Vec<String> {
+    rule_set
+        .evaluate_ruleset(0, inputs, as_of)
+        .into_iter()
+        .flat_map(|report| report.findings)
+        .map(|finding| finding.message.en)
+        .collect()
+}
+
+fn star_rules(criterion: &mut Criterion) {
+    let interpreted = star_rule_set();
+    let compiled_rules = star_rule_set();
+    let jit = Arc::new(Jit::compile(&compiled_rules).unwrap());
+    let compiled = compiled_rules.with_decider(jit);
+    let as_of = Date::constant(2026, 3, 10);
+    let synthetic = declarations(DECLARATIONS, SEED);
+    let items = item_count(&synthetic) as u64;
+    let ndjson: Vec<String> = synthetic
+        .iter()
+        .map(|declaration| serde_json::json!({ "declaration": to_json(declaration) }).to_string())
+        .collect();
+    let bound: Vec<Vec<Value>> = synthetic
+        .iter()
+        .map(|declaration| {
+            vec![
+                interpreted
+                    .bind_input("declaration", &to_node(declaration))
+                    .unwrap(),
+            ]
+        })
+        .collect();
+    // Every side must find the same violations before its speed means anything.
+    for (declaration, inputs) in synthetic.iter().zip(&bound) {
+        let reference = messages(&interpreted, inputs, as_of);
+        assert_eq!(messages(&compiled, inputs, as_of), reference);
+        let mut expected = hand_written(declaration);
+        let mut got = reference;
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "{}", declaration.reference);
+    }
+    for (position, record) in ndjson.iter().enumerate() {
+        assert_eq!(
+            serde_json::to_string(&interpreted.evaluate_text(record, position + 1, as_of)).unwrap(),
+            serde_json::to_string(&compiled.evaluate_text(record, position + 1, as_of)).unwrap()
+        );
+    }
+
+    let mut group = criterion.benchmark_group("jit_star_rules");
+    group.throughput(Throughput::Elements(items));
+    group.bench_function("hand_written_rust", |bencher| {
+        bencher.iter(|| {
+            for declaration in &synthetic {
+                black_box(hand_written(black_box(declaration)));
+            }
+        })
+    });
+    group.bench_function("interpreter", |bencher| {
+        bencher.iter(|| {
+            for inputs in &bound {
+                black_box(interpreted.evaluate_ruleset(0, black_box(inputs), as_of));
+            }
+        })
+    });
+    group.bench_function("jit", |bencher| {
+        bencher.iter(|| {
+            for inputs in &bound {
+                black_box(compiled.evaluate_ruleset(0, black_box(inputs), as_of));
+            }
+        })
+    });
+    group.bench_function("parse_ndjson_to_serde_json_value", |bencher| {
+        bencher.iter(|| {
+            for record in &ndjson {
+                black_box(serde_json::from_str::<serde_json::Value>(black_box(record)).unwrap());
+            }
+        })
+    });
+    group.bench_function("end_to_end_interpreter", |bencher| {
+        bencher.iter(|| {
+            for (position, record) in ndjson.iter().enumerate() {
+                black_box(interpreted.evaluate_text(black_box(record), position + 1, as_of));
+            }
+        })
+    });
+    group.bench_function("end_to_end_jit", |bencher| {
+        bencher.iter(|| {
+            for (position, record) in ndjson.iter().enumerate() {
+                black_box(compiled.evaluate_text(black_box(record), position + 1, as_of));
+            }
+        })
+    });
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        group.bench_function(
+            format!("end_to_end_jit_batch_{threads}_threads"),
+            |bencher| {
+                bencher
+                    .iter(|| pool.install(|| black_box(compiled.evaluate_batch(&ndjson, 1, as_of))))
+            },
+        );
+    }
+    group.finish();
+}
+
+/// A rule book of `count` rules on items, each with its own threshold.
+fn rule_book(count: usize) -> String {
+    let mut text = String::from(
+        "ruleset bench.book\n  title en \"Many rules\" fr \"Beaucoup de règles\"\n  version \"1\"\n  input declaration: Declaration\n\nuse stdlib.customs.*\n\n",
+    );
+    for rule in 0..count {
+        text.push_str(&format!(
+            "rule BOOK-{rule}\n  title en \"Rule {rule}\" fr \"Règle {rule}\"\n  severity error\n  category validation_violation\n  implements CAS-MASS-01\n  for every item in declaration.items\n  when item.gross_mass is present and item.gross_mass > {rule} kg and item.net_mass is present\n  require item.gross_mass >= item.net_mass or item.seq > {rule}\n\n"
+        ));
+    }
+    text
+}
+
+/// Prints the JIT's compile time for 10, 100 and 1,000 rules (the best of five), beside
+/// criterion's figures; `cargo bench` shows it in its output.
+fn compile_time(_criterion: &mut Criterion) {
+    for count in [10, 100, 1000] {
+        let rule_set = RuleSet::compile(&[("bench/book.clr".to_string(), rule_book(count))])
+            .unwrap_or_else(|errors| panic!("{errors}"));
+        let mut best = Duration::MAX;
+        for _ in 0..5 {
+            let started = Instant::now();
+            let jit = Jit::compile(&rule_set).unwrap();
+            best = best.min(started.elapsed());
+            assert!(jit.stats().iter().all(|rule| rule.not_compiled.is_none()));
+        }
+        println!(
+            "jit_compile/{count}_rules: {:.2} ms ({:.1} µs per rule)",
+            best.as_secs_f64() * 1000.0,
+            best.as_secs_f64() * 1e6 / count as f64
+        );
+    }
+}
+
+criterion_group!(benches, star_rules, compile_time);
+criterion_main!(benches);
