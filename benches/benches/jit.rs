@@ -139,7 +139,7 @@ fn rule_book(count: usize) -> String {
     );
     for rule in 0..count {
         text.push_str(&format!(
-            "rule BOOK-{rule}\n  title en \"Rule {rule}\" fr \"Règle {rule}\"\n  severity error\n  category validation_violation\n  implements CAS-MASS-01\n  for every item in declaration.items\n  when item.gross_mass is present and item.gross_mass > {rule} kg and item.net_mass is present\n  require item.gross_mass >= item.net_mass or item.seq > {rule}\n\n"
+            "rule BOOK-{rule}\n  title en \"Rule {rule}\" fr \"Règle {rule}\"\n  severity error\n  category validation_violation\n  implements CAS-MASS-01\n  for every item in declaration.items\n  when item.gross_mass is present and item.gross_mass > {rule} kg and item.net_mass is present\n  require item.gross_mass >= item.net_mass or item.seq > {rule}\n  message en \"item {{item.seq}} fails rule {rule}\" fr \"l'article {{item.seq}} échoue à la règle {rule}\"\n\n"
         ));
     }
     text

@@ -21,22 +21,62 @@ use jiff::civil::Date;
 pub(crate) struct HostContext<'m> {
     pub(crate) machine: &'m Machine,
     pub(crate) as_of: Date,
-    /// Values made during the evaluation; compiled code holds pointers to them, so each is
-    /// boxed, to stay put as the vector grows.
-    #[allow(clippy::vec_box)]
-    pub(crate) made: Vec<Box<Value>>,
+    /// Values made during the evaluation, in chunks that never grow past their capacity:
+    /// compiled code holds pointers to them, which must stay put.
+    made: Vec<Vec<Value>>,
     /// Lists being collected by `for ... collect` loops, by handle.
     pub(crate) collecting: Vec<Vec<Value>>,
     /// The bindings the assertion failed at: the positions of the `for every` steps.
     pub(crate) failures: Vec<Vec<usize>>,
 }
 
+/// The store of values a context made, to hand to the next context.
+impl HostContext<'_> {
+    pub(crate) fn into_store(self) -> Vec<Vec<Value>> {
+        self.made
+    }
+}
+
+/// Values per chunk of [`HostContext::keep`]'s store.
+const CHUNK: usize = 64;
+
 impl<'m> HostContext<'m> {
-    pub(crate) fn new(machine: &'m Machine, as_of: Date) -> HostContext<'m> {
+    /// Keeps a value until the rule is decided and gives its address, which stays valid until
+    /// then: a chunk is never pushed past its capacity, so it never moves its values.
+    pub(crate) fn keep(&mut self, value: Value) -> *const Value {
+        let has_room = self
+            .made
+            .last()
+            .is_some_and(|chunk| chunk.len() < chunk.capacity());
+        if !has_room {
+            self.made.push(Vec::with_capacity(CHUNK));
+        }
+        match self.made.last_mut() {
+            Some(chunk) => {
+                chunk.push(value);
+                chunk
+                    .last()
+                    .map_or(std::ptr::null(), |kept| kept as *const Value)
+            }
+            None => std::ptr::null(),
+        }
+    }
+
+    /// A context whose store starts with `made`'s chunks (emptied), so that a thread reuses
+    /// one store from rule to rule instead of allocating.
+    pub(crate) fn new(
+        machine: &'m Machine,
+        as_of: Date,
+        mut made: Vec<Vec<Value>>,
+    ) -> HostContext<'m> {
+        made.truncate(1);
+        if let Some(chunk) = made.first_mut() {
+            chunk.clear();
+        }
         HostContext {
             machine,
             as_of,
-            made: Vec::new(),
+            made,
             collecting: Vec::new(),
             failures: Vec::new(),
         }
@@ -120,10 +160,7 @@ pub(crate) fn apply(
             ),
         Operation::Table(index) => Evaluator::new(context.machine, NoObserver)
             .as_of(context.as_of)
-            .apply_table(
-                *index,
-                operands.iter().map(|value| (*value).clone()).collect(),
-            ),
+            .apply_table(*index, operands),
         Operation::Project(index) => project(operand(0)?, *index),
         Operation::MakeList => Ok(Value::List(
             operands.iter().map(|value| (*value).clone()).collect(),

@@ -50,6 +50,12 @@ struct CompiledRule {
     interpreted: AtomicU64,
 }
 
+thread_local! {
+    /// The values host functions made for the last rule this thread decided, emptied and
+    /// reused by the next, so that deciding a rule allocates nothing in the common case.
+    static STORE: std::cell::RefCell<Vec<Vec<Value>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The compiled rules of one rule set.
 pub struct Jit {
     code: native::CompiledCode,
@@ -198,8 +204,14 @@ impl RuleDecider for Jit {
         if inputs.len() < *input_count {
             return None;
         }
-        let mut context = host::HostContext::new(machine, as_of);
-        let outcome = self.code.run(entry, &mut context, inputs)?;
+        let store = STORE.with(|store| {
+            store
+                .try_borrow_mut()
+                .map(|mut store| std::mem::take(&mut *store))
+        });
+        let mut context = host::HostContext::new(machine, as_of, store.unwrap_or_default());
+        let outcome = self.code.run(entry, &mut context, inputs);
+        let outcome = outcome?;
         let decision = match i64::from(outcome) {
             PASSED | NOT_APPLICABLE if !context.failures.is_empty() => {
                 Decision::Failed(std::mem::take(&mut context.failures))
@@ -209,6 +221,17 @@ impl RuleDecider for Jit {
             // INTERPRET, or anything else compiled code could return.
             _ => Decision::Interpret,
         };
+        let mut store = context.into_store();
+        // Nothing made for this record outlives its decision; only the memory is kept.
+        store.truncate(1);
+        for chunk in &mut store {
+            chunk.clear();
+        }
+        STORE.with(|slot| {
+            if let Ok(mut slot) = slot.try_borrow_mut() {
+                *slot = store;
+            }
+        });
         if self.counting {
             let counter = if decision == Decision::Interpret {
                 &compiled.interpreted

@@ -16,10 +16,7 @@ use crate::host::{self, HostContext, Operation, Test, UNDECIDED};
 
 /// Keeps a value made during an evaluation and gives compiled code its address.
 fn keep(context: &mut HostContext<'_>, value: Value) -> *const Value {
-    let boxed = Box::new(value);
-    let pointer: *const Value = &*boxed;
-    context.made.push(boxed);
-    pointer
+    context.keep(value)
 }
 
 /// The value behind a pointer compiled code passed, `None` for null.

@@ -910,9 +910,13 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         })
     }
 
-    /// A table called on argument values, as compiled code calls it.
-    pub fn apply_table(&mut self, index: u32, arguments: Vec<Value>) -> Eval<Value> {
-        let arguments: Arguments<'_> = arguments.into_iter().map(Slot::Owned).collect();
+    /// A table called on argument values, as compiled code calls it: the arguments are
+    /// borrowed, as the interpreter borrows those it reads from data.
+    pub fn apply_table(&mut self, index: u32, arguments: &[&Value]) -> Eval<Value> {
+        let arguments: Arguments<'_> = arguments
+            .iter()
+            .map(|value| Slot::Borrowed(value))
+            .collect();
         self.call_table(index, arguments)
     }
 
