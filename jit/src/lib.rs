@@ -86,7 +86,12 @@ impl Jit {
     pub fn compile(rule_set: &RuleSet) -> Result<Jit, JitError> {
         let started = Instant::now();
         let mut flags = settings::builder();
-        for (name, value) in [("opt_level", "speed"), ("is_pic", "false")] {
+        // Frame pointers let a profiler walk through compiled code into the host functions.
+        for (name, value) in [
+            ("opt_level", "speed"),
+            ("is_pic", "false"),
+            ("preserve_frame_pointers", "true"),
+        ] {
             flags
                 .set(name, value)
                 .map_err(|error| JitError(format!("setting `{name}`: {error}")))?;
