@@ -102,7 +102,11 @@ fn time(mut pass: impl FnMut()) -> Duration {
     times[2]
 }
 
-fn clearance_failures(rule_set: &RuleSet, inputs: &[Value], as_of: jiff::civil::Date) -> Vec<String> {
+fn clearance_failures(
+    rule_set: &RuleSet,
+    inputs: &[Value],
+    as_of: jiff::civil::Date,
+) -> Vec<String> {
     rule_set
         .evaluate_ruleset(0, inputs, as_of)
         .into_iter()
@@ -208,9 +212,14 @@ fn main() {
             "documents",
         ));
         assert_eq!(&sorted(zen), expected, "zen, declaration {position}");
-        let mut cel_found = cel_seqs(&cel_mass.execute(&cel_contexts[position]).expect("cel runs"), "mass");
+        let mut cel_found = cel_seqs(
+            &cel_mass.execute(&cel_contexts[position]).expect("cel runs"),
+            "mass",
+        );
         cel_found.extend(cel_seqs(
-            &cel_documents.execute(&cel_contexts[position]).expect("cel runs"),
+            &cel_documents
+                .execute(&cel_contexts[position])
+                .expect("cel runs"),
             "documents",
         ));
         assert_eq!(&sorted(cel_found), expected, "cel, declaration {position}");
@@ -218,15 +227,28 @@ fn main() {
         let rhai_found: rhai::Array = rhai_engine
             .eval_ast_with_scope(&mut scope, &rhai_ast)
             .expect("rhai runs");
-        let rhai_found: Vec<String> = rhai_found.into_iter().map(|item| item.to_string()).collect();
-        assert_eq!(&sorted(rhai_found), expected, "rhai, declaration {position}");
+        let rhai_found: Vec<String> = rhai_found
+            .into_iter()
+            .map(|item| item.to_string())
+            .collect();
+        assert_eq!(
+            &sorted(rhai_found),
+            expected,
+            "rhai, declaration {position}"
+        );
         for rule_set in [&interpreted, &compiled] {
             let found = clearance_failures(rule_set, &bound[position], as_of);
-            assert_eq!(&sorted(found), expected, "clearance, declaration {position}");
+            assert_eq!(
+                &sorted(found),
+                expected,
+                "clearance, declaration {position}"
+            );
         }
     }
     let failures: usize = expected.iter().map(Vec::len).sum();
-    println!("{DECLARATIONS} declarations, {items} items, {failures} failing items; every engine agrees");
+    println!(
+        "{DECLARATIONS} declarations, {items} items, {failures} failing items; every engine agrees"
+    );
 
     let mut results: Vec<(&str, Duration)> = Vec::new();
     results.push((
@@ -285,7 +307,9 @@ fn main() {
         }),
     ));
     let hand = results[0].1.as_secs_f64();
-    println!("| engine | time per {DECLARATIONS} declarations | ns per item | ratio to hand-written |");
+    println!(
+        "| engine | time per {DECLARATIONS} declarations | ns per item | ratio to hand-written |"
+    );
     println!("|---|---|---|---|");
     for (engine, elapsed) in &results {
         println!(
