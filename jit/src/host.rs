@@ -122,10 +122,66 @@ pub(crate) enum Test {
     /// `collection contains element`.
     Contains,
     IsEmpty,
-    /// Whether a value is present: false for absent; an invalid value is left to the
-    /// interpreter.
-    Presence,
     Matches(Arc<str>),
+}
+
+/// The comparison operators and domains, by the position compiled code passes for them to
+/// [`compare`] (one number: operator * 16 + domain).
+const OPERATORS: [CmpOp; 6] = [
+    CmpOp::Eq,
+    CmpOp::NotEq,
+    CmpOp::Lt,
+    CmpOp::LtEq,
+    CmpOp::Gt,
+    CmpOp::GtEq,
+];
+const DOMAINS: [Domain; 12] = [
+    Domain::Bool,
+    Domain::Int,
+    Domain::Decimal,
+    Domain::Money,
+    Domain::Quantity,
+    Domain::Duration,
+    Domain::Text,
+    Domain::Code,
+    Domain::Date,
+    Domain::DateTime,
+    Domain::Structural,
+    Domain::Set,
+];
+
+/// The number compiled code passes for a comparison, if it has one.
+pub(crate) fn comparison_number(op: CmpOp, domain: Domain) -> Option<u32> {
+    let op = OPERATORS.iter().position(|known| *known == op)?;
+    let domain = DOMAINS.iter().position(|known| *known == domain)?;
+    u32::try_from(op * 16 + domain).ok()
+}
+
+/// A comparison of two values, by its number: the interpreter's `ops::compare`.
+pub(crate) fn compare(left: &Value, right: &Value, comparison: u32) -> u32 {
+    let (Some(op), Some(domain)) = (
+        OPERATORS.get((comparison / 16) as usize),
+        DOMAINS.get((comparison % 16) as usize),
+    ) else {
+        return UNDECIDED;
+    };
+    if matches!(left, Value::Invalid) || matches!(right, Value::Invalid) {
+        return UNDECIDED;
+    }
+    match ops::compare(*op, left, right, *domain) {
+        Ok(true) => TRUE,
+        Ok(false) => FALSE,
+        Err(_) => UNDECIDED,
+    }
+}
+
+/// Whether a value is present: false for absent; invalid data is left to the interpreter.
+pub(crate) fn presence(value: &Value) -> u32 {
+    match value {
+        Value::Absent => FALSE,
+        Value::Invalid => UNDECIDED,
+        _ => TRUE,
+    }
 }
 
 /// The outcome of a test, as compiled code reads it.
@@ -222,7 +278,6 @@ pub(crate) fn test(context: &HostContext<'_>, test: &Test, operands: &[&Value]) 
         }
         (Test::IsEmpty, [Value::List(items)]) => decided(items.is_empty()),
         (Test::IsEmpty, [Value::Text(text)]) => decided(text.is_empty()),
-        (Test::Presence, [value]) => decided(!value.is_absent()),
         (Test::Matches(pattern), [value]) => match context.machine.matches(pattern, value) {
             Ok(holds) => decided(holds),
             Err(_) => UNDECIDED,

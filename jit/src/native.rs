@@ -180,6 +180,25 @@ pub(crate) extern "C" fn test(
     host::test(context, test, operands)
 }
 
+/// Whether a value is present: 0 for absent, 1, or 2 for invalid data.
+pub(crate) extern "C" fn presence(pointer: *const Value) -> u32 {
+    // SAFETY: `pointer` satisfies the module contract.
+    match unsafe { value(pointer) } {
+        Some(value) => host::presence(value),
+        None => UNDECIDED,
+    }
+}
+
+/// A comparison of two values by its number (`host::comparison_number`): 0, 1, or 2 to
+/// leave the record to the interpreter.
+pub(crate) extern "C" fn compare(left: *const Value, right: *const Value, comparison: u32) -> u32 {
+    // SAFETY: both pointers satisfy the module contract.
+    match (unsafe { value(left) }, unsafe { value(right) }) {
+        (Some(left), Some(right)) => host::compare(left, right, comparison),
+        _ => UNDECIDED,
+    }
+}
+
 /// Starts collecting a list; gives its handle.
 pub(crate) extern "C" fn collect_start(context_pointer: *mut HostContext<'_>) -> i64 {
     // SAFETY: the compiled function's context argument.

@@ -142,7 +142,7 @@ impl<'p> RuleCompiler<'p, '_> {
                     return Ok(value);
                 };
                 let kind = Kind::of_type(ty);
-                let present = self.test(Test::Presence, &[pointer]);
+                let present = self.presence(pointer);
                 let result = self.builder.declare_var(kind.machine_type());
                 let present_block = self.builder.create_block();
                 let absent_block = self.builder.create_block();
@@ -165,7 +165,7 @@ impl<'p> RuleCompiler<'p, '_> {
             Node::IsPresent(operand) => {
                 let value = self.expr(scope, *operand)?;
                 match value {
-                    Val::Ref(pointer) => Ok(Val::Bool(self.test(Test::Presence, &[pointer]))),
+                    Val::Ref(pointer) => Ok(Val::Bool(self.presence(pointer))),
                     Val::Bool(_) | Val::Int(_) => {
                         Ok(Val::Bool(self.builder.ins().iconst(types::I8, 1)))
                     }
@@ -352,9 +352,7 @@ impl<'p> RuleCompiler<'p, '_> {
             BinaryOp::Compare(cmp, domain) => {
                 let left = self.pointer(left);
                 let right = self.pointer(right);
-                Ok(Val::Bool(
-                    self.test(Test::Compare(cmp, domain), &[left, right]),
-                ))
+                Ok(Val::Bool(self.compare(cmp, domain, left, right)))
             }
             BinaryOp::AddInt | BinaryOp::SubInt | BinaryOp::MulInt => {
                 let left = self.integer(left)?;

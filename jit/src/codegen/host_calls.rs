@@ -20,6 +20,8 @@ pub(super) enum Host {
     CollectPush,
     CollectFinish,
     RecordFailure,
+    Presence,
+    Compare,
 }
 
 impl Host {
@@ -38,6 +40,8 @@ impl Host {
             Host::CollectPush => native::collect_push as *const () as i64,
             Host::CollectFinish => native::collect_finish as *const () as i64,
             Host::RecordFailure => native::record_failure as *const () as i64,
+            Host::Presence => native::presence as *const () as i64,
+            Host::Compare => native::compare as *const () as i64,
         }
     }
 
@@ -57,6 +61,8 @@ impl Host {
             Host::CollectPush => (&[I64, I64, I64], &[I32]),
             Host::CollectFinish => (&[I64, I64], &[I64]),
             Host::RecordFailure => (&[I64, I64, I64], &[]),
+            Host::Presence => (&[I64], &[I32]),
+            Host::Compare => (&[I64, I64, I32], &[I32]),
         }
     }
 }

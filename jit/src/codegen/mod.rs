@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use clearance_ir::types::Type;
-use clearance_ir::{Body, LocalId, NodeId, Program, RuleIr, Step};
+use clearance_ir::{Body, CmpOp, Domain, LocalId, NodeId, Program, RuleIr, Step};
 use clearance_runtime::interp::Machine;
 use clearance_runtime::value::Value;
 use cranelift_codegen::ir::Value as Register;
@@ -570,8 +570,31 @@ impl<'p, 'b> RuleCompiler<'p, 'b> {
         let descriptor = self.builder.ins().iconst(types::I64, descriptor);
         let (array, count) = self.operand_array(operands);
         let outcome = self.call(Host::Test, &[self.context, descriptor, array, count]);
+        self.decided(outcome)
+    }
+
+    /// A host test's outcome as a condition; undecided leaves the record to the interpreter.
+    fn decided(&mut self, outcome: Register) -> Register {
         let undecided = self.builder.ins().icmp_imm_s(IntCC::Equal, outcome, 2);
         self.interpret_if(undecided);
         self.builder.ins().ireduce(types::I8, outcome)
+    }
+
+    /// Whether the value behind a pointer is present.
+    fn presence(&mut self, pointer: Register) -> Register {
+        let outcome = self.call(Host::Presence, &[pointer]);
+        self.decided(outcome)
+    }
+
+    /// A comparison of two values, by the host's own comparison.
+    fn compare(&mut self, op: CmpOp, domain: Domain, left: Register, right: Register) -> Register {
+        match crate::host::comparison_number(op, domain) {
+            Some(number) => {
+                let number = self.builder.ins().iconst(types::I32, i64::from(number));
+                let outcome = self.call(Host::Compare, &[left, right, number]);
+                self.decided(outcome)
+            }
+            None => self.test(Test::Compare(op, domain), &[left, right]),
+        }
     }
 }
