@@ -114,7 +114,9 @@ impl Jit {
             for rule in &ruleset.rules {
                 context.func.signature = signature.clone();
                 let target = module.target_config();
-                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // A fault in the code generator or in Cranelift leaves this rule to the
+                // interpreter: it never stops the rule set from loading.
+                let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let builder = FunctionBuilder::new(&mut context.func, &mut function_context);
                     RuleCompiler::compile(
                         builder,
@@ -125,18 +127,16 @@ impl Jit {
                         ruleset.inputs.len(),
                         target,
                     )
-                }));
-                let entry = match built {
-                    Ok(Ok(())) => match module.declare_anonymous_function(&signature) {
-                        Ok(id) => match module.define_function(id, &mut context) {
-                            Ok(()) => Ok(id),
-                            Err(error) => Err(format!("code generation failed: {error}")),
-                        },
-                        Err(error) => Err(format!("code generation failed: {error}")),
-                    },
-                    Ok(Err(Unsupported(reason))) => Err(reason),
-                    Err(_) => Err("code generation failed".to_string()),
-                };
+                    .map_err(|Unsupported(reason)| reason)?;
+                    let id = module
+                        .declare_anonymous_function(&signature)
+                        .map_err(|error| format!("code generation failed: {error}"))?;
+                    module
+                        .define_function(id, &mut context)
+                        .map_err(|error| format!("code generation failed: {error}"))?;
+                    Ok(id)
+                }))
+                .unwrap_or_else(|_| Err("code generation failed".to_string()));
                 if entry.is_err() {
                     // A function left half-built leaves the builder's context dirty.
                     function_context = FunctionBuilderContext::new();
@@ -155,7 +155,11 @@ impl Jit {
             }
             rulesets.push((ruleset.name.clone(), ruleset.inputs.len(), rules));
         }
-        let code = native::CompiledCode::new(module, &functions).map_err(JitError)?;
+        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            native::CompiledCode::new(module, &functions)
+        }))
+        .unwrap_or_else(|_| Err("linking the compiled rules failed".to_string()))
+        .map_err(JitError)?;
         Ok(Jit {
             code,
             _pool: pool,
