@@ -336,6 +336,13 @@ pub fn engine_stats(rule_set: &RuleSet, jit: Option<&clearance_jit::Jit>) -> Str
         stats.len(),
         jit.compile_time().as_secs_f64() * 1000.0
     );
+    if rule_set.unreproduced_failures() > 0 {
+        let _ = writeln!(
+            out,
+            "warning: {} failures found by compiled code were not found by the interpreter at the same bindings; the interpreter's results were used (please report this)",
+            rule_set.unreproduced_failures()
+        );
+    }
     let _ = writeln!(
         out,
         "{:<28} {:<24} {:>12} {:>12}  backend",

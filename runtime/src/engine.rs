@@ -39,6 +39,9 @@ pub struct RuleSet {
     /// A compiled backend that decides the rules it compiled; the interpreter runs the rest
     /// and explains every failure.
     decider: Option<Arc<dyn RuleDecider>>,
+    /// Failures a backend reported that the interpreter did not find at those bindings: each
+    /// is a backend fault, corrected by running the rule whole (`unreproduced_failures`).
+    pub(crate) unreproduced: std::sync::atomic::AtomicU64,
 }
 
 /// What every finding of one rule shares.
@@ -247,6 +250,7 @@ impl RuleSet {
             rules_hash: Arc::from(program.content_hash.as_str()),
             ruleset_refs,
             decider: None,
+            unreproduced: std::sync::atomic::AtomicU64::new(0),
             machine: Machine::new(program),
             binder,
             metadata,
@@ -300,6 +304,13 @@ impl RuleSet {
     pub fn with_decider(mut self, decider: Arc<dyn RuleDecider>) -> RuleSet {
         self.decider = Some(decider);
         self
+    }
+
+    /// How many times a backend said a rule failed at bindings where the interpreter did not
+    /// find exactly those failures (the result was then the interpreter's, from the whole
+    /// rule). Zero unless the backend is wrong; the differential tests hold it to zero.
+    pub fn unreproduced_failures(&self) -> u64 {
+        self.unreproduced.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The backend deciding the rules it compiled, if any.

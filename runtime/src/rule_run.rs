@@ -68,15 +68,21 @@ impl<'a> RuleRun<'a> {
             findings: Vec::new(),
             error: None,
         };
+        let unreproduced = |run: RuleRun<'a>| {
+            run.rule_set
+                .unreproduced
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            run.run(inputs)
+        };
         for binding in bindings {
             let failures = explanation.failures;
             let explained = explanation.steps_at(&mut evaluator, 0, &mut frame, binding);
             if explained.is_err() || explanation.failures != failures + 1 {
-                return self.run(inputs);
+                return unreproduced(self);
             }
         }
         if bindings.is_empty() {
-            return self.run(inputs);
+            return unreproduced(self);
         }
         RuleReport {
             rule: self.rule.id.clone(),
