@@ -76,7 +76,7 @@ impl<'a> RuleRun<'a> {
         };
         for binding in bindings {
             let failures = explanation.failures;
-            let explained = explanation.steps_at(&mut evaluator, 0, &mut frame, binding);
+            let explained = explanation.steps(&mut evaluator, 0, &mut frame, Some(binding));
             if explained.is_err() || explanation.failures != failures + 1 {
                 return unreproduced(self);
             }
@@ -91,60 +91,6 @@ impl<'a> RuleRun<'a> {
         }
     }
 
-    /// The steps along one binding: each `for every` stands at the given position.
-    fn steps_at<'i>(
-        &mut self,
-        evaluator: &mut Evaluator<'_, NoObserver>,
-        position: usize,
-        frame: &mut [Slot<'i>],
-        binding: &[usize],
-    ) -> Result<(), EvalError> {
-        let body = &self.rule.body;
-        let Some(step) = self.rule.steps.get(position) else {
-            return self.assert(evaluator, frame);
-        };
-        match step {
-            Step::ForEvery {
-                var,
-                index,
-                collection,
-            } => {
-                let elements = evaluator.elements(body, *collection, frame)?;
-                let Some((item_position, rest)) = binding.split_first() else {
-                    return Err(EvalError::new(
-                        EvalErrorKind::Internal,
-                        "a binding is too short",
-                    ));
-                };
-                if *item_position >= elements.len() {
-                    return Err(EvalError::new(
-                        EvalErrorKind::Internal,
-                        "a binding is out of range",
-                    ));
-                }
-                frame[var.index()] = elements.slot(*item_position);
-                frame[index.index()] = Slot::Owned(Value::Int(
-                    i64::try_from(*item_position).unwrap_or(i64::MAX),
-                ));
-                self.steps_at(evaluator, position + 1, frame, rest)
-            }
-            Step::Let { local, value } => {
-                frame[local.index()] = Slot::Owned(evaluator.eval(body, *value, frame)?);
-                self.steps_at(evaluator, position + 1, frame, binding)
-            }
-            Step::When(condition) => {
-                if evaluator.eval_bool(body, *condition, frame)? {
-                    self.steps_at(evaluator, position + 1, frame, binding)
-                } else {
-                    Err(EvalError::new(
-                        EvalErrorKind::Internal,
-                        "a failed binding is not reached",
-                    ))
-                }
-            }
-        }
-    }
-
     pub(crate) fn run(mut self, inputs: &[Value]) -> RuleReport {
         // Inputs are borrowed for the whole evaluation: loops over them bind by reference.
         let mut frame = frame(self.rule.body.locals.len().max(inputs.len()));
@@ -152,7 +98,7 @@ impl<'a> RuleRun<'a> {
             *slot = Slot::Borrowed(input);
         }
         let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver).as_of(self.as_of);
-        if let Err(error) = self.steps(&mut evaluator, 0, &mut frame) {
+        if let Err(error) = self.steps(&mut evaluator, 0, &mut frame, None) {
             self.error = Some(error);
         }
         let status = if let Some(error) = &self.error {
@@ -172,14 +118,23 @@ impl<'a> RuleRun<'a> {
         }
     }
 
+    /// The steps from `position` on: every binding, or with `only`, the one binding whose
+    /// `for every` steps stand at those positions (which must reach the assertion).
     fn steps<'i>(
         &mut self,
         evaluator: &mut Evaluator<'_, NoObserver>,
         position: usize,
         frame: &mut [Slot<'i>],
+        only: Option<&[usize]>,
     ) -> Result<(), EvalError> {
         let body = &self.rule.body;
         let Some(step) = self.rule.steps.get(position) else {
+            if only.is_some_and(|rest| !rest.is_empty()) {
+                return Err(EvalError::new(
+                    EvalErrorKind::Internal,
+                    "a failed binding names more positions than the rule has loops",
+                ));
+            }
             return self.assert(evaluator, frame);
         };
         match step {
@@ -189,21 +144,36 @@ impl<'a> RuleRun<'a> {
                 collection,
             } => {
                 let elements = evaluator.elements(body, *collection, frame)?;
-                for item_position in 0..elements.len() {
+                let (positions, rest) = match only {
+                    None => (0..elements.len(), None),
+                    Some([at, rest @ ..]) if *at < elements.len() => (*at..*at + 1, Some(rest)),
+                    Some(_) => {
+                        return Err(EvalError::new(
+                            EvalErrorKind::Internal,
+                            "a failed binding is out of range",
+                        ));
+                    }
+                };
+                for item_position in positions {
                     frame[var.index()] = elements.slot(item_position);
                     frame[index.index()] =
                         Slot::Owned(Value::Int(i64::try_from(item_position).unwrap_or(i64::MAX)));
-                    self.steps(evaluator, position + 1, frame)?;
+                    self.steps(evaluator, position + 1, frame, rest)?;
                 }
                 Ok(())
             }
             Step::Let { local, value } => {
                 frame[local.index()] = Slot::Owned(evaluator.eval(body, *value, frame)?);
-                self.steps(evaluator, position + 1, frame)
+                self.steps(evaluator, position + 1, frame, only)
             }
             Step::When(condition) => {
                 if evaluator.eval_bool(body, *condition, frame)? {
-                    self.steps(evaluator, position + 1, frame)
+                    self.steps(evaluator, position + 1, frame, only)
+                } else if only.is_some() {
+                    Err(EvalError::new(
+                        EvalErrorKind::Internal,
+                        "a failed binding is not reached",
+                    ))
                 } else {
                     Ok(())
                 }
