@@ -22,6 +22,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Module, default_libcall_names};
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 mod codegen;
 mod host;
@@ -80,6 +81,50 @@ pub struct RuleStats {
     pub interpreted: u64,
 }
 
+/// A rule's machine code. It may live at any address: it calls host functions through
+/// addresses written in its instructions and refers to no symbol, so it needs no relocation.
+struct CompiledFunction {
+    bytes: Vec<u8>,
+    alignment: u64,
+}
+
+/// Compiles one rule to machine code. A fault in the code generator or in Cranelift leaves
+/// the rule to the interpreter: it never stops the rule set from loading.
+#[allow(clippy::too_many_arguments)]
+fn compile_rule(
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    signature: &cranelift_codegen::ir::Signature,
+    target: cranelift_codegen::isa::TargetFrontendConfig,
+    program: &clearance_ir::Program,
+    machine: &Machine,
+    pool: &mut Pool,
+    rule: &clearance_ir::RuleIr,
+    input_count: usize,
+) -> Result<CompiledFunction, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut context = cranelift_codegen::Context::new();
+        context.func.signature = signature.clone();
+        let mut function_context = FunctionBuilderContext::new();
+        let builder = FunctionBuilder::new(&mut context.func, &mut function_context);
+        RuleCompiler::compile(builder, program, machine, pool, rule, input_count, target)
+            .map_err(|Unsupported(reason)| reason)?;
+        let compiled = context
+            .compile(
+                isa,
+                &mut cranelift_codegen::control::ControlPlane::default(),
+            )
+            .map_err(|error| format!("code generation failed: {:?}", error.inner))?;
+        if !compiled.buffer.relocs().is_empty() {
+            return Err("code generation failed: the code needs relocations".to_string());
+        }
+        Ok(CompiledFunction {
+            bytes: compiled.code_buffer().to_vec(),
+            alignment: u64::from(compiled.buffer.alignment),
+        })
+    }))
+    .unwrap_or_else(|_| Err("code generation failed".to_string()))
+}
+
 impl Jit {
     /// Compiles every rule of `rule_set`. Data files must already be bound (`with_data`):
     /// constants are computed now.
@@ -103,56 +148,70 @@ impl Jit {
         let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
         let machine = rule_set.machine();
         let program = &machine.program;
-        let mut pool = Pool::default();
-        let mut context = module.make_context();
-        let mut function_context = FunctionBuilderContext::new();
-        let mut functions: Vec<Option<FuncId>> = Vec::new();
-        let mut rulesets = Vec::with_capacity(program.rulesets.len());
         let signature = rule_signature(module.isa().default_call_conv());
+        let target = module.target_config();
+        // Rules compile to machine code independently, on every core; each keeps the
+        // constants its code points to in a pool of its own.
+        let all_rules: Vec<(&clearance_ir::RuleIr, usize)> = program
+            .rulesets
+            .iter()
+            .flat_map(|ruleset| {
+                ruleset
+                    .rules
+                    .iter()
+                    .map(move |rule| (rule, ruleset.inputs.len()))
+            })
+            .collect();
+        let isa = module.isa();
+        let built: Vec<(Result<CompiledFunction, String>, Pool)> = all_rules
+            .par_iter()
+            .map(|(rule, input_count)| {
+                let mut pool = Pool::default();
+                let compiled = compile_rule(
+                    isa,
+                    &signature,
+                    target,
+                    program,
+                    machine,
+                    &mut pool,
+                    rule,
+                    *input_count,
+                );
+                (compiled, pool)
+            })
+            .collect();
+        let mut pool = Pool::default();
+        let mut functions: Vec<Option<FuncId>> = Vec::new();
+        let mut entries = Vec::with_capacity(built.len());
+        for (compiled, rule_pool) in built {
+            pool.absorb(rule_pool);
+            let entry = compiled.and_then(|function| {
+                let id = module
+                    .declare_anonymous_function(&signature)
+                    .map_err(|error| format!("code generation failed: {error}"))?;
+                module
+                    .define_function_bytes(id, function.alignment, &function.bytes, &[])
+                    .map_err(|error| format!("code generation failed: {error}"))?;
+                functions.push(Some(id));
+                Ok(functions.len() - 1)
+            });
+            entries.push(entry);
+        }
+        let mut entries = entries.into_iter();
+        let mut rulesets = Vec::with_capacity(program.rulesets.len());
         for ruleset in &program.rulesets {
-            let mut rules = Vec::with_capacity(ruleset.rules.len());
-            for rule in &ruleset.rules {
-                context.func.signature = signature.clone();
-                let target = module.target_config();
-                // A fault in the code generator or in Cranelift leaves this rule to the
-                // interpreter: it never stops the rule set from loading.
-                let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let builder = FunctionBuilder::new(&mut context.func, &mut function_context);
-                    RuleCompiler::compile(
-                        builder,
-                        program,
-                        machine,
-                        &mut pool,
-                        rule,
-                        ruleset.inputs.len(),
-                        target,
-                    )
-                    .map_err(|Unsupported(reason)| reason)?;
-                    let id = module
-                        .declare_anonymous_function(&signature)
-                        .map_err(|error| format!("code generation failed: {error}"))?;
-                    module
-                        .define_function(id, &mut context)
-                        .map_err(|error| format!("code generation failed: {error}"))?;
-                    Ok(id)
-                }))
-                .unwrap_or_else(|_| Err("code generation failed".to_string()));
-                if entry.is_err() {
-                    // A function left half-built leaves the builder's context dirty.
-                    function_context = FunctionBuilderContext::new();
-                }
-                module.clear_context(&mut context);
-                let entry = entry.map(|id| {
-                    functions.push(Some(id));
-                    functions.len() - 1
-                });
-                rules.push(CompiledRule {
+            let rules = ruleset
+                .rules
+                .iter()
+                .map(|rule| CompiledRule {
                     rule: rule.id.clone(),
-                    entry,
+                    entry: entries
+                        .next()
+                        .unwrap_or_else(|| Err("the rule was not compiled".to_string())),
                     decided: AtomicU64::new(0),
                     interpreted: AtomicU64::new(0),
-                });
-            }
+                })
+                .collect();
             rulesets.push((ruleset.name.clone(), ruleset.inputs.len(), rules));
         }
         let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -55,6 +55,13 @@ pub(crate) struct Pool {
 }
 
 impl Pool {
+    /// Takes another pool's contents; the boxes move, so the addresses stay.
+    pub(crate) fn absorb(&mut self, other: Pool) {
+        self.values.extend(other.values);
+        self.operations.extend(other.operations);
+        self.tests.extend(other.tests);
+    }
+
     fn value(&mut self, value: Value) -> i64 {
         let boxed = Box::new(value);
         let address = &*boxed as *const Value as i64;
