@@ -132,6 +132,52 @@ fn star_rules(criterion: &mut Criterion) {
     group.finish();
 }
 
+/// The bytes a bound value holds (its own slot aside) and the heap blocks it takes: each shared
+/// list, record, text and instant is one block with two reference counts before its data.
+fn bound_size(value: &Value) -> (usize, usize) {
+    const COUNTS: usize = 16;
+    let slot = std::mem::size_of::<Value>();
+    match value {
+        Value::List(items) | Value::Record(items) => {
+            items
+                .iter()
+                .fold((COUNTS + items.len() * slot, 1), |(bytes, blocks), item| {
+                    let (more, more_blocks) = bound_size(item);
+                    (bytes + more, blocks + more_blocks)
+                })
+        }
+        Value::Text(text) | Value::UnlistedCode(text) => (COUNTS + text.len(), 1),
+        Value::DateTime(_) => (COUNTS + std::mem::size_of::<jiff::ZonedDateTime>(), 1),
+        _ => (0, 0),
+    }
+}
+
+/// Prints the size of the bound form against the JSON text, per declaration.
+fn bound_form(_criterion: &mut Criterion) {
+    let rule_set = star_rule_set();
+    let synthetic = declarations(DECLARATIONS, SEED);
+    let (mut bytes, mut blocks, mut text) = (0, 0, 0);
+    for declaration in &synthetic {
+        let value = rule_set
+            .bind_input("declaration", &to_node(declaration))
+            .unwrap();
+        let (more, more_blocks) = bound_size(&value);
+        bytes += more + std::mem::size_of::<Value>();
+        blocks += more_blocks;
+        text += serde_json::json!({ "declaration": to_json(declaration) })
+            .to_string()
+            .len();
+    }
+    let count = synthetic.len() as f64;
+    println!(
+        "bound_form: {:.0} bytes per declaration ({:.2}x its {:.0} bytes of JSON text), {:.0} heap blocks",
+        bytes as f64 / count,
+        bytes as f64 / text as f64,
+        text as f64 / count,
+        blocks as f64 / count
+    );
+}
+
 /// A rule book of `count` rules on items, each with its own threshold.
 fn rule_book(count: usize) -> String {
     let mut text = String::from(
@@ -166,5 +212,5 @@ fn compile_time(_criterion: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, star_rules, compile_time);
+criterion_group!(benches, star_rules, compile_time, bound_form);
 criterion_main!(benches);
