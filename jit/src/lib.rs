@@ -59,6 +59,8 @@ thread_local! {
 
 /// The compiled rules of one rule set.
 pub struct Jit {
+    /// The program the rules were compiled from: the only one this JIT decides for.
+    program: std::sync::Arc<clearance_ir::Program>,
     code: native::CompiledCode,
     /// Constants and operation descriptors the compiled code points to; dropped after it.
     _pool: Pool,
@@ -220,6 +222,7 @@ impl Jit {
         .unwrap_or_else(|_| Err("linking the compiled rules failed".to_string()))
         .map_err(JitError)?;
         Ok(Jit {
+            program: std::sync::Arc::clone(&machine.program),
             code,
             _pool: pool,
             rulesets,
@@ -266,6 +269,11 @@ impl RuleDecider for Jit {
         inputs: &[Value],
         as_of: Date,
     ) -> Option<Decision> {
+        // Compiled code holds this program's constants and positions: another program's rule
+        // set runs on its interpreter.
+        if !std::sync::Arc::ptr_eq(&machine.program, &self.program) {
+            return None;
+        }
         let (_, input_count, rules) = self.rulesets.get(ruleset)?;
         let compiled = rules.get(rule)?;
         let entry = *compiled.entry.as_ref().ok()?;

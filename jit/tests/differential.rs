@@ -224,3 +224,31 @@ fn the_rule_library_reaches_the_constructs_compiled_code_handles() {
         "the rule library no longer reaches: {missing:?}"
     );
 }
+
+/// A JIT decides only for the program it was compiled from: attached to another rule set, even
+/// one compiled from the same files, it leaves every rule to that rule set's interpreter.
+#[test]
+fn a_jit_decides_nothing_for_another_program() {
+    let compiled_from = rule_library();
+    let other = rule_library();
+    let jit = Jit::compile(&compiled_from).unwrap();
+    let program = other.program();
+    let (index, ruleset, example) = program
+        .rulesets
+        .iter()
+        .enumerate()
+        .find_map(|(index, ruleset)| {
+            ruleset
+                .examples
+                .first()
+                .map(|example| (index, ruleset, example))
+        })
+        .unwrap();
+    let inputs = other.example_inputs(ruleset, example).unwrap();
+    let as_of = default_as_of(ruleset);
+    assert_eq!(jit.decide(other.machine(), index, 0, &inputs, as_of), None);
+    assert!(
+        jit.decide(compiled_from.machine(), index, 0, &inputs, as_of)
+            .is_some()
+    );
+}

@@ -299,8 +299,8 @@ impl RuleSet {
     }
 
     /// The rule set with a compiled backend deciding the rules it compiled. Results do not
-    /// change: the backend decides only passes and rules that do not apply, and the
-    /// interpreter gives every finding.
+    /// change: the backend decides passes, rules that do not apply and the bindings where a
+    /// rule fails, and the interpreter gives every finding.
     pub fn with_decider(mut self, decider: Arc<dyn RuleDecider>) -> RuleSet {
         self.decider = Some(decider);
         self
