@@ -6,8 +6,7 @@
 
 use std::sync::Arc;
 
-use clearance_benches::{STAR_RULES, declarations, to_json, to_node};
-use clearance_runtime::RuleSet;
+use clearance_benches::{declarations, ndjson, star_rule_set, to_node};
 use clearance_runtime::value::Value;
 use jiff::civil::Date;
 
@@ -26,18 +25,14 @@ fn blocks(work: impl FnOnce()) -> u64 {
 
 fn main() {
     let _profiler = dhat::Profiler::builder().testing().build();
-    let files = [("bench/star.clr".to_string(), STAR_RULES.to_string())];
-    let interpreted = RuleSet::compile(&files).unwrap_or_else(|errors| panic!("{errors}"));
-    let compiled_rules = RuleSet::compile(&files).unwrap_or_else(|errors| panic!("{errors}"));
+    let interpreted = star_rule_set().unwrap_or_else(|errors| panic!("{errors}"));
+    let compiled_rules = star_rule_set().unwrap_or_else(|errors| panic!("{errors}"));
     let jit = clearance_jit::Jit::compile(&compiled_rules).unwrap();
     let compiled = compiled_rules.with_decider(Arc::new(jit));
     let as_of = Date::constant(2026, 3, 10);
     let synthetic = declarations(DECLARATIONS, SEED);
     let nodes: Vec<clearance_runtime::data::Node> = synthetic.iter().map(to_node).collect();
-    let ndjson: Vec<String> = synthetic
-        .iter()
-        .map(|declaration| serde_json::json!({ "declaration": to_json(declaration) }).to_string())
-        .collect();
+    let ndjson = ndjson(&synthetic);
     let mut bound: Vec<Vec<Value>> = Vec::with_capacity(DECLARATIONS);
     let binding = blocks(|| {
         for node in &nodes {

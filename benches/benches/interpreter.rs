@@ -4,8 +4,9 @@
 
 use std::hint::black_box;
 
-use clearance_benches::{STAR_RULES, declarations, hand_written, item_count, to_json, to_node};
-use clearance_runtime::RuleSet;
+use clearance_benches::{
+    bound, declarations, finding_messages, hand_written, item_count, ndjson, star_rule_set,
+};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jiff::civil::Date;
 
@@ -13,39 +14,23 @@ const DECLARATIONS: usize = 1000;
 const SEED: u64 = 20261124;
 
 fn star_rules(criterion: &mut Criterion) {
-    let rule_set = RuleSet::compile(&[("bench/star.clr".to_string(), STAR_RULES.to_string())])
-        .unwrap_or_else(|errors| panic!("{errors}"));
+    let rule_set = star_rule_set().unwrap_or_else(|errors| panic!("{errors}"));
     let as_of = Date::constant(2026, 3, 10);
     let synthetic = declarations(DECLARATIONS, SEED);
     let items = item_count(&synthetic) as u64;
-    let json: Vec<String> = synthetic
-        .iter()
-        .map(|declaration| serde_json::json!({ "declaration": to_json(declaration) }).to_string())
-        .collect();
-    let bound: Vec<Vec<clearance_runtime::value::Value>> = synthetic
-        .iter()
-        .map(|declaration| {
-            vec![
-                rule_set
-                    .bind_input("declaration", &to_node(declaration))
-                    .unwrap(),
-            ]
-        })
-        .collect();
+    let json = ndjson(&synthetic);
+    let bound = bound(&rule_set, &synthetic).unwrap();
 
     // Both sides must agree before their speed means anything.
     for (declaration, inputs) in synthetic.iter().zip(&bound) {
-        let interpreted: Vec<String> = rule_set
-            .evaluate_ruleset(0, inputs, as_of)
-            .into_iter()
-            .flat_map(|report| report.findings)
-            .map(|finding| finding.message.en)
-            .collect();
         let mut expected = hand_written(declaration);
-        let mut got = interpreted;
         expected.sort();
-        got.sort();
-        assert_eq!(got, expected, "{}", declaration.reference);
+        assert_eq!(
+            finding_messages(&rule_set, inputs, as_of),
+            expected,
+            "{}",
+            declaration.reference
+        );
     }
 
     let mut group = criterion.benchmark_group("star_rules");

@@ -9,7 +9,10 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clearance_benches::{STAR_RULES, declarations, hand_written, item_count, to_json, to_node};
+use clearance_benches::{
+    bound, declarations, finding_messages, hand_written, item_count, ndjson, star_rule_set,
+    to_json, to_node,
+};
 use clearance_jit::Jit;
 use clearance_runtime::RuleSet;
 use clearance_runtime::value::Value;
@@ -19,51 +22,27 @@ use jiff::civil::Date;
 const DECLARATIONS: usize = 1000;
 const SEED: u64 = 20261124;
 
-fn star_rule_set() -> RuleSet {
-    RuleSet::compile(&[("bench/star.clr".to_string(), STAR_RULES.to_string())])
-        .unwrap_or_else(|errors| panic!("{errors}"))
-}
-
-fn messages(rule_set: &RuleSet, inputs: &[Value], as_of: Date) -> Vec<String> {
-    rule_set
-        .evaluate_ruleset(0, inputs, as_of)
-        .into_iter()
-        .flat_map(|report| report.findings)
-        .map(|finding| finding.message.en)
-        .collect()
+fn star_rules_compiled() -> RuleSet {
+    star_rule_set().unwrap_or_else(|errors| panic!("{errors}"))
 }
 
 fn star_rules(criterion: &mut Criterion) {
-    let interpreted = star_rule_set();
-    let compiled_rules = star_rule_set();
+    let interpreted = star_rules_compiled();
+    let compiled_rules = star_rules_compiled();
     let jit = Arc::new(Jit::compile(&compiled_rules).unwrap());
     let compiled = compiled_rules.with_decider(jit);
     let as_of = Date::constant(2026, 3, 10);
     let synthetic = declarations(DECLARATIONS, SEED);
     let items = item_count(&synthetic) as u64;
-    let ndjson: Vec<String> = synthetic
-        .iter()
-        .map(|declaration| serde_json::json!({ "declaration": to_json(declaration) }).to_string())
-        .collect();
-    let bound: Vec<Vec<Value>> = synthetic
-        .iter()
-        .map(|declaration| {
-            vec![
-                interpreted
-                    .bind_input("declaration", &to_node(declaration))
-                    .unwrap(),
-            ]
-        })
-        .collect();
+    let ndjson = ndjson(&synthetic);
+    let bound = bound(&interpreted, &synthetic).unwrap();
     // Every side must find the same violations before its speed means anything.
     for (declaration, inputs) in synthetic.iter().zip(&bound) {
-        let reference = messages(&interpreted, inputs, as_of);
-        assert_eq!(messages(&compiled, inputs, as_of), reference);
+        let reference = finding_messages(&interpreted, inputs, as_of);
+        assert_eq!(finding_messages(&compiled, inputs, as_of), reference);
         let mut expected = hand_written(declaration);
-        let mut got = reference;
         expected.sort();
-        got.sort();
-        assert_eq!(got, expected, "{}", declaration.reference);
+        assert_eq!(reference, expected, "{}", declaration.reference);
     }
     for (position, record) in ndjson.iter().enumerate() {
         assert_eq!(
@@ -154,7 +133,7 @@ fn bound_size(value: &Value) -> (usize, usize) {
 
 /// Prints the size of the bound form against the JSON text, per declaration.
 fn bound_form(_criterion: &mut Criterion) {
-    let rule_set = star_rule_set();
+    let rule_set = star_rules_compiled();
     let synthetic = declarations(DECLARATIONS, SEED);
     let (mut bytes, mut blocks, mut text) = (0, 0, 0);
     for declaration in &synthetic {

@@ -183,6 +183,53 @@ pub fn hand_written(declaration: &Declaration) -> Vec<String> {
     findings
 }
 
+/// The starred rules, compiled with the standard library.
+pub fn star_rule_set() -> Result<clearance_runtime::RuleSet, String> {
+    clearance_runtime::RuleSet::compile(&[("bench/star.clr".to_string(), STAR_RULES.to_string())])
+        .map_err(|errors| errors.to_string())
+}
+
+/// Each declaration as the line of NDJSON a validation server would receive.
+pub fn ndjson(declarations: &[Declaration]) -> Vec<String> {
+    declarations
+        .iter()
+        .map(|declaration| json!({ "declaration": to_json(declaration) }).to_string())
+        .collect()
+}
+
+/// Each declaration bound to the rule set's `declaration` input, as evaluation takes it.
+pub fn bound(
+    rule_set: &clearance_runtime::RuleSet,
+    declarations: &[Declaration],
+) -> Result<Vec<Vec<clearance_runtime::value::Value>>, String> {
+    declarations
+        .iter()
+        .map(|declaration| {
+            rule_set
+                .bind_input("declaration", &to_node(declaration))
+                .map(|value| vec![value])
+                .map_err(|errors| format!("{} does not bind: {errors:?}", declaration.reference))
+        })
+        .collect()
+}
+
+/// The English messages of the findings the rule set gives on one declaration, sorted: what
+/// every engine must agree on before it is timed.
+pub fn finding_messages(
+    rule_set: &clearance_runtime::RuleSet,
+    inputs: &[clearance_runtime::value::Value],
+    as_of: jiff::civil::Date,
+) -> Vec<String> {
+    let mut messages: Vec<String> = rule_set
+        .evaluate_ruleset(0, inputs, as_of)
+        .into_iter()
+        .flat_map(|report| report.findings)
+        .map(|finding| finding.message.en)
+        .collect();
+    messages.sort();
+    messages
+}
+
 pub fn item_count(declarations: &[Declaration]) -> usize {
     declarations
         .iter()
