@@ -4,29 +4,18 @@
 //! with the JIT gives the same reports, findings included, byte for byte.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use std::path::Path;
+// The shared generator's loader of the rule library; its records are used elsewhere.
+#[allow(dead_code)]
+#[path = "../../runtime/tests/support/generator.rs"]
+mod generator;
+
 use std::sync::Arc;
 
 use clearance_compiler::ir::Step;
 use clearance_jit::Jit;
 use clearance_runtime::testing::default_as_of;
-use clearance_runtime::{Decision, RuleDecider, RuleReport, RuleSet, RuleStatus};
-
-/// Every rule file of the repository's library, with the data files it reads.
-fn rule_library() -> RuleSet {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    for path in clearance_library::rule_files(&root.join("rules")).unwrap() {
-        let name = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
-        files.push((name, std::fs::read_to_string(&path).unwrap()));
-    }
-    RuleSet::compile_reading(&files, |name| std::fs::read(root.join(name)))
-        .unwrap_or_else(|errors| panic!("{errors}"))
-}
+use clearance_runtime::{Decision, RuleDecider, RuleReport, RuleStatus};
+use generator::rule_library;
 
 fn reports_text(reports: &[RuleReport]) -> String {
     reports
