@@ -30,10 +30,16 @@ pub(crate) struct HostContext<'m> {
     pub(crate) failures: Vec<Vec<usize>>,
 }
 
-/// The store of values a context made, to hand to the next context.
 impl HostContext<'_> {
+    /// The store, emptied, to hand to the thread's next context: nothing made for a record
+    /// outlives its decision; only one chunk of memory is kept.
     pub(crate) fn into_store(self) -> Vec<Vec<Value>> {
-        self.made
+        let mut made = self.made;
+        made.truncate(1);
+        for chunk in &mut made {
+            chunk.clear();
+        }
+        made
     }
 }
 
@@ -62,17 +68,9 @@ impl<'m> HostContext<'m> {
         }
     }
 
-    /// A context whose store starts with `made`'s chunks (emptied), so that a thread reuses
-    /// one store from rule to rule instead of allocating.
-    pub(crate) fn new(
-        machine: &'m Machine,
-        as_of: Date,
-        mut made: Vec<Vec<Value>>,
-    ) -> HostContext<'m> {
-        made.truncate(1);
-        if let Some(chunk) = made.first_mut() {
-            chunk.clear();
-        }
+    /// A context whose store is `made`: the emptied chunks of the thread's last context, so
+    /// that a thread reuses one store from rule to rule instead of allocating.
+    pub(crate) fn new(machine: &'m Machine, as_of: Date, made: Vec<Vec<Value>>) -> HostContext<'m> {
         HostContext {
             machine,
             as_of,
@@ -118,7 +116,6 @@ pub(crate) enum Operation {
 /// A test compiled code asks of its host: true, false, or leave it to the interpreter.
 #[derive(Debug)]
 pub(crate) enum Test {
-    Compare(CmpOp, Domain),
     /// `collection contains element`.
     Contains,
     IsEmpty,
@@ -150,11 +147,32 @@ const DOMAINS: [Domain; 12] = [
     Domain::Set,
 ];
 
-/// The number compiled code passes for a comparison, if it has one.
-pub(crate) fn comparison_number(op: CmpOp, domain: Domain) -> Option<u32> {
-    let op = OPERATORS.iter().position(|known| *known == op)?;
-    let domain = DOMAINS.iter().position(|known| *known == domain)?;
-    u32::try_from(op * 16 + domain).ok()
+/// The number compiled code passes for a comparison: the positions of its operator and
+/// domain in [`OPERATORS`] and [`DOMAINS`], which a test checks.
+pub(crate) fn comparison_number(op: CmpOp, domain: Domain) -> u32 {
+    let op = match op {
+        CmpOp::Eq => 0,
+        CmpOp::NotEq => 1,
+        CmpOp::Lt => 2,
+        CmpOp::LtEq => 3,
+        CmpOp::Gt => 4,
+        CmpOp::GtEq => 5,
+    };
+    let domain = match domain {
+        Domain::Bool => 0,
+        Domain::Int => 1,
+        Domain::Decimal => 2,
+        Domain::Money => 3,
+        Domain::Quantity => 4,
+        Domain::Duration => 5,
+        Domain::Text => 6,
+        Domain::Code => 7,
+        Domain::Date => 8,
+        Domain::DateTime => 9,
+        Domain::Structural => 10,
+        Domain::Set => 11,
+    };
+    op * 16 + domain
 }
 
 /// A comparison of two values, by its number: the interpreter's `ops::compare`.
@@ -267,12 +285,6 @@ pub(crate) fn test(context: &HostContext<'_>, test: &Test, operands: &[&Value]) 
         return UNDECIDED;
     }
     match (test, operands) {
-        (Test::Compare(op, domain), [left, right]) => {
-            match ops::compare(*op, left, right, *domain) {
-                Ok(holds) => decided(holds),
-                Err(_) => UNDECIDED,
-            }
-        }
         (Test::Contains, [Value::List(items), element]) => {
             decided(items.iter().any(|item| item.same(element)))
         }
@@ -283,5 +295,21 @@ pub(crate) fn test(context: &HostContext<'_>, test: &Test, operands: &[&Value]) 
             Err(_) => UNDECIDED,
         },
         _ => UNDECIDED,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_comparison_number_reads_back_as_its_operator_and_domain() {
+        for op in OPERATORS {
+            for domain in DOMAINS {
+                let number = comparison_number(op, domain);
+                assert_eq!(OPERATORS[(number / 16) as usize], op);
+                assert_eq!(DOMAINS[(number % 16) as usize], domain);
+            }
+        }
     }
 }

@@ -44,7 +44,6 @@ impl std::fmt::Display for JitError {
 impl std::error::Error for JitError {}
 
 struct CompiledRule {
-    rule: String,
     /// The position of its function in the compiled code, or why it was not compiled.
     entry: Result<usize, String>,
     decided: AtomicU64,
@@ -64,7 +63,8 @@ pub struct Jit {
     code: native::CompiledCode,
     /// Constants and operation descriptors the compiled code points to; dropped after it.
     _pool: Pool,
-    rulesets: Vec<(String, usize, Vec<CompiledRule>)>,
+    /// Each rule set's rules, in the program's order (names and inputs are the program's).
+    rulesets: Vec<Vec<CompiledRule>>,
     compile_time: Duration,
     counting: bool,
 }
@@ -200,22 +200,23 @@ impl Jit {
             entries.push(entry);
         }
         let mut entries = entries.into_iter();
-        let mut rulesets = Vec::with_capacity(program.rulesets.len());
-        for ruleset in &program.rulesets {
-            let rules = ruleset
-                .rules
-                .iter()
-                .map(|rule| CompiledRule {
-                    rule: rule.id.clone(),
-                    entry: entries
-                        .next()
-                        .unwrap_or_else(|| Err("the rule was not compiled".to_string())),
-                    decided: AtomicU64::new(0),
-                    interpreted: AtomicU64::new(0),
-                })
-                .collect();
-            rulesets.push((ruleset.name.clone(), ruleset.inputs.len(), rules));
-        }
+        let rulesets = program
+            .rulesets
+            .iter()
+            .map(|ruleset| {
+                ruleset
+                    .rules
+                    .iter()
+                    .map(|_| CompiledRule {
+                        entry: entries
+                            .next()
+                            .unwrap_or_else(|| Err("the rule was not compiled".to_string())),
+                        decided: AtomicU64::new(0),
+                        interpreted: AtomicU64::new(0),
+                    })
+                    .collect()
+            })
+            .collect();
         let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             native::CompiledCode::new(module, &functions)
         }))
@@ -245,16 +246,22 @@ impl Jit {
 
     /// Every rule, in program order: whether it compiled and what it decided.
     pub fn stats(&self) -> Vec<RuleStats> {
-        self.rulesets
+        self.program
+            .rulesets
             .iter()
-            .flat_map(|(ruleset, _, rules)| {
-                rules.iter().map(move |rule| RuleStats {
-                    ruleset: ruleset.clone(),
-                    rule: rule.rule.clone(),
-                    not_compiled: rule.entry.as_ref().err().cloned(),
-                    decided: rule.decided.load(Ordering::Relaxed),
-                    interpreted: rule.interpreted.load(Ordering::Relaxed),
-                })
+            .zip(&self.rulesets)
+            .flat_map(|(ruleset, compiled)| {
+                ruleset
+                    .rules
+                    .iter()
+                    .zip(compiled)
+                    .map(move |(rule, compiled)| RuleStats {
+                        ruleset: ruleset.name.clone(),
+                        rule: rule.id.clone(),
+                        not_compiled: compiled.entry.as_ref().err().cloned(),
+                        decided: compiled.decided.load(Ordering::Relaxed),
+                        interpreted: compiled.interpreted.load(Ordering::Relaxed),
+                    })
             })
             .collect()
     }
@@ -274,10 +281,10 @@ impl RuleDecider for Jit {
         if !std::sync::Arc::ptr_eq(&machine.program, &self.program) {
             return None;
         }
-        let (_, input_count, rules) = self.rulesets.get(ruleset)?;
-        let compiled = rules.get(rule)?;
+        let compiled = self.rulesets.get(ruleset)?.get(rule)?;
         let entry = *compiled.entry.as_ref().ok()?;
-        if inputs.len() < *input_count {
+        // Compiled code reads the rule set's inputs by position.
+        if inputs.len() < self.program.rulesets.get(ruleset)?.inputs.len() {
             return None;
         }
         let store = STORE.with(|store| {
@@ -297,12 +304,7 @@ impl RuleDecider for Jit {
             // INTERPRET, or anything else compiled code could return.
             _ => Decision::Interpret,
         };
-        let mut store = context.into_store();
-        // Nothing made for this record outlives its decision; only the memory is kept.
-        store.truncate(1);
-        for chunk in &mut store {
-            chunk.clear();
-        }
+        let store = context.into_store();
         STORE.with(|slot| {
             if let Ok(mut slot) = slot.try_borrow_mut() {
                 *slot = store;

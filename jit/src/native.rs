@@ -14,11 +14,6 @@ use cranelift_module::FuncId;
 
 use crate::host::{self, HostContext, Operation, Test, UNDECIDED};
 
-/// Keeps a value made during an evaluation and gives compiled code its address.
-fn keep(context: &mut HostContext<'_>, value: Value) -> *const Value {
-    context.keep(value)
-}
-
 /// The value behind a pointer compiled code passed, `None` for null.
 ///
 /// # Safety
@@ -127,7 +122,7 @@ pub(crate) extern "C" fn make_int(
     let Some(context) = (unsafe { context(context_pointer) }) else {
         return std::ptr::null();
     };
-    keep(context, Value::Int(number))
+    context.keep(Value::Int(number))
 }
 
 /// An operation on values; `accumulator` may be null (a fold's first step). Null when it fails.
@@ -153,7 +148,7 @@ pub(crate) extern "C" fn apply(
         return std::ptr::null();
     };
     match host::apply(context, operation, accumulator, operands) {
-        Some(result) => keep(context, result),
+        Some(result) => context.keep(result),
         None => std::ptr::null(),
     }
 }
@@ -254,7 +249,7 @@ pub(crate) extern "C" fn collect_finish(
     } else {
         Value::List(list.into())
     };
-    keep(context, value)
+    context.keep(value)
 }
 
 /// Records that the assertion failed at the binding whose `for every` positions are the

@@ -313,11 +313,6 @@ impl RuleSet {
         self.unreproduced.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The backend deciding the rules it compiled, if any.
-    pub fn decider(&self) -> Option<&Arc<dyn RuleDecider>> {
-        self.decider.as_ref()
-    }
-
     pub fn program(&self) -> &Program {
         &self.machine.program
     }
@@ -725,21 +720,16 @@ impl RuleSet {
                 let decided = self.decider.as_ref().and_then(|decider| {
                     decider.decide(&self.machine, index, position, inputs, as_of)
                 });
-                let status = match &decided {
-                    Some(Decision::Passed) => Some(RuleStatus::Passed),
-                    Some(Decision::NotApplicable) => Some(RuleStatus::NotApplicable),
-                    Some(Decision::Failed(_) | Decision::Interpret) | None => None,
+                let report = |status| RuleReport {
+                    rule: rule.id.clone(),
+                    status,
+                    findings: Vec::new(),
                 };
-                if let Some(status) = status {
-                    return RuleReport {
-                        rule: rule.id.clone(),
-                        status,
-                        findings: Vec::new(),
-                    };
-                }
                 let failed_at = match decided {
+                    Some(Decision::Passed) => return report(RuleStatus::Passed),
+                    Some(Decision::NotApplicable) => return report(RuleStatus::NotApplicable),
                     Some(Decision::Failed(bindings)) => Some(bindings),
-                    _ => None,
+                    Some(Decision::Interpret) | None => None,
                 };
                 RuleRun {
                     rule_set: self,

@@ -709,7 +709,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     .first()
                     .map(|arg| body.ty(*arg))
                     .unwrap_or(&Type::Error);
-                self.builtin(
+                self.apply_builtin(
                     *builtin,
                     values,
                     link.as_ref().and_then(|link| link.index),
@@ -877,7 +877,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             LoopKind::Count => Value::Int(count),
             LoopKind::Sum(domain) => match accumulator {
                 Some(total) => total,
-                None => self.zero(domain, spec.result_type)?,
+                None => self.zero_of(domain, spec.result_type)?,
             },
             LoopKind::Min(_) | LoopKind::Max(_) => accumulator.unwrap_or(Value::Absent),
             LoopKind::Collect if collected.is_empty() => {
@@ -887,7 +887,8 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         })
     }
 
-    fn zero(&self, domain: Domain, ty: &Type) -> Eval<Value> {
+    /// The sum of a loop over no element, in its domain (`ty` is the sum's type).
+    pub fn zero_of(&self, domain: Domain, ty: &Type) -> Eval<Value> {
         Ok(match domain {
             Domain::Int => Value::Int(0),
             Domain::Decimal => Value::Decimal(Decimal::ZERO),
@@ -918,23 +919,6 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             .map(|value| Slot::Borrowed(value))
             .collect();
         self.call_table(index, arguments)
-    }
-
-    /// A builtin applied to argument values, as compiled code calls it; `first_type` is the
-    /// static type of the first argument.
-    pub fn apply_builtin(
-        &mut self,
-        builtin: Builtin,
-        args: Vec<Value>,
-        link: Option<u32>,
-        first_type: &Type,
-    ) -> Eval<Value> {
-        self.builtin(builtin, args, link, first_type)
-    }
-
-    /// The sum of a loop over no element, in its domain (`ty` is the sum's type).
-    pub fn zero_of(&self, domain: Domain, ty: &Type) -> Eval<Value> {
-        self.zero(domain, ty)
     }
 
     fn call_table(&mut self, index: u32, arguments: Arguments<'_>) -> Eval<Value> {
@@ -1007,7 +991,9 @@ impl<'m, O: Observer> Evaluator<'m, O> {
         result
     }
 
-    fn builtin(
+    /// A builtin applied to argument values (compiled code calls it too); `first_type` is
+    /// the static type of the first argument.
+    pub fn apply_builtin(
         &mut self,
         builtin: Builtin,
         args: Vec<Value>,

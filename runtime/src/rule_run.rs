@@ -44,59 +44,43 @@ impl<'a> RuleRun<'a> {
     /// alone. Should the explanation not give exactly one failure at each, the rule runs
     /// whole: the interpreter's answer is the reference.
     pub(crate) fn run_or_explain(
-        self,
+        mut self,
         inputs: &[Value],
         failed_at: Option<&[Vec<usize>]>,
     ) -> RuleReport {
         let Some(bindings) = failed_at else {
             return self.run(inputs);
         };
-        let mut frame = frame(self.rule.body.locals.len().max(inputs.len()));
-        for (slot, input) in frame.iter_mut().zip(inputs) {
-            *slot = Slot::Borrowed(input);
-        }
+        let mut frame = input_frame(self.rule, inputs);
         let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver).as_of(self.as_of);
-        let mut explanation = RuleRun {
-            rule_set: self.rule_set,
-            ruleset: self.ruleset,
-            rule: self.rule,
-            meta: self.meta,
-            as_of: self.as_of,
-            provenance: self.provenance,
-            reached: 0,
-            failures: 0,
-            findings: Vec::new(),
-            error: None,
-        };
-        let unreproduced = |run: RuleRun<'a>| {
-            run.rule_set
-                .unreproduced
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            run.run(inputs)
-        };
+        let mut reproduced = !bindings.is_empty();
         for binding in bindings {
-            let failures = explanation.failures;
-            let explained = explanation.steps(&mut evaluator, 0, &mut frame, Some(binding));
-            if explained.is_err() || explanation.failures != failures + 1 {
-                return unreproduced(self);
+            let failures = self.failures;
+            let explained = self.steps(&mut evaluator, 0, &mut frame, Some(binding));
+            if explained.is_err() || self.failures != failures + 1 {
+                reproduced = false;
+                break;
             }
         }
-        if bindings.is_empty() {
-            return unreproduced(self);
+        if !reproduced {
+            self.rule_set
+                .unreproduced
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.reached = 0;
+            self.failures = 0;
+            self.findings.clear();
+            self.error = None;
+            return self.run(inputs);
         }
         RuleReport {
             rule: self.rule.id.clone(),
-            status: RuleStatus::Failed(explanation.failures),
-            findings: explanation.findings,
+            status: RuleStatus::Failed(self.failures),
+            findings: self.findings,
         }
     }
 
     pub(crate) fn run(mut self, inputs: &[Value]) -> RuleReport {
-        // Inputs are borrowed for the whole evaluation: loops over them bind by reference.
-        let mut frame = frame(self.rule.body.locals.len().max(inputs.len()));
-        for (slot, input) in frame.iter_mut().zip(inputs) {
-            *slot = Slot::Borrowed(input);
-        }
+        let mut frame = input_frame(self.rule, inputs);
         let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver).as_of(self.as_of);
         if let Err(error) = self.steps(&mut evaluator, 0, &mut frame, None) {
             self.error = Some(error);
@@ -329,6 +313,16 @@ impl<'a> RuleRun<'a> {
             provenance: self.provenance(),
         }
     }
+}
+
+/// A rule's frame with its inputs in their slots. Inputs are borrowed for the whole
+/// evaluation: loops over them bind by reference.
+fn input_frame<'i>(rule: &RuleIr, inputs: &'i [Value]) -> Vec<Slot<'i>> {
+    let mut frame = frame(rule.body.locals.len().max(inputs.len()));
+    for (slot, input) in frame.iter_mut().zip(inputs) {
+        *slot = Slot::Borrowed(input);
+    }
+    frame
 }
 
 /// Records what a failed assertion read, with the JSON path of each value.

@@ -595,13 +595,9 @@ impl<'p, 'b> RuleCompiler<'p, 'b> {
 
     /// A comparison of two values, by the host's own comparison.
     fn compare(&mut self, op: CmpOp, domain: Domain, left: Register, right: Register) -> Register {
-        match crate::host::comparison_number(op, domain) {
-            Some(number) => {
-                let number = self.builder.ins().iconst(types::I32, i64::from(number));
-                let outcome = self.call(Host::Compare, &[left, right, number]);
-                self.decided(outcome)
-            }
-            None => self.test(Test::Compare(op, domain), &[left, right]),
-        }
+        let number = crate::host::comparison_number(op, domain);
+        let number = self.builder.ins().iconst(types::I32, i64::from(number));
+        let outcome = self.call(Host::Compare, &[left, right, number]);
+        self.decided(outcome)
     }
 }
