@@ -19,6 +19,11 @@ use clearance_runtime::value::Value;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jiff::civil::Date;
 
+// The allocator of the `clearance` binary, so that end to end here is what a run costs; the
+// parse into `serde_json::Value` it is compared with gets the same allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const DECLARATIONS: usize = 1000;
 const SEED: u64 = 20261124;
 

@@ -3,7 +3,16 @@
 //! Numbers keep their own text, so that the binder reads exact decimals from it; binary
 //! floating point never sees them. Objects keep every key in input order, duplicates included,
 //! so that the binder can report a key given twice instead of silently keeping the last.
+//!
+//! Two forms of the same tree: [`Node`] owns its parts (what the XML reader builds and what
+//! the embedding API takes), and [`Tree`] borrows them from an arena (what the binder reads).
+//! A JSON record is read straight into a [`Tree`] in a per-thread arena that is reused from
+//! one record to the next, so that getting a record in allocates nothing per field.
 
+use std::cell::RefCell;
+
+use bumpalo::Bump;
+use bumpalo::collections::Vec as BumpVec;
 use jiter::{Jiter, Peek};
 
 /// One value of an input record.
@@ -49,6 +58,97 @@ impl Node {
                 .collect(),
         )
     }
+
+    /// The same tree in `arena`.
+    pub fn to_tree<'a>(&self, arena: &'a Bump) -> Tree<'a> {
+        match self {
+            Node::Null => Tree::Null,
+            Node::Bool(value) => Tree::Bool(*value),
+            Node::Number(text) => Tree::Number(arena.alloc_str(text)),
+            Node::Text(text) => Tree::Text(arena.alloc_str(text)),
+            Node::List(items) => Tree::List(
+                arena.alloc_slice_fill_iter(items.iter().map(|item| item.to_tree(arena))),
+            ),
+            Node::Object(pairs) => Tree::Object(
+                arena.alloc_slice_fill_iter(
+                    pairs
+                        .iter()
+                        .map(|(key, value)| (&*arena.alloc_str(key), value.to_tree(arena))),
+                ),
+            ),
+        }
+    }
+}
+
+/// One value of an input record, its parts borrowed from an arena: what the binder reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tree<'a> {
+    Null,
+    Bool(bool),
+    /// A JSON number, as its text in the input.
+    Number(&'a str),
+    Text(&'a str),
+    List(&'a [Tree<'a>]),
+    /// Keys and values in input order; a key may appear more than once.
+    Object(&'a [(&'a str, Tree<'a>)]),
+}
+
+impl<'a> Tree<'a> {
+    /// The value of `key` in an object: the first one, when the key is duplicated.
+    pub fn get(self, key: &str) -> Option<Tree<'a>> {
+        match self {
+            Tree::Object(pairs) => pairs
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map(|(_, value)| *value),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(self) -> bool {
+        matches!(self, Tree::Null)
+    }
+
+    /// The same tree, owning its parts.
+    pub fn to_node(self) -> Node {
+        match self {
+            Tree::Null => Node::Null,
+            Tree::Bool(value) => Node::Bool(value),
+            Tree::Number(text) => Node::Number(text.into()),
+            Tree::Text(text) => Node::Text(text.into()),
+            Tree::List(items) => Node::List(items.iter().map(|item| item.to_node()).collect()),
+            Tree::Object(pairs) => Node::Object(
+                pairs
+                    .iter()
+                    .map(|(key, value)| (Box::<str>::from(*key), value.to_node()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// An arena this large after a record is given back rather than kept for the next one, so
+/// that one huge record does not hold its memory for the life of a thread.
+const ARENA_KEPT_BYTES: usize = 8 * 1024 * 1024;
+
+thread_local! {
+    static ARENA: RefCell<Bump> = RefCell::new(Bump::new());
+}
+
+/// Runs `work` with this thread's arena, emptied. A nested call (which the binder never
+/// makes) gets an arena of its own.
+pub fn with_arena<R>(work: impl FnOnce(&Bump) -> R) -> R {
+    ARENA.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut arena) => {
+            arena.reset();
+            let result = work(&arena);
+            if arena.allocated_bytes() > ARENA_KEPT_BYTES {
+                *arena = Bump::new();
+            }
+            result
+        }
+        Err(_) => work(&Bump::new()),
+    })
 }
 
 /// Input that is not well-formed, with the place of the problem (lines and columns from 1).
@@ -78,8 +178,18 @@ pub const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads one JSON value (a whole record) from `bytes`.
 pub fn parse_json(bytes: &[u8]) -> Result<Node, ReadError> {
+    let arena = Bump::new();
+    parse_json_in(&arena, bytes).map(Tree::to_node)
+}
+
+/// Reads one JSON value (a whole record) from `bytes` into `arena`.
+pub fn parse_json_in<'a>(arena: &'a Bump, bytes: &[u8]) -> Result<Tree<'a>, ReadError> {
     let mut jiter = Jiter::new(bytes);
-    let parsed = JsonReader { jiter: &mut jiter }.value(0);
+    let parsed = JsonReader {
+        jiter: &mut jiter,
+        arena,
+    }
+    .value(0);
     let parsed = parsed.and_then(|node| match jiter.finish() {
         Ok(()) => Ok(node),
         Err(error) => {
@@ -118,11 +228,12 @@ fn encoding_error(bytes: &[u8]) -> Option<ReadError> {
     })
 }
 
-struct JsonReader<'a, 'j> {
-    jiter: &'a mut Jiter<'j>,
+struct JsonReader<'r, 'j, 'a> {
+    jiter: &'r mut Jiter<'j>,
+    arena: &'a Bump,
 }
 
-impl JsonReader<'_, '_> {
+impl<'a> JsonReader<'_, '_, 'a> {
     fn error(&self, error: &jiter::JiterError) -> ReadError {
         let position = error.get_position(self.jiter);
         ReadError {
@@ -141,51 +252,58 @@ impl JsonReader<'_, '_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, ReadError> {
+    fn value(&mut self, depth: usize) -> Result<Tree<'a>, ReadError> {
         let peek = self.jiter.peek().map_err(|error| self.error(&error))?;
         self.known(peek, depth)
     }
 
-    fn known(&mut self, peek: Peek, depth: usize) -> Result<Node, ReadError> {
+    fn known(&mut self, peek: Peek, depth: usize) -> Result<Tree<'a>, ReadError> {
+        let arena = self.arena;
         let result = match peek {
-            Peek::Null => self.jiter.known_null().map(|()| Node::Null),
-            Peek::True | Peek::False => self.jiter.known_bool(peek).map(Node::Bool),
-            Peek::String => self.jiter.known_str().map(Node::text),
+            Peek::Null => self.jiter.known_null().map(|()| Tree::Null),
+            Peek::True | Peek::False => self.jiter.known_bool(peek).map(Tree::Bool),
+            Peek::String => self
+                .jiter
+                .known_str()
+                .map(|text| Tree::Text(arena.alloc_str(text))),
             Peek::Array => {
                 if depth >= MAX_DEPTH {
                     return Err(self.too_deep());
                 }
-                let mut items = Vec::new();
+                let mut items = BumpVec::new_in(arena);
                 let mut next = self.jiter.known_array().map_err(|e| self.error(&e))?;
                 while let Some(peek) = next {
                     items.push(self.known(peek, depth + 1)?);
                     next = self.jiter.array_step().map_err(|e| self.error(&e))?;
                 }
-                Ok(Node::List(items))
+                Ok(Tree::List(items.into_bump_slice()))
             }
             Peek::Object => {
                 if depth >= MAX_DEPTH {
                     return Err(self.too_deep());
                 }
-                let mut pairs = Vec::new();
+                let mut pairs = BumpVec::new_in(arena);
                 let first = self
                     .jiter
                     .known_object()
-                    .map(|key| key.map(Box::<str>::from));
+                    .map(|key| key.map(|key| &*arena.alloc_str(key)));
                 let mut key = first.map_err(|e| self.error(&e))?;
                 while let Some(name) = key {
                     let value = self.value(depth + 1)?;
                     pairs.push((name, value));
-                    let next = self.jiter.next_key().map(|key| key.map(Box::<str>::from));
+                    let next = self
+                        .jiter
+                        .next_key()
+                        .map(|key| key.map(|key| &*arena.alloc_str(key)));
                     key = next.map_err(|e| self.error(&e))?;
                 }
-                Ok(Node::Object(pairs))
+                Ok(Tree::Object(pairs.into_bump_slice()))
             }
-            _ if peek.is_num() => self
-                .jiter
-                .known_number_bytes(peek)
-                .map(|bytes| Node::Number(String::from_utf8_lossy(bytes).into())),
-            _ => self.jiter.known_skip(peek).map(|()| Node::Null),
+            _ if peek.is_num() => self.jiter.known_number_bytes(peek).map(|bytes| {
+                // The parser has checked the number's shape, so its bytes are ASCII.
+                Tree::Number(arena.alloc_str(&String::from_utf8_lossy(bytes)))
+            }),
+            _ => self.jiter.known_skip(peek).map(|()| Tree::Null),
         };
         result.map_err(|error| self.error(&error))
     }
@@ -242,6 +360,37 @@ mod tests {
         assert!(error.message.contains("byte order mark"), "{error}");
         let error = parse_json(b"{} {}").unwrap_err();
         assert!(error.message.contains("more text"), "{error}");
+    }
+
+    #[test]
+    fn the_arena_tree_and_the_owned_tree_are_the_same_tree() {
+        let text = br#"{"a": [1, "x\u00e9", {"b": null, "b": true}], "c": -1.50e3}"#;
+        let node = parse_json(text).unwrap();
+        let arena = Bump::new();
+        let tree = parse_json_in(&arena, text).unwrap();
+        assert_eq!(tree.to_node(), node);
+        assert_eq!(node.to_tree(&arena), tree);
+        assert_eq!(tree.get("c"), Some(Tree::Number("-1.50e3")));
+        let Some(Tree::List(items)) = tree.get("a") else {
+            panic!("not a list")
+        };
+        assert_eq!(items.get(1), Some(&Tree::Text("xé")));
+    }
+
+    #[test]
+    fn the_arena_is_emptied_between_records_and_nesting_gets_its_own() {
+        let first = with_arena(|arena| {
+            parse_json_in(arena, br#"{"a": "one"}"#).unwrap();
+            arena.allocated_bytes()
+        });
+        let second = with_arena(|arena| {
+            let outer = parse_json_in(arena, br#"{"a": "two"}"#).unwrap();
+            let inner = with_arena(|inner| parse_json_in(inner, br#"[3]"#).unwrap().to_node());
+            assert_eq!(inner, Node::List(vec![Node::Number("3".into())]));
+            assert_eq!(outer.get("a"), Some(Tree::Text("two")));
+            arena.allocated_bytes()
+        });
+        assert_eq!(first, second, "the arena grew from one record to the next");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use clearance_compiler::types::Type;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::bind::{BindError, Binder};
+use crate::bind::{BindError, Binder, DataPath};
 use crate::data::{Node, parse_json};
 use crate::input::{JsonArrayReader, NdjsonReader, RawContent, RecordSource};
 use crate::value::Value;
@@ -102,15 +102,17 @@ pub(crate) fn load(program: &Program, binder: &Binder, files: &[DataFile]) -> Lo
         };
         let records = read_records(binder, source, file, &mut problems);
         let mut bound = Vec::with_capacity(records.len());
-        for (position, (line, node)) in records.iter().enumerate() {
+        let arena = bumpalo::Bump::new();
+        for (line, node) in &records {
             let mut errors: Vec<BindError> = Vec::new();
-            let value = binder.bind(node, &source.element, &format!("[{position}]"), &mut errors);
+            let value = binder.bind(
+                node.to_tree(&arena),
+                &source.element,
+                &DataPath::Root,
+                &mut errors,
+            );
             for error in errors {
-                let path = error
-                    .path
-                    .strip_prefix(&format!("[{position}]"))
-                    .map(|rest| rest.trim_start_matches('.').to_string())
-                    .filter(|rest| !rest.is_empty());
+                let path = Some(error.path.clone()).filter(|path| !path.is_empty());
                 problems.push(DataError {
                     id: if error.is_warning() {
                         "data-file-unlisted-code"

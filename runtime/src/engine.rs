@@ -12,8 +12,8 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::backend::{Decision, RuleDecider};
-use crate::bind::{BindError, BindErrorKind, Binder, Said, key_hint, said};
-use crate::data::{Node, parse_json};
+use crate::bind::{BindError, BindErrorKind, Binder, DataPath, Said, key_hint, said};
+use crate::data::{Node, Tree, parse_json_in, with_arena};
 use crate::data_files::{self, DataError, DataFile};
 use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, RulesetRef, Texts, Verdict};
 use crate::interp::{EvalError, EvalErrorKind, Evaluator, Machine, NoObserver, frame};
@@ -355,10 +355,10 @@ impl RuleSet {
     /// Evaluates one record given as bytes that should be JSON: invalid UTF-8 and malformed
     /// JSON are findings with their line and column, not errors.
     pub fn evaluate_bytes(&self, bytes: &[u8], position: usize, as_of: Date) -> RecordResult {
-        match parse_json(bytes) {
-            Ok(node) => self.evaluate(&node, position, as_of),
+        with_arena(|arena| match parse_json_in(arena, bytes) {
+            Ok(tree) => self.evaluate_tree(tree, position, as_of),
             Err(error) => self.unreadable(position, as_of, error.to_string()),
-        }
+        })
     }
 
     /// Evaluates a batch on every core, keeping the input order. `first_position` is the
@@ -459,7 +459,7 @@ impl RuleSet {
     /// The date whose rules a record is checked against: the run's, or the record's own where
     /// the operator allows it. An `as_of` the record may not set, or that is not a date, is an
     /// error that refuses the whole record: no rule can be chosen for it.
-    fn record_as_of(&self, record: &Node, as_of: Date) -> Result<Date, BindError> {
+    fn record_as_of(&self, record: Tree<'_>, as_of: Date) -> Result<Date, BindError> {
         let Some(value) = record.get("as_of") else {
             return Ok(as_of);
         };
@@ -474,7 +474,7 @@ impl RuleSet {
             ));
         }
         match value {
-            Node::Text(text) => clearance_compiler::time::parse_date(text).map_err(|message| {
+            Tree::Text(text) => clearance_compiler::time::parse_date(text).map_err(|message| {
                 BindError::new(
                     "as_of",
                     BindErrorKind::InvalidValue,
@@ -498,8 +498,12 @@ impl RuleSet {
     /// Evaluates one record: binds it to the inputs of every rule set, then runs the rules in
     /// force at `as_of` (or at the record's own `as_of`, where the operator allows it).
     pub fn evaluate(&self, record: &Node, position: usize, as_of: Date) -> RecordResult {
+        with_arena(|arena| self.evaluate_tree(record.to_tree(arena), position, as_of))
+    }
+
+    fn evaluate_tree(&self, record: Tree<'_>, position: usize, as_of: Date) -> RecordResult {
         let program = &self.machine.program;
-        let Node::Object(object) = record else {
+        let Tree::Object(object) = record else {
             return self.invalid(
                 position,
                 None,
@@ -515,11 +519,11 @@ impl RuleSet {
             );
         };
         let id = match record.get("id") {
-            Some(Node::Text(text) | Node::Number(text)) => Some(crate::bind::shorten(text)),
+            Some(Tree::Text(text) | Tree::Number(text)) => Some(crate::bind::shorten(text)),
             _ => None,
         };
         let mut errors = Vec::new();
-        crate::bind::report_duplicate_keys(object, "", &mut errors);
+        crate::bind::report_duplicate_keys(object, &DataPath::Root, &mut errors);
         let (as_of, as_of_refused) = match self.record_as_of(record, as_of) {
             Ok(date) => (date, false),
             Err(error) => {
@@ -534,7 +538,7 @@ impl RuleSet {
         for input in &program.inputs {
             let is_list = matches!(input.ty.base(), Type::List(_) | Type::Set(_));
             let value = match record.get(&input.name) {
-                None | Some(Node::Null) => {
+                None | Some(Tree::Null) => {
                     provided.push(is_list || input.ty.is_optional());
                     if is_list {
                         Value::empty_list()
@@ -544,7 +548,8 @@ impl RuleSet {
                 }
                 Some(value) => {
                     provided.push(true);
-                    self.binder.bind(value, &input.ty, &input.name, &mut errors)
+                    let path = DataPath::top(&input.name);
+                    self.binder.bind(value, &input.ty, &path, &mut errors)
                 }
             };
             inputs.push(value);
@@ -583,11 +588,8 @@ impl RuleSet {
             ));
         }
         for (key, _) in object {
-            if !RESERVED_KEYS.contains(&key.as_ref())
-                && !program
-                    .inputs
-                    .iter()
-                    .any(|input| input.name == key.as_ref())
+            if !RESERVED_KEYS.contains(key)
+                && !program.inputs.iter().any(|input| input.name == *key)
             {
                 let names = program
                     .inputs
@@ -767,7 +769,14 @@ impl RuleSet {
             )]);
         };
         let mut errors = Vec::new();
-        let value = self.binder.bind(json, &input.ty, name, &mut errors);
+        let value = with_arena(|arena| {
+            self.binder.bind(
+                json.to_tree(arena),
+                &input.ty,
+                &DataPath::top(name),
+                &mut errors,
+            )
+        });
         if errors.is_empty() {
             Ok(value)
         } else {

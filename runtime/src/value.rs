@@ -58,12 +58,17 @@ impl Value {
                 months: *months,
                 days: *days,
             },
-            Constant::EmptyList => Value::List(Arc::from(Vec::new())),
+            Constant::EmptyList => Value::empty_list(),
         }
     }
 
+    /// An empty list. Records hold many (every list field a declaration leaves out), so each
+    /// thread shares one instead of allocating one per field.
     pub fn empty_list() -> Value {
-        Value::List(Arc::from(Vec::new()))
+        thread_local! {
+            static EMPTY: Arc<[Value]> = Arc::from(Vec::new());
+        }
+        EMPTY.with(|empty| Value::List(Arc::clone(empty)))
     }
 
     pub fn is_absent(&self) -> bool {

@@ -6,10 +6,12 @@
 //! own text into exact decimals; binary floating point is never involved.
 
 mod errors;
+mod path;
 mod scalars;
 
 pub(crate) use errors::said;
 pub use errors::{BindError, BindErrorKind, Said, key_hint};
+pub use path::DataPath;
 use scalars::{bind_quantity, describe, number_text};
 pub use scalars::{parse_decimal, shorten};
 
@@ -22,7 +24,7 @@ use clearance_compiler::types::{Constraint, DefPath, Type};
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use crate::data::Node;
+use crate::data::Tree;
 use crate::value::Value;
 
 /// Everything needed to bind data, resolved once when a rule set is loaded.
@@ -172,7 +174,13 @@ impl Binder {
         }
     }
 
-    pub fn bind(&self, json: &Node, ty: &Type, path: &str, errors: &mut Vec<BindError>) -> Value {
+    pub fn bind(
+        &self,
+        json: Tree<'_>,
+        ty: &Type,
+        path: &DataPath<'_>,
+        errors: &mut Vec<BindError>,
+    ) -> Value {
         let mut error = |kind: BindErrorKind, said: Said| reject(errors, path, kind, said);
         match ty {
             Type::Error | Type::Absent | Type::BusinessOffset => Value::Absent,
@@ -186,7 +194,7 @@ impl Binder {
                 }
             }
             Type::Bool => match json {
-                Node::Bool(value) => Value::Bool(*value),
+                Tree::Bool(value) => Value::Bool(value),
                 other => error(
                     BindErrorKind::WrongType,
                     said!(
@@ -197,7 +205,7 @@ impl Binder {
                 ),
             },
             Type::Int => match number_text(json) {
-                Some(text) => match parse_decimal(&text) {
+                Some(text) => match parse_decimal(text) {
                     Some(value) if value.fract().is_zero() => match i64::try_from(value) {
                         Ok(value) => Value::Int(value),
                         Err(_) => error(
@@ -205,7 +213,7 @@ impl Binder {
                             said!(
                                 "{} is too large a whole number",
                                 "{} est un nombre entier trop grand",
-                                shorten(&text)
+                                shorten(text)
                             ),
                         ),
                     },
@@ -214,7 +222,7 @@ impl Binder {
                         said!(
                             "expected a whole number, found {}",
                             "attendu un nombre entier, trouvé {}",
-                            shorten(&text)
+                            shorten(text)
                         ),
                     ),
                     None => error(
@@ -222,7 +230,7 @@ impl Binder {
                         said!(
                             "{} is not a number Clearance can hold exactly",
                             "{} n'est pas un nombre que Clearance représente exactement",
-                            shorten(&text)
+                            shorten(text)
                         ),
                     ),
                 },
@@ -236,14 +244,14 @@ impl Binder {
                 ),
             },
             Type::Decimal => match number_text(json) {
-                Some(text) => match parse_decimal(&text) {
+                Some(text) => match parse_decimal(text) {
                     Some(value) => Value::Decimal(value),
                     None => error(
                         BindErrorKind::OutOfRange,
                         said!(
                             "{} is not a number Clearance can hold exactly (at most 28 digits)",
                             "{} n'est pas un nombre que Clearance représente exactement (28 chiffres au plus)",
-                            shorten(&text)
+                            shorten(text)
                         ),
                     ),
                 },
@@ -257,14 +265,14 @@ impl Binder {
                 ),
             },
             Type::Text => match json {
-                Node::Text(text) if text.trim().is_empty() => error(
+                Tree::Text(text) if text.trim().is_empty() => error(
                     BindErrorKind::MissingField,
                     said!(
                         "this text holds only white space, which is no value",
                         "ce texte ne contient que des espaces, ce qui n'est pas une valeur"
                     ),
                 ),
-                Node::Text(text) => Value::Text(Arc::from(text.as_ref())),
+                Tree::Text(text) => Value::Text(Arc::from(text)),
                 other => error(
                     BindErrorKind::WrongType,
                     said!(
@@ -275,7 +283,7 @@ impl Binder {
                 ),
             },
             Type::Date => match json {
-                Node::Text(text) => match clearance_compiler::time::parse_date(text) {
+                Tree::Text(text) => match clearance_compiler::time::parse_date(text) {
                     Ok(date) => Value::Date(date),
                     Err(message) => error(
                         BindErrorKind::InvalidValue,
@@ -298,7 +306,7 @@ impl Binder {
                 ),
             },
             Type::DateTime => match json {
-                Node::Text(text) => match clearance_compiler::time::parse_date_time(text) {
+                Tree::Text(text) => match clearance_compiler::time::parse_date_time(text) {
                     Ok(value) => Value::DateTime(Arc::new(value)),
                     Err(message) => error(
                         BindErrorKind::InvalidValue,
@@ -321,7 +329,7 @@ impl Binder {
                 ),
             },
             Type::Duration => match json {
-                Node::Text(text) => match text.parse::<jiff::SignedDuration>() {
+                Tree::Text(text) => match text.parse::<jiff::SignedDuration>() {
                     Ok(duration) => Value::Duration(duration),
                     Err(_) => error(
                         BindErrorKind::InvalidValue,
@@ -342,7 +350,7 @@ impl Binder {
                 ),
             },
             Type::Period => match json {
-                Node::Text(text) => match text.parse::<jiff::Span>() {
+                Tree::Text(text) => match text.parse::<jiff::Span>() {
                     Ok(span)
                         if span.get_hours() == 0
                             && span.get_minutes() == 0
@@ -377,7 +385,7 @@ impl Binder {
             Type::Quantity(dimension) => bind_quantity(json, *dimension, path, errors),
             Type::Code(list) => {
                 let text = match json {
-                    Node::Text(text) | Node::Number(text) => text.to_string(),
+                    Tree::Text(text) | Tree::Number(text) => text,
                     other => {
                         return error(
                             BindErrorKind::WrongType,
@@ -390,7 +398,7 @@ impl Binder {
                         );
                     }
                 };
-                match self.codes.get(list).and_then(|codes| codes.get(&text)) {
+                match self.codes.get(list).and_then(|codes| codes.get(text)) {
                     Some(index) => Value::Code(*index),
                     None => self.bind_unknown_code(text, list, path, errors),
                 }
@@ -432,7 +440,7 @@ impl Binder {
                     };
                     let shown = describe(json);
                     errors.push(BindError::new(
-                        path,
+                        path.to_string(),
                         kind,
                         said!(
                             "{shown} is not a valid `{}`: it {rule}",
@@ -444,17 +452,14 @@ impl Binder {
                 }
             }
             Type::List(element) | Type::Set(element) => match json {
-                Node::List(items) => {
-                    let values: Vec<Value> = items
+                Tree::List(items) => Value::List(
+                    items
                         .iter()
                         .enumerate()
-                        .map(|(index, item)| {
-                            self.bind(item, element, &format!("{path}[{index}]"), errors)
-                        })
-                        .collect();
-                    Value::List(Arc::from(values))
-                }
-                Node::Null => Value::empty_list(),
+                        .map(|(index, item)| self.bind(*item, element, &path.index(index), errors))
+                        .collect(),
+                ),
+                Tree::Null => Value::empty_list(),
                 other => error(
                     BindErrorKind::WrongType,
                     said!(
@@ -472,15 +477,15 @@ impl Binder {
     /// shape; otherwise invalid, with a suggestion only when one edit turns it into a code.
     fn bind_unknown_code(
         &self,
-        text: String,
+        text: &str,
         list: &DefPath,
-        path: &str,
+        path: &DataPath<'_>,
         errors: &mut Vec<BindError>,
     ) -> Value {
         let names = self.code_names.get(list).map(Vec::as_slice).unwrap_or(&[]);
         let suggestion = names
             .iter()
-            .filter(|(code, _)| strsim::osa_distance(code, &text) == 1)
+            .filter(|(code, _)| strsim::osa_distance(code, text) == 1)
             .min_by(|a, b| a.0.cmp(&b.0))
             .map(|(code, label)| {
                 if label.is_empty() {
@@ -496,12 +501,12 @@ impl Binder {
                 }
             });
         if let Some(shape) = self.open_lists.get(list)
-            && shape.is_match(&text)
+            && shape.is_match(text)
         {
             let suggestion = suggestion.unwrap_or_default();
-            let (shown, count) = (shorten(&text), names.len());
+            let (shown, count) = (shorten(text), names.len());
             errors.push(BindError::new(
-                path,
+                path.to_string(),
                 BindErrorKind::UnlistedCode,
                 Said {
                     en: format!(
@@ -535,13 +540,13 @@ impl Binder {
             Said {
                 en: format!(
                     "\"{}\" is not a code of `{}`{}",
-                    shorten(&text),
+                    shorten(text),
                     list.name,
                     hint.en
                 ),
                 fr: format!(
                     "\"{}\" n'est pas un code de `{}`{}",
-                    shorten(&text),
+                    shorten(text),
                     list.name,
                     hint.fr
                 ),
@@ -551,15 +556,15 @@ impl Binder {
 
     fn bind_record(
         &self,
-        json: &Node,
+        json: Tree<'_>,
         record: &DefPath,
-        path: &str,
+        path: &DataPath<'_>,
         errors: &mut Vec<BindError>,
     ) -> Value {
         let Some(fields) = self.records.get(record) else {
             return Value::Absent;
         };
-        let Node::Object(object) = json else {
+        let Tree::Object(object) = json else {
             errors.push(BindError::new(
                 path.to_string(),
                 BindErrorKind::WrongType,
@@ -573,16 +578,15 @@ impl Binder {
             return Value::Invalid;
         };
         report_duplicate_keys(object, path, errors);
-        let mut values = Vec::with_capacity(fields.len());
-        for (name, ty) in fields {
-            let field_path = join_path(path, name);
-            let value = match json.get(name) {
-                None | Some(Node::Null) => match ty.base() {
+        let values = fields.iter().map(|(name, ty)| {
+            let field_path = path.field(name);
+            match json.get(name) {
+                None | Some(Tree::Null) => match ty.base() {
                     Type::Optional(_) => Value::Absent,
                     Type::List(_) | Type::Set(_) => Value::empty_list(),
                     _ => {
                         errors.push(BindError::new(
-                            field_path,
+                            field_path.to_string(),
                             BindErrorKind::MissingField,
                             said!(
                                 "the required field `{name}` is missing",
@@ -593,15 +597,15 @@ impl Binder {
                     }
                 },
                 Some(json) => self.bind(json, ty, &field_path, errors),
-            };
-            values.push(value);
-        }
+            }
+        });
+        let values: Arc<[Value]> = values.collect();
         for (key, _) in object {
-            if !fields.iter().any(|(name, _)| name.as_str() == key.as_ref()) {
+            if !fields.iter().any(|(name, _)| name.as_str() == *key) {
                 let hint = key_hint(closest(key, fields.iter().map(|(name, _)| name.as_str())));
                 let (hint, hint_fr) = (hint.en, hint.fr);
                 errors.push(BindError::new(
-                    join_path(path, key),
+                    path.field(key).to_string(),
                     BindErrorKind::UnknownField,
                     said!(
                         "`{}` has no field `{key}`{hint}",
@@ -611,7 +615,7 @@ impl Binder {
                 ));
             }
         }
-        Value::Record(Arc::from(values))
+        Value::Record(values)
     }
 }
 
@@ -619,22 +623,26 @@ impl Binder {
 /// that reads it is not evaluated.
 pub(super) fn reject(
     errors: &mut Vec<BindError>,
-    path: &str,
+    path: &DataPath<'_>,
     kind: BindErrorKind,
     said: Said,
 ) -> Value {
-    errors.push(BindError::new(path, kind, said));
+    errors.push(BindError::new(path.to_string(), kind, said));
     Value::Invalid
 }
 
 /// Reports every key that appears more than once in an object: which value would count is a
 /// guess no auditor should have to make.
-pub fn report_duplicate_keys(object: &[(Box<str>, Node)], path: &str, errors: &mut Vec<BindError>) {
+pub fn report_duplicate_keys(
+    object: &[(&str, Tree<'_>)],
+    path: &DataPath<'_>,
+    errors: &mut Vec<BindError>,
+) {
     for (position, (key, _)) in object.iter().enumerate() {
         let earlier = object.get(..position).unwrap_or_default();
         if earlier.iter().any(|(seen, _)| seen == key) {
             errors.push(BindError::new(
-                join_path(path, key),
+                path.field(key).to_string(),
                 BindErrorKind::DuplicateField,
                 said!(
                     "`{key}` is given more than once; give each field once",
@@ -647,24 +655,15 @@ pub fn report_duplicate_keys(object: &[(Box<str>, Node)], path: &str, errors: &m
 
 /// The first key of an object that is not among `allowed`.
 pub(super) fn unexpected_key<'a>(
-    object: &'a [(Box<str>, Node)],
+    object: &'a [(&'a str, Tree<'a>)],
     allowed: &[&str],
 ) -> Option<&'a str> {
     object
         .iter()
-        .map(|(key, _)| key.as_ref())
+        .map(|(key, _)| *key)
         .find(|key| !allowed.contains(key))
 }
 
-/// `base.name`, or `name` at the top of a record.
-fn is_blank_text(node: &Node) -> bool {
-    matches!(node, Node::Text(text) if text.trim().is_empty())
-}
-
-pub fn join_path(base: &str, name: &str) -> String {
-    if base.is_empty() {
-        name.to_string()
-    } else {
-        format!("{base}.{name}")
-    }
+fn is_blank_text(node: Tree<'_>) -> bool {
+    matches!(node, Tree::Text(text) if text.trim().is_empty())
 }

@@ -4,25 +4,26 @@ use clearance_compiler::types::{Dimension, UnitKind, unit_kind};
 use rust_decimal::Decimal;
 
 use super::{
-    BindError, BindErrorKind, Binder, Said, reject, report_duplicate_keys, said, unexpected_key,
+    BindError, BindErrorKind, Binder, DataPath, Said, reject, report_duplicate_keys, said,
+    unexpected_key,
 };
-use crate::data::Node;
+use crate::data::Tree;
 use crate::value::Value;
 
 impl Binder {
     pub(super) fn bind_money(
         &self,
-        json: &Node,
+        json: Tree<'_>,
         expected: Option<&str>,
-        path: &str,
+        path: &DataPath<'_>,
         errors: &mut Vec<BindError>,
     ) -> Value {
         let (amount_text, currency) = match json {
-            Node::Object(object) => {
+            Tree::Object(object) => {
                 report_duplicate_keys(object, path, errors);
                 let amount = json.get("amount").and_then(number_text);
                 let currency = match json.get("currency") {
-                    Some(Node::Text(text)) => Some(text.to_string()),
+                    Some(Tree::Text(text)) => Some(text),
                     _ => None,
                 };
                 if let Some(key) = unexpected_key(object, &["amount", "currency"]) {
@@ -48,10 +49,10 @@ impl Binder {
                     }
                 }
             }
-            Node::Text(text) if text.contains(' ') => {
+            Tree::Text(text) if text.contains(' ') => {
                 let mut parts = text.split_whitespace();
-                let amount = parts.next().unwrap_or_default().to_string();
-                (amount, parts.next().map(str::to_string))
+                let amount = parts.next().unwrap_or_default();
+                (amount, parts.next())
             }
             other => match number_text(other) {
                 Some(amount) => (amount, None),
@@ -69,7 +70,7 @@ impl Binder {
                 }
             },
         };
-        let Some(amount) = parse_decimal(&amount_text) else {
+        let Some(amount) = parse_decimal(amount_text) else {
             return reject(
                 errors,
                 path,
@@ -93,7 +94,7 @@ impl Binder {
                 );
             }
             (Some(found), _) => found,
-            (None, Some(expected)) => expected.to_string(),
+            (None, Some(expected)) => expected,
             (None, None) => {
                 return reject(
                     errors,
@@ -114,11 +115,11 @@ impl Binder {
                 said!(
                     "{} is a negative amount; amounts in a declaration are never below zero",
                     "{} est un montant négatif ; les montants d'une déclaration ne sont jamais inférieurs à zéro",
-                    shorten(&amount_text)
+                    shorten(amount_text)
                 ),
             );
         }
-        match self.currencies.get(&currency) {
+        match self.currencies.get(currency) {
             Some(index) => Value::Money(amount, *index),
             None => reject(
                 errors,
@@ -134,14 +135,14 @@ impl Binder {
 }
 
 pub(super) fn bind_quantity(
-    json: &Node,
+    json: Tree<'_>,
     dimension: Dimension,
-    path: &str,
+    path: &DataPath<'_>,
     errors: &mut Vec<BindError>,
 ) -> Value {
     let example = || format!("\"12.5 {}\"", dimension.base_unit());
     let (amount_text, unit) = match json {
-        Node::Object(object) => {
+        Tree::Object(object) => {
             report_duplicate_keys(object, path, errors);
             if let Some(key) = unexpected_key(object, &["value", "unit"]) {
                 return reject(
@@ -167,13 +168,13 @@ pub(super) fn bind_quantity(
                 );
             };
             let unit = match json.get("unit") {
-                Some(Node::Text(unit)) => Some(unit.to_string()),
+                Some(Tree::Text(unit)) => Some(unit),
                 _ => None,
             };
             (value, unit)
         }
-        Node::Text(text) => match split_number_and_unit(text) {
-            Some((number, unit)) => (number.to_string(), unit.map(str::to_string)),
+        Tree::Text(text) => match split_number_and_unit(text) {
+            Some((number, unit)) => (number, unit),
             None => {
                 return reject(
                     errors,
@@ -188,7 +189,7 @@ pub(super) fn bind_quantity(
                 );
             }
         },
-        Node::Number(text) => (text.to_string(), None),
+        Tree::Number(text) => (text, None),
         other => {
             return reject(
                 errors,
@@ -203,7 +204,7 @@ pub(super) fn bind_quantity(
             );
         }
     };
-    let Some(amount) = parse_decimal(&amount_text) else {
+    let Some(amount) = parse_decimal(amount_text) else {
         return reject(
             errors,
             path,
@@ -211,13 +212,13 @@ pub(super) fn bind_quantity(
             said!(
                 "{} is too large a quantity for an exact decimal (at most 28 significant digits)",
                 "{} est une quantité trop grande pour un décimal exact (28 chiffres significatifs au plus)",
-                shorten(&amount_text)
+                shorten(amount_text)
             ),
         );
     };
     let factor = match unit {
         None => Decimal::ONE,
-        Some(unit) => match unit_kind(&unit) {
+        Some(unit) => match unit_kind(unit) {
             Some(UnitKind::Quantity(found, factor)) if found == dimension => factor,
             _ => {
                 return reject(
@@ -227,7 +228,7 @@ pub(super) fn bind_quantity(
                     said!(
                         "\"{}\" is not a unit of {}",
                         "\"{}\" n'est pas une unité de {}",
-                        shorten(&unit),
+                        shorten(unit),
                         dimension.type_name().to_lowercase()
                     ),
                 );
@@ -242,7 +243,7 @@ pub(super) fn bind_quantity(
             said!(
                 "{} is negative; a {} is never below zero",
                 "{} est négatif ; une grandeur ({}) n'est jamais inférieure à zéro",
-                shorten(&amount_text),
+                shorten(amount_text),
                 dimension.type_name().to_lowercase()
             ),
         );
@@ -253,11 +254,7 @@ pub(super) fn bind_quantity(
             errors,
             path,
             BindErrorKind::OutOfRange,
-            said!(
-                "{} is too large",
-                "{} est trop grand",
-                shorten(&amount_text)
-            ),
+            said!("{} is too large", "{} est trop grand", shorten(amount_text)),
         ),
     }
 }
@@ -300,17 +297,17 @@ fn split_number_and_unit(text: &str) -> Option<(&str, Option<&str>)> {
 
 /// The text of a number, or of a string that holds one (customs data often quotes decimals to
 /// keep them exact).
-pub(super) fn number_text(json: &Node) -> Option<String> {
+pub(super) fn number_text(json: Tree<'_>) -> Option<&str> {
     match json {
-        Node::Number(number) => Some(number.to_string()),
-        Node::Text(text)
+        Tree::Number(number) => Some(number),
+        Tree::Text(text)
             if !text.trim().is_empty()
                 && text
                     .trim()
                     .chars()
                     .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) =>
         {
-            Some(text.trim().to_string())
+            Some(text.trim())
         }
         _ => None,
     }
@@ -338,14 +335,14 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
-pub(super) fn describe(json: &Node) -> String {
+pub(super) fn describe(json: Tree<'_>) -> String {
     match json {
-        Node::Null => "null".to_string(),
-        Node::Bool(value) => value.to_string(),
-        Node::Number(number) => shorten(number),
-        Node::Text(text) => format!("\"{}\"", shorten(text)),
+        Tree::Null => "null".to_string(),
+        Tree::Bool(value) => value.to_string(),
+        Tree::Number(number) => shorten(number),
+        Tree::Text(text) => format!("\"{}\"", shorten(text)),
         // Written the same in English and French messages.
-        Node::List(_) => "[…]".to_string(),
-        Node::Object(_) => "{…}".to_string(),
+        Tree::List(_) => "[…]".to_string(),
+        Tree::Object(_) => "{…}".to_string(),
     }
 }
