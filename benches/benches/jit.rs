@@ -5,6 +5,7 @@
 //! BENCHMARKS.md.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+use std::collections::HashSet;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -118,15 +119,19 @@ fn star_rules(criterion: &mut Criterion) {
 
 /// The bytes a bound value holds (its own slot aside) and the heap blocks it takes: each shared
 /// list, record, text and instant is one block with two reference counts before its data.
-fn bound_size(value: &Value) -> (usize, usize) {
+fn bound_size(value: &Value, seen: &mut HashSet<usize>) -> (usize, usize) {
     const COUNTS: usize = 16;
     let slot = std::mem::size_of::<Value>();
     match value {
         Value::List(items) | Value::Record(items) => {
+            // A block shared between places (such as the per-thread empty list) counts once.
+            if !seen.insert(items.as_ptr() as usize) {
+                return (0, 0);
+            }
             items
                 .iter()
                 .fold((COUNTS + items.len() * slot, 1), |(bytes, blocks), item| {
-                    let (more, more_blocks) = bound_size(item);
+                    let (more, more_blocks) = bound_size(item, seen);
                     (bytes + more, blocks + more_blocks)
                 })
         }
@@ -145,7 +150,7 @@ fn bound_form(_criterion: &mut Criterion) {
         let value = rule_set
             .bind_input("declaration", &to_node(declaration))
             .unwrap();
-        let (more, more_blocks) = bound_size(&value);
+        let (more, more_blocks) = bound_size(&value, &mut HashSet::new());
         bytes += more + std::mem::size_of::<Value>();
         blocks += more_blocks;
         text += serde_json::json!({ "declaration": to_json(declaration) })

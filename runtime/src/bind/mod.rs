@@ -15,7 +15,6 @@ pub use path::DataPath;
 use scalars::{bind_quantity, describe, number_text};
 pub use scalars::{parse_decimal, shorten};
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use clearance_compiler::diagnostics::closest;
@@ -23,6 +22,7 @@ use clearance_compiler::ir::Program;
 use clearance_compiler::types::{Constraint, DefPath, Type};
 use regex::Regex;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::data::Tree;
 use crate::value::Value;
@@ -59,8 +59,8 @@ fn collect_patterns(ty: &Type, patterns: &mut HashMap<String, Regex>) {
 
 impl Binder {
     pub fn new(program: &Program) -> Binder {
-        let mut patterns = HashMap::new();
-        let mut records = HashMap::new();
+        let mut patterns = HashMap::default();
+        let mut records = HashMap::default();
         for record in &program.records {
             for field in &record.fields {
                 collect_patterns(&field.ty, &mut patterns);
@@ -77,11 +77,11 @@ impl Binder {
         for input in &program.inputs {
             collect_patterns(&input.ty, &mut patterns);
         }
-        let mut codes = HashMap::new();
-        let mut code_names = HashMap::new();
-        let mut open_lists = HashMap::new();
+        let mut codes = HashMap::default();
+        let mut code_names = HashMap::default();
+        let mut open_lists = HashMap::default();
         for codelist in &program.codelists {
-            let mut lookup = HashMap::new();
+            let mut lookup = HashMap::default();
             for (index, code) in codelist.codes.iter().enumerate() {
                 if let Ok(index) = u32::try_from(index) {
                     lookup.insert(code.external.clone(), index);
