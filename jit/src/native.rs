@@ -245,7 +245,7 @@ pub(crate) extern "C" fn collect_finish(
     };
     let list = std::mem::take(list);
     let value = if list.is_empty() {
-        context.machine.empty_list()
+        Value::empty_list()
     } else {
         Value::List(list.into())
     };

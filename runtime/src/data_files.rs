@@ -15,7 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::bind::{BindError, Binder, DataPath};
-use crate::data::{Node, parse_json};
+use crate::data::{Node, parse_json, with_arena};
 use crate::input::{JsonArrayReader, NdjsonReader, RawContent, RecordSource};
 use crate::value::Value;
 
@@ -102,17 +102,18 @@ pub(crate) fn load(program: &Program, binder: &Binder, files: &[DataFile]) -> Lo
         };
         let records = read_records(binder, source, file, &mut problems);
         let mut bound = Vec::with_capacity(records.len());
-        let arena = bumpalo::Bump::new();
         for (line, node) in &records {
             let mut errors: Vec<BindError> = Vec::new();
-            let value = binder.bind(
-                node.to_tree(&arena),
-                &source.element,
-                &DataPath::Root,
-                &mut errors,
-            );
+            let value = with_arena(|arena| {
+                binder.bind(
+                    node.to_tree(arena),
+                    &source.element,
+                    &DataPath::Root,
+                    &mut errors,
+                )
+            });
             for error in errors {
-                let path = Some(error.path.clone()).filter(|path| !path.is_empty());
+                let path = (!error.path.is_empty()).then(|| error.path.clone());
                 problems.push(DataError {
                     id: if error.is_warning() {
                         "data-file-unlisted-code"

@@ -158,8 +158,6 @@ fn is_constant(body: &Body, node: NodeId) -> bool {
 /// expressions, table patterns). Immutable and shared by every thread.
 pub struct Machine {
     pub program: Arc<Program>,
-    /// One empty list shared by every empty result, so that an empty list costs no allocation.
-    empty_list: Arc<[Value]>,
     consts: Vec<OnceLock<Eval<Value>>>,
     calendars: Vec<Result<Calendar, String>>,
     regexes: HashMap<Arc<str>, Regex>,
@@ -231,7 +229,6 @@ impl Machine {
             .collect();
         let mut machine = Machine {
             program,
-            empty_list: Arc::from(Vec::new()),
             consts,
             calendars,
             regexes,
@@ -349,11 +346,6 @@ impl Machine {
         }
         .map_err(|message| EvalError::new(EvalErrorKind::InvalidArgument, message))?;
         Ok(Value::DateTime(Arc::new(deadline)))
-    }
-
-    /// The empty list every empty result shares.
-    pub fn empty_list(&self) -> Value {
-        Value::List(Arc::clone(&self.empty_list))
     }
 
     pub fn calendar(&self, index: u32) -> Eval<&Calendar> {
@@ -880,9 +872,7 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                 None => self.zero_of(domain, spec.result_type)?,
             },
             LoopKind::Min(_) | LoopKind::Max(_) => accumulator.unwrap_or(Value::Absent),
-            LoopKind::Collect if collected.is_empty() => {
-                Value::List(Arc::clone(&self.machine.empty_list))
-            }
+            LoopKind::Collect if collected.is_empty() => Value::empty_list(),
             LoopKind::Collect => Value::List(Arc::from(collected)),
         })
     }
