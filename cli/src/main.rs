@@ -2,6 +2,7 @@
 
 mod fmt;
 mod load;
+mod replay;
 mod run;
 mod tariff;
 
@@ -137,6 +138,35 @@ usage error or an input that cannot be read."
         /// records compiled code decided and left to the interpreter.
         #[arg(long)]
         stats: bool,
+        /// Write a decision log (NDJSON, one line per record) to this file, for `clearance
+        /// replay`: each record's hash, the rules' and rule sets' hashes and versions, the
+        /// engine's version, the as-of date and the result, without the record's values.
+        #[arg(long = "decision-log")]
+        decision_log: Option<PathBuf>,
+        /// Embed each record and its full result in the decision log, so that the log alone
+        /// can be replayed. Records hold personal data (names, addresses, EORIs): the log
+        /// then does too.
+        #[arg(long = "decision-log-records", requires = "decision_log")]
+        decision_log_records: bool,
+    },
+    /// Evaluate the records of a decision log again and report every difference.
+    #[command(
+        after_help = "Reads a decision log written by `clearance run --decision-log`, finds each decision's record among the inputs by its hash (or takes the record the log embeds), evaluates it again with the rules given, as of the logged date, with the interpreter, and compares: the record's hash, the engine's version, the rules' hash, each rule set's version and hash, the verdict, the rule counts and every finding (rule, paths and a digest of its content). A decision whose record cannot be found is a difference.\n\nExit status: 0 when nothing differs; 1 when a decision differs or the rules do not check; 2 on a usage error, an unreadable file or a malformed log."
+    )]
+    Replay {
+        /// The decision log.
+        log: PathBuf,
+        /// The records the log was written from: files or directories, as for `run`. Not
+        /// needed for a log with embedded records.
+        #[arg(long = "input")]
+        inputs: Vec<PathBuf>,
+        #[arg(long = "input-format", value_enum, default_value = "auto")]
+        input_format: InputFormatArg,
+        /// Rule files or directories.
+        #[arg(long = "rules", required = true)]
+        rules: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
     },
     /// Print the traceability matrix: requirement -> rules -> examples -> source sentence.
     #[command(
@@ -229,6 +259,8 @@ fn main() -> ExitCode {
             format,
             engine,
             stats,
+            decision_log,
+            decision_log_records,
         } => run_command(RunArgs {
             rules: &rules,
             inputs: &inputs,
@@ -238,6 +270,21 @@ fn main() -> ExitCode {
             format,
             engine,
             stats,
+            decision_log: decision_log.as_deref(),
+            decision_log_records,
+        }),
+        Command::Replay {
+            log,
+            inputs,
+            input_format,
+            rules,
+            format,
+        } => replay::replay(&replay::ReplayArgs {
+            log: &log,
+            inputs: &inputs,
+            input_format: input_format.into(),
+            rules: &rules,
+            format,
         }),
         Command::Test { paths } => test(&paths),
         Command::Fmt { paths, check } => fmt::fmt(&paths, check, diagnostic_language()),
@@ -402,6 +449,19 @@ struct RunArgs<'a> {
     format: OutputFormat,
     engine: Engine,
     stats: bool,
+    decision_log: Option<&'a std::path::Path>,
+    decision_log_records: bool,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(format: InputFormatArg) -> InputFormat {
+        match format {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Json => InputFormat::Json,
+            InputFormatArg::Ndjson => InputFormat::Ndjson,
+            InputFormatArg::WcoXml => InputFormat::WcoXml,
+        }
+    }
 }
 
 fn run_command(args: RunArgs<'_>) -> ExitCode {
@@ -412,12 +472,7 @@ fn run_command(args: RunArgs<'_>) -> ExitCode {
         },
         None => today(),
     };
-    let input_format = match args.input_format {
-        InputFormatArg::Auto => InputFormat::Auto,
-        InputFormatArg::Json => InputFormat::Json,
-        InputFormatArg::Ndjson => InputFormat::Ndjson,
-        InputFormatArg::WcoXml => InputFormat::WcoXml,
-    };
+    let input_format = InputFormat::from(args.input_format);
     let (inputs, skipped_files) = match run::input_files(args.inputs, input_format) {
         Ok(found) => found,
         Err(message) => return usage_error(&message),
@@ -449,8 +504,24 @@ fn run_command(args: RunArgs<'_>) -> ExitCode {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut log_file = match args.decision_log {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Some(std::io::BufWriter::with_capacity(64 * 1024, file)),
+            Err(error) => {
+                return usage_error(&format!("cannot write `{}`: {error}", path.display()));
+            }
+        },
+        None => None,
+    };
+    let decision_log = log_file.as_mut().map(|file| run::DecisionLog {
+        out: file,
+        options: clearance_runtime::decision_log::LogOptions {
+            record_as_of_allowed: args.allow_record_as_of,
+            embed_records: args.decision_log_records,
+        },
+    });
     let mut summary = clearance_runtime::Summary::default();
-    let outcome = run::run(&rule_set, &options, &mut out, &mut summary);
+    let outcome = run::run(&rule_set, &options, &mut out, decision_log, &mut summary);
     if args.stats {
         eprint!("{}", run::engine_stats(&rule_set, jit.as_deref()));
     }
@@ -469,6 +540,10 @@ fn run_command(args: RunArgs<'_>) -> ExitCode {
         Err(run::RunError::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => exit,
         Err(run::RunError::Output(error)) => {
             usage_error(&format!("cannot write the results: {error}"))
+        }
+        Err(run::RunError::DecisionLog(error)) => {
+            eprintln!("{}", run::summary_line(&summary));
+            usage_error(&format!("cannot write the decision log: {error}"))
         }
         Err(run::RunError::Input(path, error)) => {
             eprintln!("{}", run::summary_line(&summary));

@@ -3,6 +3,7 @@
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use clearance_runtime::decision_log::{Decision, LogOptions};
 use clearance_runtime::findings::{RecordResult, Summary};
 use clearance_runtime::input::{InputFormat, RawRecord, open_records};
 use clearance_runtime::{RuleSet, Verdict};
@@ -24,6 +25,12 @@ pub struct RunOptions {
     pub skipped_files: usize,
 }
 
+/// Where a run writes its decision log (`--decision-log`), and what goes into it.
+pub struct DecisionLog<'w> {
+    pub out: &'w mut dyn Write,
+    pub options: LogOptions,
+}
+
 /// Why a run stopped before its end.
 #[derive(Debug)]
 pub enum RunError {
@@ -31,6 +38,8 @@ pub enum RunError {
     Input(PathBuf, std::io::Error),
     /// Results could not be written.
     Output(std::io::Error),
+    /// The decision log could not be written.
+    DecisionLog(std::io::Error),
 }
 
 /// The input files of a run: files as given (FIFOs and `/dev/stdin`-like paths included),
@@ -124,6 +133,7 @@ pub fn run(
     rule_set: &RuleSet,
     options: &RunOptions,
     out: &mut dyn Write,
+    mut decision_log: Option<DecisionLog<'_>>,
     summary: &mut Summary,
 ) -> Result<(), RunError> {
     summary.rules_hash = rule_set.rules_hash().to_string();
@@ -155,10 +165,18 @@ pub fn run(
             }
             if batch.len() == BATCH || (end && !batch.is_empty()) {
                 summary.records_in += batch.len();
-                for mut result in rule_set.evaluate_raw(&batch, position, options.as_of) {
+                let results = rule_set.evaluate_raw(&batch, position, options.as_of);
+                for (record, mut result) in batch.iter().zip(results) {
                     result.source = Some(source.clone());
                     summary.add(&result);
                     writer.write(&result).map_err(RunError::Output)?;
+                    if let Some(log) = decision_log.as_mut() {
+                        let decision = Decision::of(record, &result, log.options);
+                        serde_json::to_writer(&mut *log.out, &decision)
+                            .map_err(std::io::Error::from)
+                            .and_then(|()| writeln!(log.out))
+                            .map_err(RunError::DecisionLog)?;
+                    }
                 }
                 position += batch.len();
                 bar.inc(batch.len() as u64);
@@ -170,6 +188,9 @@ pub fn run(
         }
     }
     bar.finish_and_clear();
+    if let Some(log) = decision_log.as_mut() {
+        log.out.flush().map_err(RunError::DecisionLog)?;
+    }
     writer.finish(summary).map_err(RunError::Output)?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clearance_compiler::diagnostics::Severity;
 use clearance_compiler::ir::Citation;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bind::{BindError, BindErrorKind};
 
@@ -155,7 +155,7 @@ impl Finding {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Every rule in force passed or did not apply.
@@ -190,7 +190,7 @@ impl Verdict {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleCounts {
     pub evaluated: usize,
     pub passed: usize,
@@ -223,7 +223,7 @@ pub struct RecordResult {
 }
 
 /// A rule set as results name it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RulesetRef {
     pub name: String,
     pub version: String,

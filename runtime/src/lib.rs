@@ -8,6 +8,7 @@ pub mod bind;
 pub mod calendar;
 pub mod data;
 pub mod data_files;
+pub mod decision_log;
 pub mod engine;
 pub mod findings;
 pub mod input;
