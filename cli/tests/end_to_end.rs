@@ -21,16 +21,13 @@ fn clearance(args: &[&str]) -> Output {
 
 /// Runs `clearance run` over one input and returns the results by record id.
 fn run(input: &str) -> (BTreeMap<String, Value>, Output) {
+    run_as_of(input, "2026-03-10")
+}
+
+/// Runs `clearance run` over one input with the rules in force on a date.
+fn run_as_of(input: &str, as_of: &str) -> (BTreeMap<String, Value>, Output) {
     let output = clearance(&[
-        "run",
-        "--rules",
-        "rules",
-        "--input",
-        input,
-        "--as-of",
-        "2026-03-10",
-        "--format",
-        "ndjson",
+        "run", "--rules", "rules", "--input", input, "--as-of", as_of, "--format", "ndjson",
     ]);
     let stdout = String::from_utf8(output.stdout.clone()).unwrap();
     let mut results = BTreeMap::new();
@@ -207,6 +204,40 @@ fn port_workflow() {
         message.starts_with("action due on 2026-03-07T12:00:00+00:00"),
         "{message}"
     );
+}
+
+/// `tg.guce.mad_transfer` has two versions: 2018.1, until the change its source foresaw for
+/// 2018, forbids a transfer after splitting; 2019.1 allows it. The date of the run chooses.
+#[test]
+fn the_rules_in_force_on_the_date_decide() {
+    let version_of = |result: &Value| {
+        // A result that no rule set evaluated names none.
+        result["rulesets"]
+            .as_array()?
+            .iter()
+            .find(|ruleset| ruleset["name"] == "tg.guce.mad_transfer")
+            .map(|ruleset| ruleset["version"].as_str().unwrap().to_string())
+    };
+    let (before, _) = run_as_of("examples/port-calls.ndjson", "2018-12-31");
+    assert_verdict(
+        &before,
+        "TG-DS7-AFTER-SPLIT",
+        "fail",
+        &["TG-MAD-AFTER-SPLIT"],
+    );
+    assert_eq!(
+        version_of(&before["TG-DS7-AFTER-SPLIT"]).as_deref(),
+        Some("2018.1")
+    );
+    let (after, _) = run_as_of("examples/port-calls.ndjson", "2019-01-01");
+    assert_verdict(&after, "TG-DS7-AFTER-SPLIT", "pass", &[]);
+    assert_eq!(
+        version_of(&after["TG-DS7-AFTER-SPLIT"]).as_deref(),
+        Some("2019.1")
+    );
+    // Before the rule set's first version, it evaluates nothing.
+    let (earliest, _) = run_as_of("examples/port-calls.ndjson", "2017-12-31");
+    assert_eq!(version_of(&earliest["TG-DS7-AFTER-SPLIT"]), None);
 }
 
 #[test]
@@ -445,7 +476,7 @@ fn the_jit_and_the_interpreter_give_byte_identical_output() {
     );
     let stats = String::from_utf8_lossy(&compiled.stderr);
     assert!(
-        stats.contains("engine: jit, 66 of 66 rules compiled"),
+        stats.contains("engine: jit, 67 of 67 rules compiled"),
         "{stats}"
     );
     // A rule that passes on some examples was decided by compiled code.
@@ -462,7 +493,7 @@ fn the_jit_and_the_interpreter_give_byte_identical_output() {
     assert!(decided > 0, "{mass_item}");
     let stats = String::from_utf8_lossy(&interpreted.stderr);
     assert!(
-        stats.contains("engine: interpreter for all 66 rules"),
+        stats.contains("engine: interpreter for all 67 rules"),
         "{stats}"
     );
 }
