@@ -140,11 +140,7 @@ fn read_inputs(
     let (files, _skipped) = crate::run::input_files(inputs, format)?;
     for path in files {
         let cannot = |error: std::io::Error| format!("cannot read `{}`: {error}", path.display());
-        let reader: Box<dyn BufRead + Send> = if path == Path::new("-") {
-            Box::new(BufReader::new(std::io::stdin()))
-        } else {
-            Box::new(BufReader::new(std::fs::File::open(&path).map_err(cannot)?))
-        };
+        let reader = crate::run::open_input(&path).map_err(cannot)?;
         let named = Some(path.as_path()).filter(|path| *path != Path::new("-"));
         let mut source = open_records(reader, format, named).map_err(cannot)?;
         while let Some(record) = source.next_record().map_err(cannot)? {
@@ -211,13 +207,13 @@ fn compare(
                 None => add(&mut report, entry, vec![Difference::RecordMissing]),
             }
         }
-        let raw: Vec<RawRecord> = found.iter().map(|(_, record)| record.clone()).collect();
+        let (entries, raw): (Vec<&Logged>, Vec<RawRecord>) = found.into_iter().unzip();
         let results = rule_set.evaluate_raw(&raw, 1, first.as_of);
-        for ((entry, record), mut result) in found.into_iter().zip(results) {
+        for ((entry, record), mut result) in entries.into_iter().zip(&raw).zip(results) {
             result.record = entry.decision.record;
             result.source = entry.decision.source.clone();
             let now = Decision::of(
-                &record,
+                record,
                 &result,
                 LogOptions {
                     record_as_of_allowed: allowed,
@@ -270,21 +266,13 @@ fn human(report: &Report) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     for differing in &report.differing {
-        let id = differing
-            .id
-            .as_ref()
-            .map(|id| format!(" {id}"))
-            .unwrap_or_default();
-        let place = match (&differing.source, differing.line) {
-            (Some(source), Some(line)) => format!(" ({source}:{line})"),
-            (Some(source), None) => format!(" ({source})"),
-            _ => String::new(),
-        };
-        let _ = writeln!(
-            out,
-            "record {}{id}{place}, log line {}:",
-            differing.record, differing.log_line
+        let label = crate::run::record_label(
+            differing.record,
+            differing.id.as_deref(),
+            differing.source.as_deref(),
+            differing.line,
         );
+        let _ = writeln!(out, "{label}, log line {}:", differing.log_line);
         for difference in &differing.differences {
             let _ = writeln!(out, "  {difference}");
         }

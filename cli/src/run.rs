@@ -103,7 +103,7 @@ fn wanted(path: &Path, format: InputFormat) -> bool {
     })
 }
 
-fn open_input(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
+pub fn open_input(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     if path == Path::new("-") {
         Ok(Box::new(BufReader::new(std::io::stdin())))
     } else {
@@ -246,6 +246,22 @@ impl<'w> ResultWriter<'w> {
     }
 }
 
+/// How results and reports name a record: `record 3 DECL-MASS (examples/declarations.ndjson:2)`.
+pub fn record_label(
+    record: usize,
+    id: Option<&str>,
+    source: Option<&str>,
+    line: Option<usize>,
+) -> String {
+    let id = id.map(|id| format!(" {id}")).unwrap_or_default();
+    let place = match (source, line) {
+        (Some(source), Some(line)) => format!(" ({source}:{line})"),
+        (Some(source), None) => format!(" ({source})"),
+        _ => String::new(),
+    };
+    format!("record {record}{id}{place}")
+}
+
 fn write_human(out: &mut dyn Write, result: &RecordResult) -> std::io::Result<()> {
     let verdict = match result.verdict {
         Verdict::Fail | Verdict::Invalid | Verdict::NotEvaluated => {
@@ -253,20 +269,15 @@ fn write_human(out: &mut dyn Write, result: &RecordResult) -> std::io::Result<()
         }
         other => other.as_str().to_string(),
     };
-    let id = result
-        .id
-        .as_ref()
-        .map(|id| format!(" {id}"))
-        .unwrap_or_default();
-    let place = match (&result.source, result.line) {
-        (Some(source), Some(line)) => format!(" ({source}:{line})"),
-        (Some(source), None) => format!(" ({source})"),
-        _ => String::new(),
-    };
     writeln!(
         out,
-        "record {}{id}{place}: {verdict}, {} rules evaluated: {} passed, {} failed, {} not applicable",
-        result.record,
+        "{}: {verdict}, {} rules evaluated: {} passed, {} failed, {} not applicable",
+        record_label(
+            result.record,
+            result.id.as_deref(),
+            result.source.as_deref(),
+            result.line
+        ),
         result.rules.evaluated,
         result.rules.passed,
         result.rules.failed,
