@@ -1,5 +1,7 @@
 //! `clearance`: check, run, test and trace customs rule sets.
 
+mod diff;
+mod examples;
 mod fmt;
 mod load;
 mod replay;
@@ -168,6 +170,28 @@ usage error or an input that cannot be read."
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
     },
+    /// Compare two rule libraries, or one library on two dates: the rules, requirements and
+    /// data files that changed and, over records, the decisions that change.
+    #[command(
+        after_help = "Structurally: the rule sets added, removed and changed (with their versions), the rules added, removed and changed with the clauses that changed, the requirements whose implementing rules change, and the lines of the data files (the operator's configuration tables, the tariff's measures) that change. With --input: every record whose verdict or findings change, with counts per verdict change and per rule.\n\n`clearance diff OLD NEW` compares two libraries (every version of each rule set, or those in force with --as-of D, or OLD as of D1 with NEW as of D2 with --as-of D1 --as-of D2); `clearance diff RULES --as-of D1 --as-of D2` compares one library on two dates (\"what changed on 1 January, and whom does it affect?\").\n\nExit status: 0 when nothing differs; 1 when something differs or the rules do not check; 2 on a usage error or an unreadable file."
+    )]
+    Diff {
+        /// The old rules: a library, a directory of it or a file.
+        old: PathBuf,
+        /// The new rules. Without them, OLD is compared with itself on two dates.
+        new: Option<PathBuf>,
+        /// A date (YYYY-MM-DD) whose rules count: once for both sides, twice for the old side
+        /// then the new.
+        #[arg(long = "as-of")]
+        as_of: Vec<String>,
+        /// Records to evaluate on both sides: files or directories, as for `run`.
+        #[arg(long = "input")]
+        inputs: Vec<PathBuf>,
+        #[arg(long = "input-format", value_enum, default_value = "auto")]
+        input_format: InputFormatArg,
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
+    },
     /// Print the traceability matrix: requirement -> rules -> examples -> source sentence.
     #[command(
         after_help = "Lists every requirement of the catalogue with the rules that \
@@ -233,12 +257,32 @@ with `--check`, is not in the canonical layout; 2 on a usage error."
     /// Run the examples written in rule files.
     #[command(
         after_help = "Prints one line per failed example and ends with `N passed, M \
-failed`.\n\nExit status: 0 when every example passed; 1 when one failed or the rules do not \
-check; 2 on a usage error."
+failed`. With --coverage, then the share of coverage points the examples reach (rules decided, \
+`when` clauses that held and that did not, exceptions that applied, base requirements that \
+decided, table rows that matched), by kind, and every point no example reaches with its file \
+and line. Coverage runs the interpreter.\n\nExit status: 0 when every example passed (and, \
+with --min, the coverage is at least the floor); 1 when one failed, the coverage is under the \
+floor or the rules do not check; 2 on a usage error."
     )]
     Test {
         /// Files or directories of `.clr` files (default: `rules`).
         paths: Vec<PathBuf>,
+        /// Report what the examples exercise: each rule, each `when` clause both holding and
+        /// not, each exception and base requirement, each table row.
+        #[arg(long)]
+        coverage: bool,
+        /// Write the coverage as an LCOV tracefile to this file (implies `--coverage`).
+        #[arg(long)]
+        lcov: Option<PathBuf>,
+        /// Write the examples' results as JUnit XML to this file.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// Fail (exit 1) when the coverage is under this percentage (implies `--coverage`).
+        #[arg(long)]
+        min: Option<String>,
+        /// `json` prints the examples' results and the coverage as data.
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
     },
 }
 
@@ -286,7 +330,36 @@ fn main() -> ExitCode {
             rules: &rules,
             format,
         }),
-        Command::Test { paths } => test(&paths),
+        Command::Diff {
+            old,
+            new,
+            as_of,
+            inputs,
+            input_format,
+            format,
+        } => diff::diff(&diff::DiffArgs {
+            old: &old,
+            new: new.as_deref(),
+            as_of: &as_of,
+            inputs: &inputs,
+            input_format: input_format.into(),
+            format,
+        }),
+        Command::Test {
+            paths,
+            coverage,
+            lcov,
+            junit,
+            min,
+            format,
+        } => examples::test(&examples::TestArgs {
+            paths: &paths,
+            coverage,
+            lcov: lcov.as_deref(),
+            junit: junit.as_deref(),
+            min: min.as_deref(),
+            format,
+        }),
         Command::Fmt { paths, check } => fmt::fmt(&paths, check, diagnostic_language()),
         Command::Trace { paths, format } => trace(&paths, format),
         Command::Lsp => match clearance_lsp::serve_stdio() {
@@ -563,43 +636,6 @@ fn print_out(text: &str) -> bool {
             eprintln!("error: cannot write the output: {error}");
             false
         }
-    }
-}
-
-fn test(paths: &[PathBuf]) -> ExitCode {
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from("rules")]
-    } else {
-        paths.to_vec()
-    };
-    let (loaded, rule_set) = match load_checked(&paths) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
-    let results =
-        clearance_runtime::testing::run_examples(&rule_set, |path| loaded.is_selected(path));
-    let mut failed = 0;
-    let mut report = String::new();
-    for result in &results {
-        if result.passed() {
-            continue;
-        }
-        failed += 1;
-        report.push_str(&format!(
-            "FAILED {}:{} example \"{}\"\n",
-            result.path, result.line, result.description
-        ));
-        for failure in &result.failures {
-            report.push_str(&format!("  {failure}\n"));
-        }
-    }
-    let passed = results.len() - failed;
-    report.push_str(&format!("{passed} passed, {failed} failed\n"));
-    print_out(&report);
-    if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 

@@ -232,11 +232,11 @@ fn add(report: &mut Report, entry: &Logged, differences: Vec<Difference>) {
         report.identical += 1;
         return;
     }
-    let mut kinds: Vec<String> = differences.iter().map(kind).collect();
+    let mut kinds: Vec<&str> = differences.iter().map(Difference::kind).collect();
     kinds.sort();
     kinds.dedup();
     for kind in kinds {
-        *report.per_kind.entry(kind).or_default() += 1;
+        *report.per_kind.entry(kind.to_string()).or_default() += 1;
     }
     for difference in &differences {
         if let Some(rule) = difference.rule() {
@@ -252,14 +252,6 @@ fn add(report: &mut Report, entry: &Logged, differences: Vec<Difference>) {
         log_line: entry.line,
         differences,
     });
-}
-
-/// A difference's kind, as the JSON report tags it.
-fn kind(difference: &Difference) -> String {
-    serde_json::to_value(difference)
-        .ok()
-        .and_then(|value| value.get("kind")?.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn human(report: &Report) -> String {

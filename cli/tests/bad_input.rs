@@ -161,6 +161,11 @@ fn a_date_before_every_rule_set_is_not_a_pass() {
         "{}",
         message(&results[0])
     );
+    let french = results[0]["findings"][0]["message"]["fr"].as_str().unwrap();
+    assert!(
+        french.contains("`cas.declaration` en vigueur depuis le 2024-01-01"),
+        "the French message gives the periods in French: {french}"
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("1 not evaluated"), "{stderr}");

@@ -3,40 +3,14 @@
 //! record, an altered embedded record and a malformed log are each reported as such.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use std::path::Path;
 
-fn clearance(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
+use support::{clearance, copy_tree, edit_after, root, stdout};
 
-fn scratch(name: &str) -> PathBuf {
-    let directory =
-        std::env::temp_dir().join(format!("clearance-replay-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).unwrap();
-    directory
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
+fn scratch(name: &str) -> std::path::PathBuf {
+    support::scratch("replay", name)
 }
 
 /// Runs the rule library over the bundled records, writing a decision log; returns the log's
@@ -72,10 +46,6 @@ fn write_log(directory: &Path, extra: &[&str]) -> (String, Vec<serde_json::Value
         .collect();
     assert_eq!(decisions.len(), results, "one decision per result");
     (log_text, decisions)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
@@ -138,15 +108,12 @@ fn a_changed_rule_is_reported_with_the_records_it_affects() {
     copy_tree(&root().join("rules"), &rules);
     // FR-DX-REINTEGRATE becomes a warning: the records that only it failed now warn.
     let file = rules.join("fr-dgddi/fiche4-delta-x-import.clr");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let rule_start = text.find("rule FR-DX-REINTEGRATE\n").unwrap();
-    let severity = rule_start + text[rule_start..].find("  severity error\n").unwrap();
-    let changed = format!(
-        "{}  severity warning\n{}",
-        &text[..severity],
-        &text[severity + "  severity error\n".len()..]
+    edit_after(
+        &file,
+        "rule FR-DX-REINTEGRATE\n",
+        "  severity error\n",
+        "  severity warning\n",
     );
-    std::fs::write(&file, changed).unwrap();
 
     let output = clearance(&[
         "replay",

@@ -473,6 +473,17 @@ impl Validity {
     pub fn contains(&self, date: Date) -> bool {
         self.from.is_none_or(|from| from <= date) && self.until.is_none_or(|until| date <= until)
     }
+
+    /// The period in French, as [`Display`](std::fmt::Display) gives it in English:
+    /// "en vigueur depuis le 2024-01-01", "en vigueur du 2021-06-01 au 2026-12-31".
+    pub fn in_french(&self) -> String {
+        match (self.from, self.until) {
+            (Some(from), Some(until)) => format!("en vigueur du {from} au {until}"),
+            (Some(from), None) => format!("en vigueur depuis le {from}"),
+            (None, Some(until)) => format!("en vigueur jusqu'au {until}"),
+            (None, None) => "toujours en vigueur".to_string(),
+        }
+    }
 }
 
 /// "in force from 2024-01-01", "in force from 2021-06-01 until 2026-12-31", "always in force".

@@ -229,6 +229,34 @@ pub enum Difference {
 }
 
 impl Difference {
+    /// The difference's kind, as the JSON report tags it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Difference::RecordMissing => "record-missing",
+            Difference::RecordHash { .. } => "record-hash",
+            Difference::Engine { .. } => "engine",
+            Difference::RulesHash { .. } => "rules-hash",
+            Difference::Ruleset { .. } => "ruleset",
+            Difference::Verdict { .. } => "verdict",
+            Difference::RuleCounts { .. } => "rule-counts",
+            Difference::FindingRemoved { .. } => "finding-removed",
+            Difference::FindingAdded { .. } => "finding-added",
+            Difference::FindingChanged { .. } => "finding-changed",
+        }
+    }
+
+    /// Whether the difference is in what was decided (the verdict or a finding) rather than
+    /// in how (the record's hash, the engine, the rules' versions and hashes, the counts).
+    pub fn is_in_outcome(&self) -> bool {
+        matches!(
+            self,
+            Difference::Verdict { .. }
+                | Difference::FindingRemoved { .. }
+                | Difference::FindingAdded { .. }
+                | Difference::FindingChanged { .. }
+        )
+    }
+
     /// The rule a difference is about, for counts per rule.
     pub fn rule(&self) -> Option<&str> {
         match self {
@@ -314,6 +342,15 @@ impl std::fmt::Display for Difference {
             }
             Difference::FindingAdded { finding: added } => {
                 write!(f, "finding now given: {}", finding(added))
+            }
+            Difference::FindingChanged { logged, now } if logged.severity != now.severity => {
+                write!(
+                    f,
+                    "finding changed from {} to {}: {}",
+                    logged.severity,
+                    now.severity,
+                    finding(now)
+                )
             }
             Difference::FindingChanged { now, .. } => write!(
                 f,
@@ -579,6 +616,54 @@ mod tests {
             contents.len(),
             "different records, different hashes"
         );
+    }
+
+    #[test]
+    fn each_kind_is_the_tag_the_json_report_gives() {
+        let text = || "a".to_string();
+        let counts = RuleCounts::default();
+        let differences = [
+            Difference::RecordMissing,
+            Difference::RecordHash {
+                logged: text(),
+                now: text(),
+            },
+            Difference::Engine {
+                logged: text(),
+                now: text(),
+            },
+            Difference::RulesHash {
+                logged: text(),
+                now: text(),
+            },
+            Difference::Ruleset {
+                name: text(),
+                logged: None,
+                now: None,
+            },
+            Difference::Verdict {
+                logged: Verdict::Pass,
+                now: Verdict::Fail,
+            },
+            Difference::RuleCounts {
+                logged: counts,
+                now: counts,
+            },
+            Difference::FindingRemoved {
+                finding: finding("R", &[], "d"),
+            },
+            Difference::FindingAdded {
+                finding: finding("R", &[], "d"),
+            },
+            Difference::FindingChanged {
+                logged: finding("R", &[], "d"),
+                now: finding("R", &[], "e"),
+            },
+        ];
+        for difference in &differences {
+            let json = serde_json::to_value(difference).unwrap();
+            assert_eq!(json["kind"], difference.kind(), "{json}");
+        }
     }
 
     #[test]

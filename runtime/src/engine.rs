@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::backend::{Decision, RuleDecider};
 use crate::bind::{BindError, BindErrorKind, Binder, DataPath, Said, key_hint, said};
+use crate::coverage::{Coverage, RulePlace};
 use crate::data::{Node, Tree, parse_json_in, with_arena};
 use crate::data_files::{self, DataError, DataFile};
 use crate::findings::{Finding, Provenance, RecordResult, RuleCounts, RulesetRef, Texts, Verdict};
@@ -675,6 +676,11 @@ impl RuleSet {
                 .map(|(_, ruleset)| format!("`{}` {}", ruleset.name, ruleset.validity))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let periods_in_french = concerned
+                .iter()
+                .map(|(_, ruleset)| format!("`{}` {}", ruleset.name, ruleset.validity.in_french()))
+                .collect::<Vec<_>>()
+                .join(", ");
             result.verdict = Verdict::NotEvaluated;
             result.findings = findings;
             result.findings.push(Finding::information(
@@ -684,7 +690,7 @@ impl RuleSet {
                         "no rule of the rule sets for this record is in force on {as_of} ({periods}), so the record was not checked"
                     ),
                     fr: format!(
-                        "aucune règle des jeux de règles de cet enregistrement n'est en vigueur le {as_of} ({periods}) : l'enregistrement n'a pas été contrôlé"
+                        "aucune règle des jeux de règles de cet enregistrement n'est en vigueur le {as_of} ({periods_in_french}) : l'enregistrement n'a pas été contrôlé"
                     ),
                 },
                 data_provenance,
@@ -699,6 +705,18 @@ impl RuleSet {
     /// Runs every rule of the rule set at `index` in the program on its inputs (in the rule
     /// set's input order).
     pub fn evaluate_ruleset(&self, index: usize, inputs: &[Value], as_of: Date) -> Vec<RuleReport> {
+        self.evaluate_ruleset_covering(index, inputs, as_of, None)
+    }
+
+    /// [`RuleSet::evaluate_ruleset`], recording into `coverage` what the interpreter reaches.
+    /// With coverage, every rule is interpreted: a compiled backend does not see branches.
+    pub fn evaluate_ruleset_covering(
+        &self,
+        index: usize,
+        inputs: &[Value],
+        as_of: Date,
+        coverage: Option<&Coverage>,
+    ) -> Vec<RuleReport> {
         let program = &self.machine.program;
         let (Some(ruleset), Some(metadata)) =
             (program.rulesets.get(index), self.metadata.get(index))
@@ -719,9 +737,13 @@ impl RuleSet {
                         findings: Vec::new(),
                     };
                 }
-                let decided = self.decider.as_ref().and_then(|decider| {
-                    decider.decide(&self.machine, index, position, inputs, as_of)
-                });
+                let decided = self
+                    .decider
+                    .as_ref()
+                    .filter(|_| coverage.is_none())
+                    .and_then(|decider| {
+                        decider.decide(&self.machine, index, position, inputs, as_of)
+                    });
                 let report = |status| RuleReport {
                     rule: rule.id.clone(),
                     status,
@@ -744,6 +766,15 @@ impl RuleSet {
                     failures: 0,
                     findings: Vec::new(),
                     error: None,
+                    coverage: coverage.map(|coverage| {
+                        (
+                            coverage,
+                            RulePlace {
+                                ruleset: index,
+                                rule: position,
+                            },
+                        )
+                    }),
                 }
                 .run_or_explain(inputs, failed_at.as_deref())
             })

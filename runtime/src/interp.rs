@@ -20,6 +20,7 @@ use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::calendar::Calendar;
+use crate::coverage::Coverage;
 pub use crate::ops::{Eval, EvalError, EvalErrorKind, binary, order};
 use crate::ops::{
     add, as_bool, as_decimal, as_int, as_list, as_text, compare, internal, overflow, unary, update,
@@ -367,6 +368,8 @@ pub struct Evaluator<'m, O: Observer> {
     depth: u32,
     /// The date the record is checked as of, for `as_of()`.
     as_of: Option<jiff::civil::Date>,
+    /// Where to record the table rows that match, when examples run with coverage.
+    coverage: Option<&'m Coverage>,
 }
 
 impl<'m, O: Observer> Evaluator<'m, O> {
@@ -376,7 +379,14 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             observer,
             depth: 0,
             as_of: None,
+            coverage: None,
         }
+    }
+
+    /// The evaluator that records into `coverage` the table rows that match.
+    pub fn covering(mut self, coverage: Option<&'m Coverage>) -> Evaluator<'m, O> {
+        self.coverage = coverage;
+        self
     }
 
     /// The evaluator of a record checked as of `date`.
@@ -939,6 +949,9 @@ impl<'m, O: Observer> Evaluator<'m, O> {
                     break;
                 }
             }
+        }
+        if let Some(coverage) = self.coverage {
+            coverage.table_rows(index, &matched);
         }
         self.enter()?;
         let value_of = |evaluator: &mut Self, row: usize| -> Eval<Value> {

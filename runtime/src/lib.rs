@@ -6,6 +6,7 @@
 pub mod backend;
 pub mod bind;
 pub mod calendar;
+pub mod coverage;
 pub mod data;
 pub mod data_files;
 pub mod decision_log;

@@ -10,6 +10,7 @@ use clearance_compiler::ir::{
 use clearance_compiler::syntax::ast::Lang;
 use jiff::civil::Date;
 
+use crate::coverage::{Coverage, RulePlace};
 use crate::engine::{RuleMeta, RuleReport, RuleSet, RuleStatus};
 use crate::findings::{Finding, Observation, Provenance, Texts};
 use crate::interp::{
@@ -30,6 +31,8 @@ pub(crate) struct RuleRun<'a> {
     pub(crate) failures: usize,
     pub(crate) findings: Vec<Finding>,
     pub(crate) error: Option<EvalError>,
+    /// Where to record the branches taken, when examples run with coverage.
+    pub(crate) coverage: Option<(&'a Coverage, RulePlace)>,
 }
 
 impl<'a> RuleRun<'a> {
@@ -81,7 +84,9 @@ impl<'a> RuleRun<'a> {
 
     pub(crate) fn run(mut self, inputs: &[Value]) -> RuleReport {
         let mut frame = input_frame(self.rule, inputs);
-        let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver).as_of(self.as_of);
+        let mut evaluator = Evaluator::new(&self.rule_set.machine, NoObserver)
+            .as_of(self.as_of)
+            .covering(self.coverage.map(|(coverage, _)| coverage));
         if let Err(error) = self.steps(&mut evaluator, 0, &mut frame, None) {
             self.error = Some(error);
         }
@@ -151,7 +156,11 @@ impl<'a> RuleRun<'a> {
                 self.steps(evaluator, position + 1, frame, only)
             }
             Step::When(condition) => {
-                if evaluator.eval_bool(body, *condition, frame)? {
+                let held = evaluator.eval_bool(body, *condition, frame)?;
+                if let Some((coverage, place)) = self.coverage {
+                    coverage.when(place, position, held);
+                }
+                if held {
                     self.steps(evaluator, position + 1, frame, only)
                 } else if only.is_some() {
                     Err(EvalError::new(
@@ -174,10 +183,15 @@ impl<'a> RuleRun<'a> {
         let body = &self.rule.body;
         self.reached += 1;
         let mut applicable = Vec::new();
-        for exception in &self.rule.exceptions {
+        let mut applicable_positions: smallvec::SmallVec<[usize; 2]> = smallvec::SmallVec::new();
+        for (position, exception) in self.rule.exceptions.iter().enumerate() {
             if evaluator.eval_bool(body, exception.condition, frame)? {
                 applicable.push(exception);
+                applicable_positions.push(position);
             }
+        }
+        if let Some((coverage, place)) = self.coverage {
+            coverage.decided(place, &applicable_positions);
         }
         let assertion = match applicable.as_slice() {
             [] => self.rule.require,
@@ -198,7 +212,11 @@ impl<'a> RuleRun<'a> {
         let Some(assertion) = assertion else {
             return Ok(());
         };
-        if evaluator.eval_bool(body, assertion, frame)? {
+        let holds = evaluator.eval_bool(body, assertion, frame)?;
+        if let Some((coverage, place)) = self.coverage {
+            coverage.outcome(place, holds);
+        }
+        if holds {
             return Ok(());
         }
         self.failures += 1;

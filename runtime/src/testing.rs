@@ -4,6 +4,7 @@ use clearance_compiler::ir::{ExampleIr, RulesetIr};
 use clearance_compiler::syntax::ast::ExpectedOutcome;
 use jiff::civil::Date;
 
+use crate::coverage::Coverage;
 use crate::engine::{RuleReport, RuleSet, RuleStatus};
 
 /// The outcome of one example.
@@ -45,6 +46,16 @@ fn describe(status: RuleStatus) -> String {
 
 /// Runs one example of the rule set at `index` in the program.
 pub fn run_example(rule_set: &RuleSet, index: usize, example: &ExampleIr) -> ExampleResult {
+    run_example_covering(rule_set, index, example, None)
+}
+
+/// [`run_example`], recording into `coverage` what the example exercises.
+pub fn run_example_covering(
+    rule_set: &RuleSet,
+    index: usize,
+    example: &ExampleIr,
+    coverage: Option<&Coverage>,
+) -> ExampleResult {
     let Some(ruleset) = rule_set.program().rulesets.get(index) else {
         return ExampleResult {
             ruleset: String::new(),
@@ -71,7 +82,7 @@ pub fn run_example(rule_set: &RuleSet, index: usize, example: &ExampleIr) -> Exa
         }
     };
     let as_of = example.as_of.unwrap_or_else(|| default_as_of(ruleset));
-    let reports = rule_set.evaluate_ruleset(index, &inputs, as_of);
+    let reports = rule_set.evaluate_ruleset_covering(index, &inputs, as_of, coverage);
     for expectation in &example.expectations {
         let report: Option<&RuleReport> = expectation
             .rule
@@ -137,13 +148,22 @@ pub fn run_example(rule_set: &RuleSet, index: usize, example: &ExampleIr) -> Exa
 
 /// Runs every example of the rule sets whose file `include` accepts.
 pub fn run_examples(rule_set: &RuleSet, include: impl Fn(&str) -> bool) -> Vec<ExampleResult> {
+    run_examples_covering(rule_set, include, None)
+}
+
+/// [`run_examples`], recording into `coverage` what the examples exercise.
+pub fn run_examples_covering(
+    rule_set: &RuleSet,
+    include: impl Fn(&str) -> bool,
+    coverage: Option<&Coverage>,
+) -> Vec<ExampleResult> {
     let mut results = Vec::new();
     for (index, ruleset) in rule_set.program().rulesets.iter().enumerate() {
         if !include(&ruleset.path) {
             continue;
         }
         for example in &ruleset.examples {
-            results.push(run_example(rule_set, index, example));
+            results.push(run_example_covering(rule_set, index, example, coverage));
         }
     }
     results
