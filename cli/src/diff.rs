@@ -344,24 +344,12 @@ fn human_report(report: &Report) -> String {
         );
     }
     if !records.per_verdict.is_empty() {
-        let verdicts: Vec<String> = records
-            .per_verdict
-            .iter()
-            .map(|(change, count)| format!("{change} {count}"))
-            .collect();
-        let _ = write!(out, " (verdicts: {})", verdicts.join(", "));
+        let verdicts = crate::run::count_list(&records.per_verdict);
+        let _ = write!(out, " (verdicts: {verdicts})");
     }
     if !records.per_rule.is_empty() {
-        let rules: Vec<String> = records
-            .per_rule
-            .iter()
-            .map(|(rule, count)| format!("{rule} {count}"))
-            .collect();
-        let _ = write!(
-            out,
-            "; records whose findings change, by rule: {}",
-            rules.join(", ")
-        );
+        let rules = crate::run::count_list(&records.per_rule);
+        let _ = write!(out, "; records whose findings change, by rule: {rules}");
     }
     let _ = writeln!(out);
     out

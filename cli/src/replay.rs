@@ -278,20 +278,12 @@ fn human(report: &Report) -> String {
         report.differing.len()
     );
     if !report.per_kind.is_empty() {
-        let kinds: Vec<String> = report
-            .per_kind
-            .iter()
-            .map(|(kind, count)| format!("{kind} {count}"))
-            .collect();
-        let _ = write!(out, " (by kind: {})", kinds.join(", "));
+        let kinds = crate::run::count_list(&report.per_kind);
+        let _ = write!(out, " (by kind: {kinds})");
     }
     if !report.per_rule.is_empty() {
-        let rules: Vec<String> = report
-            .per_rule
-            .iter()
-            .map(|(rule, count)| format!("{rule} {count}"))
-            .collect();
-        let _ = write!(out, "; findings that differ, by rule: {}", rules.join(", "));
+        let rules = crate::run::count_list(&report.per_rule);
+        let _ = write!(out, "; findings that differ, by rule: {rules}");
     }
     let _ = writeln!(out);
     out

@@ -246,6 +246,15 @@ impl<'w> ResultWriter<'w> {
     }
 }
 
+/// Counts by name, as reports list them: `TG-MAD-AFTER-SPLIT 1, CAS-MASS-ITEM 2`.
+pub fn count_list(counts: &std::collections::BTreeMap<String, usize>) -> String {
+    counts
+        .iter()
+        .map(|(name, count)| format!("{name} {count}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// How results and reports name a record: `record 3 DECL-MASS (examples/declarations.ndjson:2)`.
 pub fn record_label(
     record: usize,
