@@ -135,14 +135,15 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>) -> StructuralDiff {
                     rules: only
                         .rules
                         .iter()
-                        .map(|rule| RuleChange {
-                            rule: rule.id.clone(),
-                            change: if added {
-                                Change::Added
-                            } else {
-                                Change::Removed
-                            },
-                            clauses: Vec::new(),
+                        .map(|rule| {
+                            whole_rule(
+                                rule,
+                                if added {
+                                    Change::Added
+                                } else {
+                                    Change::Removed
+                                },
+                            )
                         })
                         .collect(),
                 });
@@ -232,20 +233,12 @@ fn rule_changes(
     let mut changes = Vec::new();
     for rule in &old_set.rules {
         if !new_set.rules.iter().any(|other| other.id == rule.id) {
-            changes.push(RuleChange {
-                rule: rule.id.clone(),
-                change: Change::Removed,
-                clauses: Vec::new(),
-            });
+            changes.push(whole_rule(rule, Change::Removed));
         }
     }
     for rule in &new_set.rules {
         if !old_set.rules.iter().any(|other| other.id == rule.id) {
-            changes.push(RuleChange {
-                rule: rule.id.clone(),
-                change: Change::Added,
-                clauses: Vec::new(),
-            });
+            changes.push(whole_rule(rule, Change::Added));
             continue;
         }
         let empty = Vec::new();
@@ -261,6 +254,15 @@ fn rule_changes(
         }
     }
     changes
+}
+
+/// A rule only one side has: added or removed whole, with no clause to list.
+fn whole_rule(rule: &RuleIr, change: Change) -> RuleChange {
+    RuleChange {
+        rule: rule.id.clone(),
+        change,
+        clauses: Vec::new(),
+    }
 }
 
 /// Each rule of a rule set's file, as its clauses on one line each.
