@@ -24,7 +24,7 @@ pub struct Side<'a> {
     pub text_of: &'a dyn Fn(&str) -> Option<String>,
     pub as_of: Option<Date>,
     /// Each data file's text by its path relative to its library.
-    pub data_files: BTreeMap<String, String>,
+    pub data_files: &'a BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -154,7 +154,7 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>) -> StructuralDiff {
     StructuralDiff {
         rulesets,
         requirements: requirement_changes(&old_sets, &new_sets),
-        data_files: data_file_changes(&old.data_files, &new.data_files),
+        data_files: data_file_changes(old.data_files, new.data_files),
     }
 }
 

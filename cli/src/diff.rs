@@ -147,13 +147,13 @@ pub fn diff(args: &DiffArgs<'_>) -> ExitCode {
             program: old.rule_set.program(),
             text_of: &old_text,
             as_of: old_date,
-            data_files: old.data_files.clone(),
+            data_files: &old.data_files,
         },
         &Side {
             program: new.rule_set.program(),
             text_of: &new_text,
             as_of: new_date,
-            data_files: new.data_files.clone(),
+            data_files: &new.data_files,
         },
     );
     let records = if args.inputs.is_empty() {
