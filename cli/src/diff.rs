@@ -9,14 +9,11 @@ use clearance_audit::diff::{Side, StructuralDiff, compare, human};
 use clearance_runtime::RuleSet;
 use clearance_runtime::Verdict;
 use clearance_runtime::decision_log::{Decision, Difference, LogOptions};
-use clearance_runtime::input::{InputFormat, RawRecord, open_records};
+use clearance_runtime::input::InputFormat;
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::CheckFormat;
-
-/// Records are evaluated in batches of this many, in parallel within a batch.
-const BATCH: usize = 2048;
 
 pub struct DiffArgs<'a> {
     pub old: &'a Path,
@@ -217,71 +214,58 @@ fn compare_records(
         record_as_of_allowed: false,
         embed_records: false,
     };
-    let mut position = 1;
-    for path in files {
-        let cannot = |error: std::io::Error| format!("cannot read `{}`: {error}", path.display());
-        let reader = crate::run::open_input(&path).map_err(cannot)?;
-        let named = Some(path.as_path()).filter(|path| *path != Path::new("-"));
-        let mut source = open_records(reader, args.input_format, named).map_err(cannot)?;
-        let source_name = path.display().to_string();
-        let mut batch: Vec<RawRecord> = Vec::with_capacity(BATCH);
-        loop {
-            let next = source.next_record().map_err(cannot)?;
-            let end = next.is_none();
-            batch.extend(next);
-            if batch.len() == BATCH || (end && !batch.is_empty()) {
-                let before = old.evaluate_raw(&batch, position, old_date);
-                let after = new.evaluate_raw(&batch, position, new_date);
-                for ((record, mut before), mut after) in batch.iter().zip(before).zip(after) {
-                    before.source = Some(source_name.clone());
-                    after.source = Some(source_name.clone());
-                    let differences: Vec<Difference> = Decision::of(record, &before, options)
-                        .differences(&Decision::of(record, &after, options))
-                        .into_iter()
-                        .filter(Difference::is_in_outcome)
-                        .collect();
-                    report.records += 1;
-                    if before.verdict == Verdict::NotEvaluated
-                        && after.verdict == Verdict::NotEvaluated
-                    {
-                        report.unchanged += 1;
-                        report.not_checked_on_either_side += 1;
-                        continue;
-                    }
-                    if differences.is_empty() {
-                        report.unchanged += 1;
-                        continue;
-                    }
-                    if before.verdict != after.verdict {
-                        let change =
-                            format!("{} → {}", before.verdict.as_str(), after.verdict.as_str());
-                        *report.per_verdict.entry(change).or_default() += 1;
-                    }
-                    let mut rules: Vec<&str> =
-                        differences.iter().filter_map(Difference::rule).collect();
-                    rules.sort_unstable();
-                    rules.dedup();
-                    for rule in rules {
-                        *report.per_rule.entry(rule.to_string()).or_default() += 1;
-                    }
-                    report.changed.push(ChangedRecord {
-                        record: after.record,
-                        source: after.source,
-                        line: after.line,
-                        id: after.id,
-                        old_verdict: before.verdict,
-                        new_verdict: after.verdict,
-                        differences,
-                    });
+    crate::run::for_each_batch(
+        &files,
+        args.input_format,
+        |path, batch, position| {
+            let source_name = path.display().to_string();
+            let before = old.evaluate_raw(batch, position, old_date);
+            let after = new.evaluate_raw(batch, position, new_date);
+            for ((record, mut before), mut after) in batch.iter().zip(before).zip(after) {
+                before.source = Some(source_name.clone());
+                after.source = Some(source_name.clone());
+                let differences: Vec<Difference> = Decision::of(record, &before, options)
+                    .differences(&Decision::of(record, &after, options))
+                    .into_iter()
+                    .filter(Difference::is_in_outcome)
+                    .collect();
+                report.records += 1;
+                if before.verdict == Verdict::NotEvaluated && after.verdict == Verdict::NotEvaluated
+                {
+                    report.unchanged += 1;
+                    report.not_checked_on_either_side += 1;
+                    continue;
                 }
-                position += batch.len();
-                batch.clear();
+                if differences.is_empty() {
+                    report.unchanged += 1;
+                    continue;
+                }
+                if before.verdict != after.verdict {
+                    let change =
+                        format!("{} → {}", before.verdict.as_str(), after.verdict.as_str());
+                    *report.per_verdict.entry(change).or_default() += 1;
+                }
+                let mut rules: Vec<&str> =
+                    differences.iter().filter_map(Difference::rule).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                for rule in rules {
+                    *report.per_rule.entry(rule.to_string()).or_default() += 1;
+                }
+                report.changed.push(ChangedRecord {
+                    record: after.record,
+                    source: after.source,
+                    line: after.line,
+                    id: after.id,
+                    old_verdict: before.verdict,
+                    new_verdict: after.verdict,
+                    differences,
+                });
             }
-            if end {
-                break;
-            }
-        }
-    }
+            Ok(())
+        },
+        |path, error| format!("cannot read `{}`: {error}", path.display()),
+    )?;
     Ok(report)
 }
 

@@ -143,43 +143,62 @@ pub fn run(
     let mut writer = ResultWriter::new(options.format, out);
     writer.start().map_err(RunError::Output)?;
     let bar = progress_bar();
+    for_each_batch(
+        &options.inputs,
+        options.input_format,
+        |path, batch, position| {
+            let source = path.display().to_string();
+            summary.records_in += batch.len();
+            let results = rule_set.evaluate_raw(batch, position, options.as_of);
+            for (record, mut result) in batch.iter().zip(results) {
+                result.source = Some(source.clone());
+                summary.add(&result);
+                writer.write(&result).map_err(RunError::Output)?;
+                if let Some(log) = decision_log.as_mut() {
+                    let decision = Decision::of(record, &result, log.options);
+                    serde_json::to_writer(&mut *log.out, &decision)
+                        .map_err(std::io::Error::from)
+                        .and_then(|()| writeln!(log.out))
+                        .map_err(RunError::DecisionLog)?;
+                }
+            }
+            bar.inc(batch.len() as u64);
+            Ok(())
+        },
+        |path, error| RunError::Input(path.to_path_buf(), error),
+    )?;
+    bar.finish_and_clear();
+    if let Some(log) = decision_log.as_mut() {
+        log.out.flush().map_err(RunError::DecisionLog)?;
+    }
+    writer.finish(summary).map_err(RunError::Output)?;
+    Ok(())
+}
+
+/// Reads the records of `files` in turn, in batches of [`BATCH`], and calls `each` with the
+/// file, the batch and the position of the batch's first record (from 1, across files).
+pub fn for_each_batch<E>(
+    files: &[PathBuf],
+    format: InputFormat,
+    mut each: impl FnMut(&Path, &[RawRecord], usize) -> Result<(), E>,
+    input_error: impl Fn(&Path, std::io::Error) -> E,
+) -> Result<(), E> {
     let mut position = 1;
-    for path in &options.inputs {
-        let source = path.display().to_string();
-        let input_error = |error| RunError::Input(path.clone(), error);
-        let reader = open_input(path).map_err(input_error)?;
-        let mut records = open_records(
-            reader,
-            options.input_format,
-            Some(path)
-                .filter(|path| *path != Path::new("-"))
-                .map(PathBuf::as_path),
-        )
-        .map_err(input_error)?;
+    for path in files {
+        let reader = open_input(path).map_err(|error| input_error(path, error))?;
+        let named = Some(path.as_path()).filter(|path| *path != Path::new("-"));
+        let mut records =
+            open_records(reader, format, named).map_err(|error| input_error(path, error))?;
         let mut batch: Vec<RawRecord> = Vec::with_capacity(BATCH);
         loop {
-            let next = records.next_record().map_err(input_error)?;
+            let next = records
+                .next_record()
+                .map_err(|error| input_error(path, error))?;
             let end = next.is_none();
-            if let Some(record) = next {
-                batch.push(record);
-            }
+            batch.extend(next);
             if batch.len() == BATCH || (end && !batch.is_empty()) {
-                summary.records_in += batch.len();
-                let results = rule_set.evaluate_raw(&batch, position, options.as_of);
-                for (record, mut result) in batch.iter().zip(results) {
-                    result.source = Some(source.clone());
-                    summary.add(&result);
-                    writer.write(&result).map_err(RunError::Output)?;
-                    if let Some(log) = decision_log.as_mut() {
-                        let decision = Decision::of(record, &result, log.options);
-                        serde_json::to_writer(&mut *log.out, &decision)
-                            .map_err(std::io::Error::from)
-                            .and_then(|()| writeln!(log.out))
-                            .map_err(RunError::DecisionLog)?;
-                    }
-                }
+                each(path, &batch, position)?;
                 position += batch.len();
-                bar.inc(batch.len() as u64);
                 batch.clear();
             }
             if end {
@@ -187,11 +206,6 @@ pub fn run(
             }
         }
     }
-    bar.finish_and_clear();
-    if let Some(log) = decision_log.as_mut() {
-        log.out.flush().map_err(RunError::DecisionLog)?;
-    }
-    writer.finish(summary).map_err(RunError::Output)?;
     Ok(())
 }
 
