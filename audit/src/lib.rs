@@ -4,4 +4,5 @@
 
 pub mod coverage;
 pub mod diff;
+pub mod doc;
 pub mod junit;

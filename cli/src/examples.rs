@@ -47,11 +47,7 @@ pub fn test(args: &TestArgs<'_>) -> ExitCode {
         Ok(floor) => floor,
         Err(message) => return crate::usage_error(&message),
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("rules")]
-    } else {
-        args.paths.to_vec()
-    };
+    let paths = crate::default_rules(args.paths.to_vec());
     let (loaded, rule_set) = match crate::load_checked(&paths) {
         Ok(loaded) => loaded,
         Err(code) => return code,

@@ -1,6 +1,7 @@
 //! `clearance`: check, run, test and trace customs rule sets.
 
 mod diff;
+mod doc;
 mod examples;
 mod fmt;
 mod load;
@@ -207,6 +208,23 @@ check; 2 on a usage error."
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
     },
+    /// Write the rule book as a static HTML site, in English and in French.
+    #[command(
+        after_help = "Writes, under the output directory, one page per rule set version and \
+per module in `en/` and in `fr/`: each rule beside the source sentences it cites, its \
+requirements linked to the catalogue, its exceptions, periods and examples; the tables, code \
+lists, calendars, holidays and data files; the requirements catalogue and the traceability \
+matrix with its gaps. The pages work from `file://` with no server; `chromium --headless \
+--print-to-pdf` prints them. A directory that holds an earlier site is cleared first.\n\nExit \
+status: 0 when the site is written; 1 when the rules do not check; 2 on a usage error."
+    )]
+    Doc {
+        /// Files or directories of `.clr` files (default: `rules`).
+        paths: Vec<PathBuf>,
+        /// The directory to write the site into.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Import tariff measures (UK Trade Tariff API commodity responses) into a data file that
     /// rules read with `data "..."` (records of `stdlib.tariff.TariffMeasure`).
     #[command(
@@ -362,6 +380,7 @@ fn main() -> ExitCode {
         }),
         Command::Fmt { paths, check } => fmt::fmt(&paths, check, diagnostic_language()),
         Command::Trace { paths, format } => trace(&paths, format),
+        Command::Doc { paths, out } => doc::doc(&default_rules(paths), &out),
         Command::Lsp => match clearance_lsp::serve_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => usage_error(&format!("the language server cannot start: {error}")),
@@ -639,12 +658,17 @@ fn print_out(text: &str) -> bool {
     }
 }
 
-fn trace(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
-    let paths = if paths.is_empty() {
+/// The paths given, or the rule library in the current directory (`rules`).
+fn default_rules(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
         vec![PathBuf::from("rules")]
     } else {
-        paths.to_vec()
-    };
+        paths
+    }
+}
+
+fn trace(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
+    let paths = default_rules(paths.to_vec());
     let (_loaded, rule_set) = match load_checked(&paths) {
         Ok(loaded) => loaded,
         Err(code) => return code,
