@@ -485,30 +485,24 @@ fn check(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
 
 /// Loads rule files and refuses them when they do not check.
 fn load_checked(paths: &[PathBuf]) -> Result<(load::Loaded, RuleSet), ExitCode> {
-    let loaded = load::load(paths).map_err(|message| usage_error(&message))?;
-    let errors: Vec<FileDiagnostic> = loaded
-        .project
-        .diagnostics(|_| true)
-        .into_iter()
-        .filter(|diagnostic| diagnostic.diagnostic.is_error())
-        .collect();
-    if !errors.is_empty() {
-        print_diagnostics(&errors, &loaded);
-        eprintln!(
-            "error: the rules have {} error{}; fix them first (`clearance check`)",
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" }
-        );
-        return Err(ExitCode::from(1));
-    }
-    let rule_set = match load::rule_set_with_data(loaded.project.program()) {
-        Ok((rule_set, warnings)) => {
-            for warning in warnings {
+    match clearance_library::checked(paths) {
+        Ok(checked) => {
+            for warning in &checked.warnings {
                 eprintln!("{warning}");
             }
-            rule_set
+            Ok((checked.loaded, checked.rule_set))
         }
-        Err(problems) => {
+        Err(clearance_library::Refused::Unreadable(message)) => Err(usage_error(&message)),
+        Err(clearance_library::Refused::Diagnostics { loaded, errors }) => {
+            print_diagnostics(&errors, &loaded);
+            eprintln!(
+                "error: the rules have {} error{}; fix them first (`clearance check`)",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            Err(ExitCode::from(1))
+        }
+        Err(clearance_library::Refused::Data(problems)) => {
             for problem in &problems {
                 eprintln!("{problem}");
             }
@@ -517,13 +511,9 @@ fn load_checked(paths: &[PathBuf]) -> Result<(load::Loaded, RuleSet), ExitCode> 
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" }
             );
-            return Err(ExitCode::from(1));
+            Err(ExitCode::from(1))
         }
-    };
-    for problem in rule_set.machine().load_errors() {
-        eprintln!("warning: {problem}");
     }
-    Ok((loaded, rule_set))
 }
 
 fn today() -> Date {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clearance_runtime::decision_log::{Decision, LogOptions};
 use clearance_runtime::findings::{RecordResult, Summary};
-use clearance_runtime::input::{InputFormat, RawRecord, open_records};
+use clearance_runtime::input::{InputFormat, RawRecord, open_records, read_batches};
 use clearance_runtime::{RuleSet, Verdict};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::Date;
@@ -189,22 +189,14 @@ pub fn for_each_batch<E>(
         let named = Some(path.as_path()).filter(|path| *path != Path::new("-"));
         let mut records =
             open_records(reader, format, named).map_err(|error| input_error(path, error))?;
-        let mut batch: Vec<RawRecord> = Vec::with_capacity(BATCH);
-        loop {
-            let next = records
-                .next_record()
-                .map_err(|error| input_error(path, error))?;
-            let end = next.is_none();
-            batch.extend(next);
-            if batch.len() == BATCH || (end && !batch.is_empty()) {
-                each(path, &batch, position)?;
-                position += batch.len();
-                batch.clear();
-            }
-            if end {
-                break;
-            }
-        }
+        position = read_batches(
+            records.as_mut(),
+            BATCH,
+            position,
+            &|| true,
+            |batch, first| each(path, batch, first),
+            |error| input_error(path, error),
+        )?;
     }
     Ok(())
 }

@@ -3,7 +3,11 @@
 //! language server find libraries and their files here, so that both read the same files and
 //! hash them by the same names, and load a checked program with the data files it names.
 
+mod project;
+
 use std::path::{Path, PathBuf};
+
+pub use project::{Checked, Loaded, Refused, checked, load};
 
 /// Every `.clr` file under `path` (or `path` itself), sorted for a stable order. Hidden
 /// directories and build output (`target`, `node_modules`) are not walked.

@@ -117,3 +117,39 @@ pub fn open_records(
         InputFormat::WcoXml => Box::new(wco::WcoReader::new(reader)),
     })
 }
+
+/// Reads `records` to their end in batches of at most `size`, and calls `each` with each batch
+/// and the position of its first record (counting from `first_position`). Returns the position
+/// after the last record. `input_at_hand` says whether more input can be read without waiting:
+/// when it cannot, the batch read so far goes to `each` at once, so that a client that streams
+/// records gets their results as it sends them, not when a batch fills.
+pub fn read_batches<E>(
+    records: &mut dyn RecordSource,
+    size: usize,
+    first_position: usize,
+    input_at_hand: &dyn Fn() -> bool,
+    mut each: impl FnMut(&[RawRecord], usize) -> Result<(), E>,
+    input_error: impl Fn(std::io::Error) -> E,
+) -> Result<usize, E> {
+    let size = size.max(1);
+    let mut position = first_position;
+    let mut batch: Vec<RawRecord> = Vec::with_capacity(size.min(4096));
+    loop {
+        if !batch.is_empty() && !input_at_hand() {
+            each(&batch, position)?;
+            position += batch.len();
+            batch.clear();
+        }
+        let next = records.next_record().map_err(&input_error)?;
+        let end = next.is_none();
+        batch.extend(next);
+        if batch.len() >= size || (end && !batch.is_empty()) {
+            each(&batch, position)?;
+            position += batch.len();
+            batch.clear();
+        }
+        if end {
+            return Ok(position);
+        }
+    }
+}
