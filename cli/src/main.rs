@@ -225,6 +225,42 @@ status: 0 when the site is written; 1 when the rules do not check; 2 on a usage 
         #[arg(long)]
         out: PathBuf,
     },
+    /// Serve the rules over HTTP: `POST /v1/validate` answers as `clearance run` does.
+    #[command(
+        after_help = "Loads and checks the rule directory (refused, exit 1, when it does not \
+check), then answers `POST /v1/validate` with one JSON record, a JSON array, NDJSON (streamed in \
+and out) or WCO XML, by the code path of `clearance run`; `GET /v1/rulesets`, `/healthz` and \
+`/readyz` report on it. Every answer names the rules' hash, versions and generation. Stops on \
+SIGTERM or Ctrl-C once the requests in flight are answered. See docs/server.md.\n\nExit \
+status: 0 after a clean stop; 1 when the rules do not check; 2 on a usage error."
+    )]
+    Serve {
+        /// The rule directory: the only place rules are read from.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Let a request choose the date its records are evaluated as of (`?as_of=YYYY-MM-DD`);
+        /// otherwise such a request gets 400.
+        #[arg(long)]
+        allow_request_as_of: bool,
+        /// Let a record carry its own `as_of`, as `clearance run --allow-record-as-of`.
+        #[arg(long)]
+        allow_record_as_of: bool,
+        /// The largest request body, in bytes (413 past it).
+        #[arg(long, default_value_t = 64 * 1024 * 1024)]
+        max_body_bytes: usize,
+        /// The most records in one request (413 past it).
+        #[arg(long, default_value_t = 100_000)]
+        max_records: usize,
+        /// The longest a request may take, in seconds (408 past it).
+        #[arg(long, default_value_t = 30)]
+        request_timeout: u64,
+        /// Requests evaluated at once (503 with `Retry-After` past it).
+        #[arg(long, default_value_t = 64)]
+        max_concurrent_requests: usize,
+    },
     /// Import tariff measures (UK Trade Tariff API commodity responses) into a data file that
     /// rules read with `data "..."` (records of `stdlib.tariff.TariffMeasure`).
     #[command(
@@ -381,6 +417,42 @@ fn main() -> ExitCode {
         Command::Fmt { paths, check } => fmt::fmt(&paths, check, diagnostic_language()),
         Command::Trace { paths, format } => trace(&paths, format),
         Command::Doc { paths, out } => doc::doc(&default_rules(paths), &out),
+        Command::Serve {
+            rules,
+            addr,
+            allow_request_as_of,
+            allow_record_as_of,
+            max_body_bytes,
+            max_records,
+            request_timeout,
+            max_concurrent_requests,
+        } => {
+            let config = clearance_server::Config {
+                rules,
+                limits: clearance_server::Limits {
+                    max_body_bytes,
+                    max_records,
+                    request_timeout: std::time::Duration::from_secs(request_timeout),
+                    max_concurrent_requests,
+                },
+                allow_request_as_of,
+                allow_record_as_of,
+            };
+            match clearance_server::serve(config, addr) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(clearance_server::ServeError::Rules(problems)) => {
+                    for problem in problems {
+                        eprint!("{problem}");
+                        if !problem.ends_with('\n') {
+                            eprintln!();
+                        }
+                    }
+                    eprintln!("error: the rules do not load; fix them first (`clearance check`)");
+                    ExitCode::from(1)
+                }
+                Err(clearance_server::ServeError::Other(message)) => usage_error(&message),
+            }
+        }
         Command::Lsp => match clearance_lsp::serve_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => usage_error(&format!("the language server cannot start: {error}")),

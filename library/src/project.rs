@@ -27,7 +27,9 @@ fn display_path(path: &Path) -> String {
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     match current.and_then(|current| canonical.strip_prefix(current).ok().map(Path::to_path_buf)) {
         Some(relative) => relative.display().to_string(),
-        None => path.display().to_string(),
+        // Outside the current directory, the canonical path: `../rules/x.clr` given and the
+        // same file found from the library's root are one file, not two modules of one name.
+        None => canonical.display().to_string(),
     }
 }
 
@@ -85,7 +87,7 @@ pub enum Refused {
     Unreadable(String),
     /// The rules have errors (every file's, since any of them may break the program).
     Diagnostics {
-        loaded: Loaded,
+        loaded: Box<Loaded>,
         errors: Vec<FileDiagnostic>,
     },
     /// The rules check, but their data files do not read or bind.
@@ -102,7 +104,10 @@ pub fn checked(paths: &[PathBuf]) -> Result<Checked, Refused> {
         .filter(|diagnostic| diagnostic.diagnostic.is_error())
         .collect();
     if !errors.is_empty() {
-        return Err(Refused::Diagnostics { loaded, errors });
+        return Err(Refused::Diagnostics {
+            loaded: Box::new(loaded),
+            errors,
+        });
     }
     let (rule_set, data_warnings) =
         rule_set_with_data(loaded.project.program()).map_err(Refused::Data)?;

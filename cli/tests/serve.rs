@@ -1,0 +1,251 @@
+//! `clearance serve` over loopback: the answers are those of `clearance run`, and SIGTERM (sent
+//! with the `kill` command) during a load lets every accepted request finish.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+struct Server {
+    child: Child,
+    address: String,
+    /// The server's other lines of standard error, as they come.
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the server on a free port and waits (with a deadline) until it says where it listens.
+fn start(extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .current_dir(root())
+        .args(["serve", "--rules", "rules", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let line = match line.split_once("on http://") {
+                Some((_, address)) => address.to_string(),
+                None => line,
+            };
+            let _ = sender.send(line);
+        }
+    });
+    let address = loop {
+        let line = receiver
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the server says where it listens");
+        if line.parse::<std::net::SocketAddr>().is_ok() {
+            break line;
+        }
+    };
+    Server {
+        child,
+        address,
+        stderr: receiver,
+    }
+}
+
+/// One HTTP/1.1 request on its own connection; the status and the body (chunks joined).
+fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8(response).unwrap();
+    let (head, rest) = text.split_once("\r\n\r\n").expect("a complete response");
+    let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    (status, body)
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n").expect("a chunk size");
+        let size = usize::from_str_radix(size.trim(), 16).unwrap();
+        if size == 0 {
+            return body;
+        }
+        body.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+}
+
+#[test]
+fn validate_answers_what_clearance_run_answers() {
+    let server = start(&["--allow-request-as-of"]);
+    let run = Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .current_dir(root())
+        .args([
+            "run",
+            "--rules",
+            "rules",
+            "--input",
+            "examples/declarations.ndjson",
+        ])
+        .args(["--as-of", "2026-03-10", "--format", "ndjson"])
+        .output()
+        .unwrap();
+    let expected: Vec<serde_json::Value> = String::from_utf8(run.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut result: serde_json::Value = serde_json::from_str(line).unwrap();
+            // `run` names the file each record came from; a request has no file.
+            result.as_object_mut().unwrap().remove("source");
+            result
+        })
+        .collect();
+    assert!(expected.len() >= 4);
+    let records = std::fs::read(root().join("examples/declarations.ndjson")).unwrap();
+    let (status, body) = request(
+        &server.address,
+        "POST",
+        "/v1/validate?as_of=2026-03-10",
+        "application/x-ndjson",
+        &records,
+    );
+    assert_eq!(status, 200, "{body}");
+    let lines: Vec<serde_json::Value> = body
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        expected.len() + 1,
+        "a result per record, then the summary"
+    );
+    assert_eq!(&lines[..expected.len()], &expected[..]);
+    assert_eq!(
+        lines[expected.len()]["summary"]["records_in"],
+        expected.len()
+    );
+}
+
+#[test]
+fn sigterm_during_a_load_answers_every_accepted_request() {
+    let server = start(&["--allow-request-as-of"]);
+    let records = std::fs::read(root().join("examples/declarations.ndjson")).unwrap();
+    let expected_lines = String::from_utf8_lossy(&records)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .count();
+    // A load large enough to be in flight when the signal comes: each request many records.
+    let mut body = Vec::new();
+    for _ in 0..2000 {
+        body.extend_from_slice(&records);
+        if !body.ends_with(b"\n") {
+            body.push(b'\n');
+        }
+    }
+    let per_request = expected_lines * 2000;
+    let body = std::sync::Arc::new(body);
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let address = server.address.clone();
+            let body = body.clone();
+            std::thread::spawn(move || {
+                request(
+                    &address,
+                    "POST",
+                    "/v1/validate?as_of=2026-03-10",
+                    "application/x-ndjson",
+                    &body,
+                )
+            })
+        })
+        .collect();
+    // Wait (with a deadline) until every request is being answered, then ask the server to stop.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, metrics) = request(&server.address, "GET", "/metrics", "text/plain", b"");
+        if metrics
+            .lines()
+            .any(|line| line == "clearance_requests_in_flight 8")
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the 8 requests are in flight: {metrics}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let stopping = server
+        .stderr
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says it is stopping");
+    let in_flight: usize = stopping
+        .strip_prefix("stopping: ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected line: {stopping}"));
+    assert_eq!(in_flight, 8, "the signal came during the load: {stopping}");
+    for client in clients {
+        let (status, body) = client.join().unwrap();
+        assert_eq!(status, 200);
+        let lines: Vec<&str> = body.lines().collect();
+        assert_eq!(
+            lines.len(),
+            per_request + 1,
+            "every record answered, then the summary"
+        );
+        let last: serde_json::Value = serde_json::from_str(lines[lines.len() - 1]).unwrap();
+        assert_eq!(last["summary"]["records_in"], per_request);
+    }
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server stops after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "a clean stop exits 0: {status:?}");
+}

@@ -1,0 +1,262 @@
+//! The validation server: `clearance serve`. It answers `POST /v1/validate` with the results
+//! `clearance run` gives on the same records (the same readers, batching loop and evaluation),
+//! names the rules that answered on every response, and reports on itself at `/healthz`,
+//! `/readyz` and `/v1/rulesets`. A caller embeds it with [`router`] or runs it with [`serve`].
+
+mod body;
+mod error;
+mod rules;
+mod validate;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use error::ApiError;
+pub use rules::{Served, ServedRuleset};
+
+/// What a request may ask of the server.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// The largest body, in bytes: more is refused with 413, before the body is read when its
+    /// `Content-Length` says so.
+    pub max_body_bytes: usize,
+    /// The most records in one request (413 past it; a streamed response ends with an error line).
+    pub max_records: usize,
+    /// The longest a request may take (408; a streamed response ends with an error line).
+    pub request_timeout: Duration,
+    /// Requests evaluated at once; one more is refused with 503 and `Retry-After`.
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body_bytes: 64 * 1024 * 1024,
+            max_records: 100_000,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 64,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The rule directory: the only place rules are read from.
+    pub rules: PathBuf,
+    pub limits: Limits,
+    /// Whether a request may choose its date (`?as_of=`); otherwise such a request gets 400.
+    pub allow_request_as_of: bool,
+    /// Whether a record may carry its own `as_of` (as `clearance run --allow-record-as-of`).
+    pub allow_record_as_of: bool,
+}
+
+/// The server's state, shared by every request.
+pub struct AppState {
+    pub config: Config,
+    /// The rule set being served, swapped whole on a reload.
+    current: ArcSwapOption<Served>,
+    generations: AtomicU64,
+    permits: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Arc<AppState> {
+        let permits = Arc::new(Semaphore::new(config.limits.max_concurrent_requests.max(1)));
+        Arc::new(AppState {
+            config,
+            current: ArcSwapOption::empty(),
+            generations: AtomicU64::new(0),
+            permits,
+        })
+    }
+
+    /// Loads the rule directory and, when it checks, serves it; the rule set served before
+    /// stays otherwise, and the diagnostics are returned.
+    pub fn load_rules(&self) -> Result<Arc<Served>, Vec<String>> {
+        let generation = self.generations.fetch_add(1, Ordering::AcqRel) + 1;
+        let served = Arc::new(rules::load(
+            &self.config.rules,
+            generation,
+            self.config.allow_record_as_of,
+        )?);
+        self.current.store(Some(served.clone()));
+        Ok(served)
+    }
+
+    /// Requests of `/v1/validate` being evaluated now.
+    pub fn requests_in_flight(&self) -> usize {
+        self.config.limits.max_concurrent_requests.max(1) - self.permits.available_permits()
+    }
+
+    pub fn served(&self) -> Option<Arc<Served>> {
+        self.current.load_full()
+    }
+}
+
+/// The server's routes and limits, for `serve` or for a caller's own listener.
+pub fn router(state: Arc<AppState>) -> Router {
+    let limits = state.config.limits.clone();
+    let validate = post(validate::validate).layer((
+        TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout),
+        RequestBodyLimitLayer::new(limits.max_body_bytes),
+    ));
+    Router::new()
+        .route("/v1/validate", validate)
+        .route("/v1/rulesets", get(rulesets))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn ready(State(state): State<Arc<AppState>>) -> Response {
+    match state.served() {
+        Some(_) => (StatusCode::OK, "ready\n").into_response(),
+        None => validate::not_ready().into_response(),
+    }
+}
+
+async fn rulesets(State(state): State<Arc<AppState>>) -> Response {
+    let Some(served) = state.served() else {
+        return validate::not_ready().into_response();
+    };
+    #[derive(Serialize)]
+    struct Loaded<'a> {
+        hash: &'a str,
+        generation: u64,
+        loaded_at: String,
+        rulesets: &'a [ServedRuleset],
+        warnings: &'a [String],
+    }
+    Json(Loaded {
+        hash: &served.rules_hash,
+        generation: served.generation,
+        loaded_at: served.loaded_at.to_string(),
+        rulesets: &served.rulesets,
+        warnings: &served.warnings,
+    })
+    .into_response()
+}
+
+/// The Prometheus text format.
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    let generation = state.served().map_or(0, |served| served.generation);
+    let text = format!(
+        "# HELP clearance_requests_in_flight Requests of /v1/validate being evaluated.\n\
+         # TYPE clearance_requests_in_flight gauge\n\
+         clearance_requests_in_flight {}\n\
+         # HELP clearance_rules_generation The generation of the rule set being served (0: none).\n\
+         # TYPE clearance_rules_generation gauge\n\
+         clearance_rules_generation {generation}\n",
+        state.requests_in_flight()
+    );
+    (
+        StatusCode::OK,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no-such-endpoint",
+        "no such endpoint; the server answers `POST /v1/validate`, `GET /v1/rulesets`, `GET /healthz`, `GET /readyz` and `GET /metrics`",
+    )
+}
+
+/// Why `serve` stopped with an error.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The rules do not load: their diagnostics.
+    Rules(Vec<String>),
+    /// Anything else: the address, the runtime.
+    Other(String),
+}
+
+/// Loads the rules, then serves on `address` until SIGTERM or Ctrl-C, letting the requests in
+/// flight finish.
+pub fn serve(config: Config, address: SocketAddr) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| {
+            ServeError::Other(format!("cannot start the server's runtime: {error}"))
+        })?;
+    runtime.block_on(async move {
+        let state = AppState::new(config);
+        let loading = state.clone();
+        let served = tokio::task::spawn_blocking(move || loading.load_rules())
+            .await
+            .map_err(|error| ServeError::Other(format!("loading the rules failed: {error}")))?
+            .map_err(ServeError::Rules)?;
+        for warning in &served.warnings {
+            eprintln!("{warning}");
+        }
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|error| ServeError::Other(format!("cannot listen on `{address}`: {error}")))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|error| ServeError::Other(format!("cannot listen on `{address}`: {error}")))?;
+        eprintln!(
+            "serving {} rule sets (rules {}, generation {}) on http://{bound}",
+            served.rulesets.len(),
+            served.rules_hash.get(..12).unwrap_or(""),
+            served.generation
+        );
+        let stopping = state.clone();
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                eprintln!(
+                    "stopping: {} requests in flight are answered first; no new connection is accepted",
+                    stopping.requests_in_flight()
+                );
+            })
+            .await
+            .map_err(|error| ServeError::Other(format!("the server stopped: {error}")))
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

@@ -1,0 +1,88 @@
+//! The rule set being served: loaded from the rule directory, checked, compiled, and swapped in
+//! whole, so that every request is answered by exactly one version.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clearance_compiler::diagnostics::Language;
+use clearance_compiler::diagnostics::render::render_human;
+use clearance_runtime::RuleSet;
+use serde::Serialize;
+
+/// One loaded version of the rule directory.
+pub struct Served {
+    pub rule_set: RuleSet,
+    /// Counts the rule sets loaded since the server started, from 1.
+    pub generation: u64,
+    pub rules_hash: String,
+    pub rulesets: Vec<ServedRuleset>,
+    pub loaded_at: jiff::Timestamp,
+    pub warnings: Vec<String>,
+}
+
+/// A rule set of the loaded library, as `/v1/rulesets` and every response name it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServedRuleset {
+    pub name: String,
+    pub version: String,
+    pub hash: String,
+    /// The first day it is in force, when it says.
+    pub effective_from: Option<String>,
+    /// The last day it is in force, when it says.
+    pub effective_until: Option<String>,
+    pub rules: usize,
+}
+
+/// Loads, checks and compiles the rule library at `directory`, as `clearance run` does; or the
+/// diagnostics that refuse it, rendered as `clearance check` prints them (without colour).
+pub fn load(
+    directory: &Path,
+    generation: u64,
+    allow_record_as_of: bool,
+) -> Result<Served, Vec<String>> {
+    let checked = match clearance_library::checked(&[PathBuf::from(directory)]) {
+        Ok(checked) => checked,
+        Err(clearance_library::Refused::Unreadable(message)) => return Err(vec![message]),
+        Err(clearance_library::Refused::Diagnostics { loaded, errors }) => {
+            let rendered =
+                render_human(&errors, &loaded.project.sources(), false, Language::English);
+            return Err(vec![rendered]);
+        }
+        Err(clearance_library::Refused::Data(problems)) => {
+            return Err(problems.iter().map(ToString::to_string).collect());
+        }
+    };
+    let mut warnings = checked.warnings;
+    let rule_set = checked.rule_set.allow_record_as_of(allow_record_as_of);
+    let rule_set = match clearance_jit::Jit::compile(&rule_set) {
+        Ok(jit) => {
+            let jit = Arc::new(jit);
+            rule_set.with_decider(jit)
+        }
+        Err(error) => {
+            warnings.push(format!("warning: {error}; the interpreter runs every rule"));
+            rule_set
+        }
+    };
+    let rulesets = rule_set
+        .program()
+        .rulesets
+        .iter()
+        .map(|ruleset| ServedRuleset {
+            name: ruleset.name.clone(),
+            version: ruleset.version.clone(),
+            hash: ruleset.hash.clone(),
+            effective_from: ruleset.validity.from.map(|date| date.to_string()),
+            effective_until: ruleset.validity.until.map(|date| date.to_string()),
+            rules: ruleset.rules.len(),
+        })
+        .collect();
+    Ok(Served {
+        rules_hash: rule_set.rules_hash().to_string(),
+        rule_set,
+        generation,
+        rulesets,
+        loaded_at: jiff::Timestamp::now(),
+        warnings,
+    })
+}

@@ -1,0 +1,471 @@
+//! `POST /v1/validate`: records in (one JSON record, a JSON array, NDJSON streamed, WCO XML),
+//! results out, by the code path of `clearance run`: the runtime's readers, its batching loop
+//! (`read_batches`) and `RuleSet::evaluate_raw`.
+
+use std::io::Cursor;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use clearance_runtime::findings::{RecordResult, Summary};
+use clearance_runtime::input::{InputFormat, RecordSource, open_records, read_batches};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
+
+use crate::AppState;
+use crate::body::{Pending, body_error, channel_reader};
+use crate::error::ApiError;
+use crate::rules::Served;
+
+/// Records are evaluated in batches of at most this many, in parallel within a batch.
+const BATCH: usize = 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateQuery {
+    as_of: Option<String>,
+}
+
+/// Which rules answered: every response names them.
+#[derive(Serialize)]
+struct RulesUsed<'a> {
+    hash: &'a str,
+    generation: u64,
+    rulesets: &'a [crate::rules::ServedRuleset],
+}
+
+pub async fn validate(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<ValidateQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match answer(state, query, headers, body).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn answer(
+    state: Arc<AppState>,
+    query: Result<Query<ValidateQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|rejection| {
+        ApiError::bad_request("bad-query", format!("the query string: {rejection}"))
+    })?;
+    let as_of = match query.as_of {
+        Some(_) if !state.config.allow_request_as_of => {
+            return Err(ApiError::bad_request(
+                "request-as-of-not-allowed",
+                "this server evaluates as of today: it was not started with `--allow-request-as-of`",
+            ));
+        }
+        Some(text) => clearance_compiler::time::parse_date(&text)
+            .map_err(|message| ApiError::bad_request("bad-as-of", format!("`as_of`: {message}")))?,
+        None => today(),
+    };
+    let format = input_format(&headers)?;
+    let permit = state.permits.clone().try_acquire_owned().map_err(|_| {
+        let mut error = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too-many-requests-in-flight",
+            format!(
+                "the server is answering {} requests already; send this one again shortly",
+                state.config.limits.max_concurrent_requests
+            ),
+        );
+        error.retry_after = Some(1);
+        error
+    })?;
+    let Some(served) = state.current.load_full() else {
+        return Err(not_ready());
+    };
+    let deadline = Instant::now() + state.config.limits.request_timeout;
+    if format == InputFormat::Ndjson {
+        return Ok(streamed(state, served, body, as_of, deadline, permit));
+    }
+    let bytes = axum::body::to_bytes(body, state.config.limits.max_body_bytes)
+        .await
+        .map_err(|error| {
+            let error = body_error(error);
+            if error.kind() == std::io::ErrorKind::FileTooLarge {
+                body_too_large(state.config.limits.max_body_bytes)
+            } else {
+                ApiError::bad_request("unreadable-body", format!("the body: {error}"))
+            }
+        })?;
+    match format {
+        InputFormat::WcoXml => well_formed_xml(&bytes)?,
+        _ => well_formed_json(&bytes)?,
+    }
+    let max_records = state.config.limits.max_records;
+    let evaluated = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let mut results = Vec::new();
+        let mut summary = summary_of(&served, as_of);
+        let mut records = open_records(Box::new(Cursor::new(bytes)), format, None)
+            .map_err(|error| ApiError::bad_request("unreadable-body", error.to_string()))?;
+        read_batches(
+            records.as_mut(),
+            BATCH,
+            1,
+            &|| true,
+            |batch, first| {
+                check_limits(first + batch.len() - 1, max_records, deadline)?;
+                summary.records_in += batch.len();
+                for result in served.rule_set.evaluate_raw(batch, first, as_of) {
+                    summary.add(&result);
+                    results.push(result);
+                }
+                Ok(())
+            },
+            |error| ApiError::bad_request("unreadable-body", error.to_string()),
+        )?;
+        Ok::<_, ApiError>((served, results, summary))
+    })
+    .await
+    .map_err(|_| internal_error())?;
+    let (served, results, summary) = evaluated?;
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        rules: RulesUsed<'a>,
+        as_of: String,
+        results: &'a [RecordResult],
+        summary: &'a Summary,
+    }
+    let body = serde_json::to_vec(&Answer {
+        rules: rules_used(&served),
+        as_of: as_of.to_string(),
+        results: &results,
+        summary: &summary,
+    })
+    .map_err(|_| internal_error())?;
+    let mut response = (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response();
+    name_rules(response.headers_mut(), &served);
+    Ok(response)
+}
+
+/// NDJSON in, NDJSON out: a result line per record as its batch is evaluated, then a line
+/// `{"summary": ...}`; a stream that must stop midway ends with a line `{"error": ...}` that
+/// says how many records were answered, so that a client knows where to start again.
+fn streamed(
+    state: Arc<AppState>,
+    served: Arc<Served>,
+    body: Body,
+    as_of: Date,
+    deadline: Instant,
+    permit: OwnedSemaphorePermit,
+) -> Response {
+    let (reader, pending) = channel_reader(body);
+    let (lines, receiver) = mpsc::channel::<Bytes>(64);
+    let max_records = state.config.limits.max_records;
+    let max_body_bytes = state.config.limits.max_body_bytes;
+    let for_task = served.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let served = for_task;
+        stream_results(
+            &served,
+            Box::new(reader),
+            &pending,
+            as_of,
+            &StreamLimits {
+                deadline,
+                max_records,
+                max_body_bytes,
+            },
+            &lines,
+        );
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver
+            .recv()
+            .await
+            .map(|line| (Ok::<_, std::convert::Infallible>(line), receiver))
+    });
+    let mut response = (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-ndjson"),
+        )],
+        Body::from_stream(stream),
+    )
+        .into_response();
+    name_rules(response.headers_mut(), &served);
+    response
+}
+
+struct StreamLimits {
+    deadline: Instant,
+    max_records: usize,
+    max_body_bytes: usize,
+}
+
+fn stream_results(
+    served: &Served,
+    reader: Box<dyn std::io::BufRead + Send>,
+    pending: &Pending,
+    as_of: Date,
+    limits: &StreamLimits,
+    lines: &mpsc::Sender<Bytes>,
+) {
+    let mut summary = summary_of(served, as_of);
+    let mut answered = 0;
+    let outcome = open_records(reader, InputFormat::Ndjson, None)
+        .map_err(|error| ApiError::bad_request("unreadable-body", error.to_string()))
+        .and_then(|mut records: Box<dyn RecordSource + Send>| {
+            read_batches(
+                records.as_mut(),
+                BATCH,
+                1,
+                &|| pending.at_hand(),
+                |batch, first| {
+                    check_limits(first + batch.len() - 1, limits.max_records, limits.deadline)?;
+                    summary.records_in += batch.len();
+                    for result in served.rule_set.evaluate_raw(batch, first, as_of) {
+                        summary.add(&result);
+                        let mut line = serde_json::to_vec(&result).map_err(|_| internal_error())?;
+                        line.push(b'\n');
+                        lines
+                            .blocking_send(Bytes::from(line))
+                            .map_err(|_| client_gone())?;
+                        answered += 1;
+                    }
+                    Ok(())
+                },
+                |error| {
+                    if error.kind() == std::io::ErrorKind::FileTooLarge {
+                        body_too_large(limits.max_body_bytes)
+                    } else {
+                        ApiError::bad_request("unreadable-body", format!("the body: {error}"))
+                    }
+                },
+            )
+        });
+    let last = match outcome {
+        Ok(_) => {
+            #[derive(Serialize)]
+            struct End<'a> {
+                summary: &'a Summary,
+            }
+            let mut line = serde_json::to_vec(&End { summary: &summary }).unwrap_or_default();
+            line.push(b'\n');
+            line
+        }
+        Err(error) if error.code == "client-gone" => return,
+        Err(error) => error.ndjson_line(answered),
+    };
+    let _ = lines.blocking_send(Bytes::from(last));
+}
+
+fn check_limits(
+    last_position: usize,
+    max_records: usize,
+    deadline: Instant,
+) -> Result<(), ApiError> {
+    if last_position > max_records {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-many-records",
+            format!(
+                "a request may hold at most {max_records} records; send the rest in another request"
+            ),
+        ));
+    }
+    if Instant::now() > deadline {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request-timeout",
+            "the request took longer than the server's limit per request; send fewer records per request",
+        ));
+    }
+    Ok(())
+}
+
+fn input_format(headers: &HeaderMap) -> Result<InputFormat, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => Ok(InputFormat::Json),
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => {
+            Ok(InputFormat::Ndjson)
+        }
+        "application/xml" | "text/xml" => Ok(InputFormat::WcoXml),
+        _ => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-content-type",
+            format!(
+                "`{content_type}` is not a format of records; send `application/json` (a record or an array), `application/x-ndjson` (a record per line) or `application/xml` (WCO DEC-DMS)"
+            ),
+        )),
+    }
+}
+
+/// A JSON body must be one JSON value; where it is not, the error names the path and place.
+fn well_formed_json(bytes: &[u8]) -> Result<(), ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let checked = serde::de::IgnoredAny::deserialize(&mut deserializer);
+    let error = match checked {
+        Ok(_) => match deserializer.end() {
+            Ok(()) => return Ok(()),
+            Err(error) => {
+                let mut api = ApiError::bad_request(
+                    "malformed-json",
+                    format!(
+                        "the body holds more than one JSON value ({error}); send an array of records, or NDJSON"
+                    ),
+                );
+                api.line = Some(error.line());
+                api.column = Some(error.column());
+                return Err(api);
+            }
+        },
+        Err(_) => {
+            // Read again, only now, into values, which is what tells the path.
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            let traced: Result<serde_json::Value, _> =
+                serde_path_to_error::deserialize(&mut deserializer);
+            match traced {
+                Err(error) => error,
+                Ok(_) => {
+                    return Err(ApiError::bad_request(
+                        "malformed-json",
+                        "the body is not JSON",
+                    ));
+                }
+            }
+        }
+    };
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let mut api = ApiError::bad_request("malformed-json", format!("the body is not JSON: {inner}"));
+    api.path = Some(match path.as_str() {
+        "." => "$".to_string(),
+        indexed if indexed.starts_with('[') => format!("${indexed}"),
+        keyed => format!("$.{keyed}"),
+    });
+    api.line = Some(inner.line());
+    api.column = Some(inner.column());
+    Err(api)
+}
+
+fn well_formed_xml(bytes: &[u8]) -> Result<(), ApiError> {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(quick_xml::events::Event::Eof) => return Ok(()),
+            Ok(_) => buffer.clear(),
+            Err(error) => {
+                let offset = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
+                let before = &bytes[..offset.min(bytes.len())];
+                let line = before.iter().filter(|byte| **byte == b'\n').count() + 1;
+                let mut api = ApiError::bad_request(
+                    "malformed-xml",
+                    format!("the body is not well-formed XML: {error}"),
+                );
+                api.line = Some(line);
+                return Err(api);
+            }
+        }
+    }
+}
+
+fn summary_of(served: &Served, as_of: Date) -> Summary {
+    Summary {
+        rules_hash: served.rules_hash.clone(),
+        rulesets: served.rule_set.rulesets().to_vec(),
+        as_of: as_of.to_string(),
+        ..Summary::default()
+    }
+}
+
+fn rules_used(served: &Served) -> RulesUsed<'_> {
+    RulesUsed {
+        hash: &served.rules_hash,
+        generation: served.generation,
+        rulesets: &served.rulesets,
+    }
+}
+
+/// The headers that name the rules that answered, on every response of `/v1/validate`.
+fn name_rules(headers: &mut HeaderMap, served: &Served) {
+    if let Ok(value) = HeaderValue::from_str(&served.rules_hash) {
+        headers.insert("clearance-rules-hash", value);
+    }
+    headers.insert("clearance-generation", HeaderValue::from(served.generation));
+    let versions = served
+        .rulesets
+        .iter()
+        .map(|ruleset| format!("{} {}", ruleset.name, ruleset.version))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Ok(value) = HeaderValue::from_str(&versions) {
+        headers.insert("clearance-rulesets", value);
+    }
+}
+
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+pub fn not_ready() -> ApiError {
+    let mut error = ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "rules-not-loaded",
+        "no rule set is loaded yet; see `/v1/status`",
+    );
+    error.retry_after = Some(1);
+    error
+}
+
+fn body_too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body-too-large",
+        format!(
+            "the body is larger than the limit of {limit} bytes; send fewer records per request, or stream NDJSON"
+        ),
+    )
+}
+
+fn client_gone() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "client-gone",
+        "the client went away",
+    )
+}
+
+fn internal_error() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal-error",
+        "the server failed to answer this request; it is logged",
+    )
+}
