@@ -260,6 +260,16 @@ status: 0 after a clean stop; 1 when the rules do not check; 2 on a usage error.
         /// Requests evaluated at once (503 with `Retry-After` past it).
         #[arg(long, default_value_t = 64)]
         max_concurrent_requests: usize,
+        /// A file whose first line is the bearer token of `/v1/reload` and `/v1/status`;
+        /// without it they are off.
+        #[arg(long)]
+        admin_token_file: Option<PathBuf>,
+        /// A file whose first line is the bearer token `/v1/validate` asks for.
+        #[arg(long)]
+        client_token_file: Option<PathBuf>,
+        /// Do not reload the rules when a file under the rule directory changes.
+        #[arg(long)]
+        no_watch: bool,
     },
     /// Import tariff measures (UK Trade Tariff API commodity responses) into a data file that
     /// rules read with `data "..."` (records of `stdlib.tariff.TariffMeasure`).
@@ -426,7 +436,19 @@ fn main() -> ExitCode {
             max_records,
             request_timeout,
             max_concurrent_requests,
+            admin_token_file,
+            client_token_file,
+            no_watch,
         } => {
+            let read_token = |path: Option<PathBuf>| {
+                path.map(|path| clearance_server::Token::read(&path))
+                    .transpose()
+            };
+            let (admin_token, client_token) =
+                match (read_token(admin_token_file), read_token(client_token_file)) {
+                    (Ok(admin), Ok(client)) => (admin, client),
+                    (Err(message), _) | (_, Err(message)) => return usage_error(&message),
+                };
             let config = clearance_server::Config {
                 rules,
                 limits: clearance_server::Limits {
@@ -437,6 +459,9 @@ fn main() -> ExitCode {
                 },
                 allow_request_as_of,
                 allow_record_as_of,
+                admin_token,
+                client_token,
+                watch: !no_watch,
             };
             match clearance_server::serve(config, addr) {
                 Ok(()) => ExitCode::SUCCESS,

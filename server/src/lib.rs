@@ -3,15 +3,16 @@
 //! names the rules that answered on every response, and reports on itself at `/healthz`,
 //! `/readyz` and `/v1/rulesets`. A caller embeds it with [`router`] or runs it with [`serve`].
 
+mod admin;
 mod body;
 mod error;
 mod rules;
 mod validate;
+mod watch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
@@ -25,8 +26,10 @@ use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use admin::{ReloadOutcome, Token};
 pub use error::ApiError;
 pub use rules::{Served, ServedRuleset};
+pub use watch::watch;
 
 /// What a request may ask of the server.
 #[derive(Clone, Debug)]
@@ -62,6 +65,12 @@ pub struct Config {
     pub allow_request_as_of: bool,
     /// Whether a record may carry its own `as_of` (as `clearance run --allow-record-as-of`).
     pub allow_record_as_of: bool,
+    /// The token of `/v1/reload` and `/v1/status`; without one they are off.
+    pub admin_token: Option<Token>,
+    /// The token `/v1/validate` asks for, when the operator gives one.
+    pub client_token: Option<Token>,
+    /// Whether a change under the rule directory reloads it.
+    pub watch: bool,
 }
 
 /// The server's state, shared by every request.
@@ -69,7 +78,9 @@ pub struct AppState {
     pub config: Config,
     /// The rule set being served, swapped whole on a reload.
     current: ArcSwapOption<Served>,
-    generations: AtomicU64,
+    /// Held while a rule set compiles, so that reloads happen one at a time; it keeps the last
+    /// reload's outcome.
+    reloading: std::sync::Mutex<Option<ReloadOutcome>>,
     permits: Arc<Semaphore>,
 }
 
@@ -79,7 +90,7 @@ impl AppState {
         Arc::new(AppState {
             config,
             current: ArcSwapOption::empty(),
-            generations: AtomicU64::new(0),
+            reloading: std::sync::Mutex::new(None),
             permits,
         })
     }
@@ -87,14 +98,64 @@ impl AppState {
     /// Loads the rule directory and, when it checks, serves it; the rule set served before
     /// stays otherwise, and the diagnostics are returned.
     pub fn load_rules(&self) -> Result<Arc<Served>, Vec<String>> {
-        let generation = self.generations.fetch_add(1, Ordering::AcqRel) + 1;
-        let served = Arc::new(rules::load(
+        self.reload("start")
+    }
+
+    /// Loads the rule directory again (`cause`: what asked), one reload at a time, and swaps
+    /// the new rule set in whole: a request started before keeps the one it began with.
+    pub fn reload(&self, cause: &'static str) -> Result<Arc<Served>, Vec<String>> {
+        let mut last = self
+            .reloading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let generation = self.served().map_or(1, |served| served.generation + 1);
+        let loaded = rules::load(
             &self.config.rules,
             generation,
             self.config.allow_record_as_of,
-        )?);
-        self.current.store(Some(served.clone()));
-        Ok(served)
+        );
+        let at = jiff::Timestamp::now().to_string();
+        match loaded {
+            Ok(served) => {
+                let served = Arc::new(served);
+                self.current.store(Some(served.clone()));
+                *last = Some(ReloadOutcome {
+                    at,
+                    outcome: "loaded",
+                    cause,
+                    generation: Some(generation),
+                    diagnostics: Vec::new(),
+                });
+                eprintln!(
+                    "rules loaded ({cause}): generation {generation}, rules {}",
+                    served.rules_hash.get(..12).unwrap_or("")
+                );
+                Ok(served)
+            }
+            Err(diagnostics) => {
+                *last = Some(ReloadOutcome {
+                    at,
+                    outcome: "failed",
+                    cause,
+                    generation: None,
+                    diagnostics: diagnostics.clone(),
+                });
+                eprintln!(
+                    "rules not loaded ({cause}): {} problem(s); still serving generation {}",
+                    diagnostics.len(),
+                    self.served().map_or(0, |served| served.generation)
+                );
+                Err(diagnostics)
+            }
+        }
+    }
+
+    /// The last reload's outcome.
+    pub fn last_reload(&self) -> Option<ReloadOutcome> {
+        self.reloading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Requests of `/v1/validate` being evaluated now.
@@ -111,11 +172,15 @@ impl AppState {
 pub fn router(state: Arc<AppState>) -> Router {
     let limits = state.config.limits.clone();
     let validate = post(validate::validate).layer((
+        axum::middleware::from_fn_with_state(state.clone(), admin::require_client),
         TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout),
         RequestBodyLimitLayer::new(limits.max_body_bytes),
     ));
+    let admin = axum::middleware::from_fn_with_state(state.clone(), admin::require_admin);
     Router::new()
         .route("/v1/validate", validate)
+        .route("/v1/reload", post(admin::reload).layer(admin.clone()))
+        .route("/v1/status", get(admin::status).layer(admin))
         .route("/v1/rulesets", get(rulesets))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
@@ -180,7 +245,7 @@ async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "no-such-endpoint",
-        "no such endpoint; the server answers `POST /v1/validate`, `GET /v1/rulesets`, `GET /healthz`, `GET /readyz` and `GET /metrics`",
+        "no such endpoint; the server answers `POST /v1/validate`, `GET /v1/rulesets`, `POST /v1/reload`, `GET /v1/status`, `GET /healthz`, `GET /readyz` and `GET /metrics`",
     )
 }
 
@@ -212,6 +277,11 @@ pub fn serve(config: Config, address: SocketAddr) -> Result<(), ServeError> {
         for warning in &served.warnings {
             eprintln!("{warning}");
         }
+        let _watching = if state.config.watch {
+            Some(watch::watch(state.clone()).map_err(ServeError::Other)?)
+        } else {
+            None
+        };
         let listener = tokio::net::TcpListener::bind(address)
             .await
             .map_err(|error| ServeError::Other(format!("cannot listen on `{address}`: {error}")))?;

@@ -21,6 +21,9 @@ fn config(limits: Limits, allow_request_as_of: bool) -> Config {
         limits,
         allow_request_as_of,
         allow_record_as_of: false,
+        admin_token: None,
+        client_token: None,
+        watch: false,
     }
 }
 
