@@ -359,7 +359,9 @@ fn well_formed_json(bytes: &[u8]) -> Result<(), ApiError> {
             }
         }
     };
-    let path = error.path().to_string();
+    // An object's key not yet read shows as `?`: the path stops at the object.
+    let path = error.path().to_string().replace(".?", "");
+    let path = if path == "?" { ".".to_string() } else { path };
     let inner = error.into_inner();
     let mut api = ApiError::bad_request("malformed-json", format!("the body is not JSON: {inner}"));
     api.path = Some(match path.as_str() {
