@@ -6,6 +6,7 @@
 mod admin;
 mod body;
 mod error;
+mod metrics;
 mod rules;
 mod validate;
 mod watch;
@@ -82,6 +83,7 @@ pub struct AppState {
     /// reload's outcome.
     reloading: std::sync::Mutex<Option<ReloadOutcome>>,
     permits: Arc<Semaphore>,
+    metrics: metrics::Metrics,
 }
 
 impl AppState {
@@ -92,6 +94,7 @@ impl AppState {
             current: ArcSwapOption::empty(),
             reloading: std::sync::Mutex::new(None),
             permits,
+            metrics: metrics::Metrics::new(),
         })
     }
 
@@ -119,6 +122,7 @@ impl AppState {
             Ok(served) => {
                 let served = Arc::new(served);
                 self.current.store(Some(served.clone()));
+                self.metrics.reload(true, Some(generation));
                 *last = Some(ReloadOutcome {
                     at,
                     outcome: "loaded",
@@ -133,6 +137,7 @@ impl AppState {
                 Ok(served)
             }
             Err(diagnostics) => {
+                self.metrics.reload(false, None);
                 *last = Some(ReloadOutcome {
                     at,
                     outcome: "failed",
@@ -184,8 +189,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/rulesets", get(rulesets))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
-        .route("/metrics", get(metrics))
+        .route("/metrics", get(metrics::metrics))
         .fallback(not_found)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .with_state(state)
 }
 
@@ -216,29 +225,6 @@ async fn rulesets(State(state): State<Arc<AppState>>) -> Response {
         warnings: &served.warnings,
     })
     .into_response()
-}
-
-/// The Prometheus text format.
-async fn metrics(State(state): State<Arc<AppState>>) -> Response {
-    let generation = state.served().map_or(0, |served| served.generation);
-    let text = format!(
-        "# HELP clearance_requests_in_flight Requests of /v1/validate being evaluated.\n\
-         # TYPE clearance_requests_in_flight gauge\n\
-         clearance_requests_in_flight {}\n\
-         # HELP clearance_rules_generation The generation of the rule set being served (0: none).\n\
-         # TYPE clearance_rules_generation gauge\n\
-         clearance_rules_generation {generation}\n",
-        state.requests_in_flight()
-    );
-    (
-        StatusCode::OK,
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        text,
-    )
-        .into_response()
 }
 
 async fn not_found() -> ApiError {

@@ -106,6 +106,7 @@ async fn answer(
     }
     let max_records = state.config.limits.max_records;
     let evaluated = tokio::task::spawn_blocking(move || {
+        let metrics = &state.metrics;
         let _permit = permit;
         let mut results = Vec::new();
         let mut summary = summary_of(&served, as_of);
@@ -121,6 +122,7 @@ async fn answer(
                 summary.records_in += batch.len();
                 for result in served.rule_set.evaluate_raw(batch, first, as_of) {
                     summary.add(&result);
+                    metrics.result(&result);
                     results.push(result);
                 }
                 Ok(())
@@ -179,6 +181,7 @@ fn streamed(
         let _permit = permit;
         let served = for_task;
         stream_results(
+            &state.metrics,
             &served,
             Box::new(reader),
             &pending,
@@ -217,6 +220,7 @@ struct StreamLimits {
 }
 
 fn stream_results(
+    metrics: &crate::metrics::Metrics,
     served: &Served,
     reader: Box<dyn std::io::BufRead + Send>,
     pending: &Pending,
@@ -239,6 +243,7 @@ fn stream_results(
                     summary.records_in += batch.len();
                     for result in served.rule_set.evaluate_raw(batch, first, as_of) {
                         summary.add(&result);
+                        metrics.result(&result);
                         let mut line = serde_json::to_vec(&result).map_err(|_| internal_error())?;
                         line.push(b'\n');
                         lines

@@ -391,3 +391,61 @@ async fn status_endpoints_answer() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(json(&body)["error"]["code"], "rules-not-loaded");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_count_requests_records_findings_and_reloads() {
+    let state = state_with(Limits::default(), true);
+    let lines = example_lines("declarations.ndjson");
+    let (status, _, body) = send(
+        state.clone(),
+        post(
+            "/v1/validate?as_of=2026-03-10",
+            "application/json",
+            format!("[{}]", lines.join(",")),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let answer = json(&body);
+    let failing_rule = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|result| result["findings"].as_array().unwrap())
+        .map(|finding| finding["rule"].as_str().unwrap().to_string())
+        .next()
+        .expect("a finding");
+    let (status, headers, body) =
+        send(state, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = String::from_utf8(body).unwrap();
+    let passes = answer["summary"]["pass"].as_u64().unwrap();
+    for expected in [
+        format!("clearance_records_total{{verdict=\"pass\"}} {passes}"),
+        "clearance_http_requests_total{endpoint=\"/v1/validate\",status=\"200\"} 1".to_string(),
+        "clearance_reloads_total{outcome=\"loaded\"} 1".to_string(),
+        "clearance_rules_generation 1".to_string(),
+        "clearance_requests_in_flight 0".to_string(),
+    ] {
+        assert!(
+            text.lines().any(|line| line == expected),
+            "no `{expected}` in:\n{text}"
+        );
+    }
+    assert!(
+        text.contains(&format!(
+            "clearance_findings_total{{rule=\"{failing_rule}\"}}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("clearance_http_request_duration_seconds_bucket{le="),
+        "{text}"
+    );
+}
