@@ -270,6 +270,13 @@ status: 0 after a clean stop; 1 when the rules do not check; 2 on a usage error.
         /// Do not reload the rules when a file under the rule directory changes.
         #[arg(long)]
         no_watch: bool,
+        /// Append a decision per record answered to this file, as `clearance run
+        /// --decision-log` writes them (for `clearance replay`).
+        #[arg(long)]
+        decision_log: Option<PathBuf>,
+        /// Embed each record in the decision log (personal data included).
+        #[arg(long, requires = "decision_log")]
+        decision_log_records: bool,
     },
     /// Import tariff measures (UK Trade Tariff API commodity responses) into a data file that
     /// rules read with `data "..."` (records of `stdlib.tariff.TariffMeasure`).
@@ -439,6 +446,8 @@ fn main() -> ExitCode {
             admin_token_file,
             client_token_file,
             no_watch,
+            decision_log,
+            decision_log_records,
         } => {
             let read_token = |path: Option<PathBuf>| {
                 path.map(|path| clearance_server::Token::read(&path))
@@ -462,8 +471,9 @@ fn main() -> ExitCode {
                 admin_token,
                 client_token,
                 watch: !no_watch,
+                decision_log_records,
             };
-            match clearance_server::serve(config, addr) {
+            match clearance_server::serve(config, addr, decision_log.as_deref()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(clearance_server::ServeError::Rules(problems)) => {
                     for problem in problems {

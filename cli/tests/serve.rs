@@ -112,8 +112,17 @@ fn dechunk(mut rest: &str) -> String {
 }
 
 #[test]
-fn validate_answers_what_clearance_run_answers() {
-    let server = start(&["--allow-request-as-of"]);
+fn validate_answers_what_clearance_run_answers_and_logs_decisions_that_replay() {
+    let log = std::env::temp_dir().join(format!(
+        "clearance-serve-decisions-{}.ndjson",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&log);
+    let server = start(&[
+        "--allow-request-as-of",
+        "--decision-log",
+        log.to_str().unwrap(),
+    ]);
     let run = Command::new(env!("CARGO_BIN_EXE_clearance"))
         .current_dir(root())
         .args([
@@ -160,6 +169,29 @@ fn validate_answers_what_clearance_run_answers() {
         lines[expected.len()]["summary"]["records_in"],
         expected.len()
     );
+
+    // The decisions the server logged replay with no difference, as `run`'s do.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(logged.lines().count(), expected.len());
+    let replay = Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .current_dir(root())
+        .arg("replay")
+        .arg(&log)
+        .args([
+            "--input",
+            "examples/declarations.ndjson",
+            "--rules",
+            "rules",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        replay.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&replay.stdout),
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let _ = std::fs::remove_file(&log);
 }
 
 #[test]

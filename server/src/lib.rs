@@ -72,6 +72,8 @@ pub struct Config {
     pub client_token: Option<Token>,
     /// Whether a change under the rule directory reloads it.
     pub watch: bool,
+    /// Whether the decision log embeds each record (personal data included).
+    pub decision_log_records: bool,
 }
 
 /// The server's state, shared by every request.
@@ -84,6 +86,8 @@ pub struct AppState {
     reloading: std::sync::Mutex<Option<ReloadOutcome>>,
     permits: Arc<Semaphore>,
     metrics: metrics::Metrics,
+    /// Where decisions are logged (`--decision-log`), when the operator asks.
+    decision_log: std::sync::OnceLock<std::sync::Mutex<std::io::BufWriter<std::fs::File>>>,
 }
 
 impl AppState {
@@ -95,6 +99,7 @@ impl AppState {
             reloading: std::sync::Mutex::new(None),
             permits,
             metrics: metrics::Metrics::new(),
+            decision_log: std::sync::OnceLock::new(),
         })
     }
 
@@ -153,6 +158,52 @@ impl AppState {
                 Err(diagnostics)
             }
         }
+    }
+
+    /// Appends a decision per record answered to `path` (the decision log of `clearance run
+    /// --decision-log`, which `clearance replay` reads).
+    pub fn open_decision_log(&self, path: &std::path::Path) -> Result<(), String> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
+        self.decision_log
+            .set(std::sync::Mutex::new(std::io::BufWriter::new(file)))
+            .map_err(|_| "the decision log is open already".to_string())
+    }
+
+    /// Logs the decisions of a batch, and flushes them, before its results are sent.
+    fn log_decisions(
+        &self,
+        batch: &[clearance_runtime::input::RawRecord],
+        results: &[clearance_runtime::findings::RecordResult],
+    ) -> Result<(), ApiError> {
+        use std::io::Write as _;
+        let Some(log) = self.decision_log.get() else {
+            return Ok(());
+        };
+        let options = clearance_runtime::decision_log::LogOptions {
+            record_as_of_allowed: self.config.allow_record_as_of,
+            embed_records: self.config.decision_log_records,
+        };
+        let mut out = log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let written = batch.iter().zip(results).try_for_each(|(record, result)| {
+            let decision = clearance_runtime::decision_log::Decision::of(record, result, options);
+            serde_json::to_writer(&mut *out, &decision)?;
+            out.write_all(b"\n")?;
+            Ok::<(), std::io::Error>(())
+        });
+        written.and_then(|()| out.flush()).map_err(|error| {
+            eprintln!("error: cannot write the decision log: {error}");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "decision-log-failed",
+                "the decisions could not be logged, so the results are not given; the server's log says why",
+            )
+        })
     }
 
     /// The last reload's outcome.
@@ -246,7 +297,11 @@ pub enum ServeError {
 
 /// Loads the rules, then serves on `address` until SIGTERM or Ctrl-C, letting the requests in
 /// flight finish.
-pub fn serve(config: Config, address: SocketAddr) -> Result<(), ServeError> {
+pub fn serve(
+    config: Config,
+    address: SocketAddr,
+    decision_log: Option<&std::path::Path>,
+) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -255,6 +310,9 @@ pub fn serve(config: Config, address: SocketAddr) -> Result<(), ServeError> {
         })?;
     runtime.block_on(async move {
         let state = AppState::new(config);
+        if let Some(path) = decision_log {
+            state.open_decision_log(path).map_err(ServeError::Other)?;
+        }
         let loading = state.clone();
         let served = tokio::task::spawn_blocking(move || loading.load_rules())
             .await

@@ -106,7 +106,6 @@ async fn answer(
     }
     let max_records = state.config.limits.max_records;
     let evaluated = tokio::task::spawn_blocking(move || {
-        let metrics = &state.metrics;
         let _permit = permit;
         let mut results = Vec::new();
         let mut summary = summary_of(&served, as_of);
@@ -120,9 +119,11 @@ async fn answer(
             |batch, first| {
                 check_limits(first + batch.len() - 1, max_records, deadline)?;
                 summary.records_in += batch.len();
-                for result in served.rule_set.evaluate_raw(batch, first, as_of) {
+                let evaluated = served.rule_set.evaluate_raw(batch, first, as_of);
+                state.log_decisions(batch, &evaluated)?;
+                for result in evaluated {
                     summary.add(&result);
-                    metrics.result(&result);
+                    state.metrics.result(&result);
                     results.push(result);
                 }
                 Ok(())
@@ -181,7 +182,7 @@ fn streamed(
         let _permit = permit;
         let served = for_task;
         stream_results(
-            &state.metrics,
+            &state,
             &served,
             Box::new(reader),
             &pending,
@@ -220,7 +221,7 @@ struct StreamLimits {
 }
 
 fn stream_results(
-    metrics: &crate::metrics::Metrics,
+    state: &AppState,
     served: &Served,
     reader: Box<dyn std::io::BufRead + Send>,
     pending: &Pending,
@@ -241,9 +242,11 @@ fn stream_results(
                 |batch, first| {
                     check_limits(first + batch.len() - 1, limits.max_records, limits.deadline)?;
                     summary.records_in += batch.len();
-                    for result in served.rule_set.evaluate_raw(batch, first, as_of) {
+                    let evaluated = served.rule_set.evaluate_raw(batch, first, as_of);
+                    state.log_decisions(batch, &evaluated)?;
+                    for result in evaluated {
                         summary.add(&result);
-                        metrics.result(&result);
+                        state.metrics.result(&result);
                         let mut line = serde_json::to_vec(&result).map_err(|_| internal_error())?;
                         line.push(b'\n');
                         lines

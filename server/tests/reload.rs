@@ -47,6 +47,7 @@ fn state(rules: PathBuf, admin: Option<&str>, client: Option<&str>) -> Arc<AppSt
         admin_token: admin.map(Token::new),
         client_token: client.map(Token::new),
         watch: false,
+        decision_log_records: false,
     });
     state.load_rules().expect("the rule library loads");
     state

@@ -24,6 +24,7 @@ fn config(limits: Limits, allow_request_as_of: bool) -> Config {
         admin_token: None,
         client_token: None,
         watch: false,
+        decision_log_records: false,
     }
 }
 
