@@ -29,13 +29,27 @@ pub struct ChannelReader {
 
 /// Starts pumping `body` into a reader; the pump ends with the body, or when the reader is
 /// dropped.
-pub fn channel_reader(body: Body) -> (ChannelReader, Pending) {
+/// The pump stops at `deadline`, and the reader then fails with `TimedOut`: a client that
+/// stalls cannot hold a thread past the request's time.
+pub fn channel_reader(body: Body, deadline: tokio::time::Instant) -> (ChannelReader, Pending) {
     let (sender, chunks) = mpsc::channel::<Result<Bytes, std::io::Error>>(16);
     let pending = Pending::default();
     let counter = pending.clone();
     tokio::spawn(async move {
         let mut stream = body.into_data_stream();
-        while let Some(chunk) = stream.next().await {
+        loop {
+            let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(_) => {
+                    let timed_out = std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the body did not arrive in the request's time",
+                    );
+                    let _ = sender.send(Err(timed_out)).await;
+                    break;
+                }
+            };
             let chunk = chunk.map_err(body_error);
             let length = chunk.as_ref().map_or(0, Bytes::len);
             counter.0.fetch_add(length, Ordering::AcqRel);

@@ -173,7 +173,7 @@ fn streamed(
     deadline: Instant,
     permit: OwnedSemaphorePermit,
 ) -> Response {
-    let (reader, pending) = channel_reader(body);
+    let (reader, pending) = channel_reader(body, tokio::time::Instant::from_std(deadline));
     let (lines, receiver) = mpsc::channel::<Bytes>(64);
     let max_records = state.config.limits.max_records;
     let max_body_bytes = state.config.limits.max_body_bytes;
@@ -249,9 +249,7 @@ fn stream_results(
                         state.metrics.result(&result);
                         let mut line = serde_json::to_vec(&result).map_err(|_| internal_error())?;
                         line.push(b'\n');
-                        lines
-                            .blocking_send(Bytes::from(line))
-                            .map_err(|_| client_gone())?;
+                        send_line(lines, Bytes::from(line), limits.deadline)?;
                         answered += 1;
                     }
                     Ok(())
@@ -259,6 +257,8 @@ fn stream_results(
                 |error| {
                     if error.kind() == std::io::ErrorKind::FileTooLarge {
                         body_too_large(limits.max_body_bytes)
+                    } else if error.kind() == std::io::ErrorKind::TimedOut {
+                        request_timeout()
                     } else {
                         ApiError::bad_request("unreadable-body", format!("the body: {error}"))
                     }
@@ -278,7 +278,26 @@ fn stream_results(
         Err(error) if error.code == "client-gone" => return,
         Err(error) => error.ndjson_line(answered),
     };
-    let _ = lines.blocking_send(Bytes::from(last));
+    let _ = send_line(lines, Bytes::from(last), limits.deadline);
+}
+
+/// Sends a line of a streamed answer; a client that stops reading is given until the
+/// request's deadline, then the stream is dropped.
+fn send_line(lines: &mpsc::Sender<Bytes>, line: Bytes, deadline: Instant) -> Result<(), ApiError> {
+    let handle = tokio::runtime::Handle::current();
+    let deadline = tokio::time::Instant::from_std(deadline);
+    match handle.block_on(tokio::time::timeout_at(deadline, lines.send(line))) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) | Err(_) => Err(client_gone()),
+    }
+}
+
+fn request_timeout() -> ApiError {
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "request-timeout",
+        "the request took longer than the server's limit per request; send fewer records per request",
+    )
 }
 
 fn check_limits(
@@ -296,11 +315,7 @@ fn check_limits(
         ));
     }
     if Instant::now() > deadline {
-        return Err(ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request-timeout",
-            "the request took longer than the server's limit per request; send fewer records per request",
-        ));
+        return Err(request_timeout());
     }
     Ok(())
 }

@@ -338,6 +338,40 @@ async fn limits_give_413_408_and_503() {
     let (status, _, _) = slow.await.unwrap();
     assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
     drop(sender);
+
+    // Streamed, a client that stalls midway gets its records answered, then a timeout line.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+    sender
+        .send(Ok(Bytes::from_static(b"{}\n{}\n")))
+        .await
+        .unwrap();
+    let stalled = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    });
+    let (status, _, body) = send(
+        state.clone(),
+        post(
+            "/v1/validate",
+            "application/x-ndjson",
+            Body::from_stream(stalled),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[2]["error"]["code"], "request-timeout");
+    assert_eq!(lines[2]["records_answered"], 2);
+    assert_eq!(
+        state.requests_in_flight(),
+        0,
+        "the stalled stream let its permit go"
+    );
+    drop(sender);
 }
 
 #[tokio::test(flavor = "multi_thread")]
