@@ -117,15 +117,16 @@ async fn answer(
             1,
             &|| true,
             |batch, first| {
-                check_limits(first + batch.len() - 1, max_records, deadline)?;
-                summary.records_in += batch.len();
-                let evaluated = served.rule_set.evaluate_raw(batch, first, as_of);
-                state.log_decisions(batch, &evaluated)?;
-                for result in evaluated {
-                    summary.add(&result);
-                    state.metrics.result(&result);
-                    results.push(result);
-                }
+                let limits = (max_records, deadline);
+                results.extend(evaluate_batch(
+                    &state,
+                    &served,
+                    batch,
+                    first,
+                    as_of,
+                    limits,
+                    &mut summary,
+                )?);
                 Ok(())
             },
             |error| ApiError::bad_request("unreadable-body", error.to_string()),
@@ -240,13 +241,10 @@ fn stream_results(
                 1,
                 &|| pending.at_hand(),
                 |batch, first| {
-                    check_limits(first + batch.len() - 1, limits.max_records, limits.deadline)?;
-                    summary.records_in += batch.len();
-                    let evaluated = served.rule_set.evaluate_raw(batch, first, as_of);
-                    state.log_decisions(batch, &evaluated)?;
+                    let bounds = (limits.max_records, limits.deadline);
+                    let evaluated =
+                        evaluate_batch(state, served, batch, first, as_of, bounds, &mut summary)?;
                     for result in evaluated {
-                        summary.add(&result);
-                        state.metrics.result(&result);
                         let mut line = serde_json::to_vec(&result).map_err(|_| internal_error())?;
                         line.push(b'\n');
                         send_line(lines, Bytes::from(line), limits.deadline)?;
@@ -298,6 +296,28 @@ fn request_timeout() -> ApiError {
         "request-timeout",
         "the request took longer than the server's limit per request; send fewer records per request",
     )
+}
+
+/// Evaluates one batch of a request, within its limits (`(max_records, deadline)`): the
+/// decisions logged first, then the summary and the metrics counted.
+fn evaluate_batch(
+    state: &AppState,
+    served: &Served,
+    batch: &[clearance_runtime::input::RawRecord],
+    first: usize,
+    as_of: Date,
+    (max_records, deadline): (usize, Instant),
+    summary: &mut Summary,
+) -> Result<Vec<RecordResult>, ApiError> {
+    check_limits(first + batch.len() - 1, max_records, deadline)?;
+    summary.records_in += batch.len();
+    let evaluated = served.rule_set.evaluate_raw(batch, first, as_of);
+    state.log_decisions(batch, &evaluated)?;
+    for result in &evaluated {
+        summary.add(result);
+        state.metrics.result(result);
+    }
+    Ok(evaluated)
 }
 
 fn check_limits(
