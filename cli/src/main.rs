@@ -673,16 +673,13 @@ fn run_command(args: RunArgs<'_>) -> ExitCode {
     let rule_set = rule_set.allow_record_as_of(args.allow_record_as_of);
     let (rule_set, jit) = match args.engine {
         Engine::Interp => (rule_set, None),
-        Engine::Jit => match clearance_jit::Jit::compile(&rule_set) {
-            Ok(jit) => {
-                let jit = std::sync::Arc::new(jit.counting(args.stats));
-                (rule_set.with_decider(jit.clone()), Some(jit))
-            }
-            Err(error) => {
+        Engine::Jit => {
+            let (rule_set, jit, error) = clearance_jit::attach(rule_set, args.stats);
+            if let Some(error) = error {
                 eprintln!("warning: {error}; the interpreter runs every rule");
-                (rule_set, None)
             }
-        },
+            (rule_set, jit)
+        }
     };
     let options = run::RunOptions {
         inputs,

@@ -136,9 +136,7 @@ pub fn run(
     mut decision_log: Option<DecisionLog<'_>>,
     summary: &mut Summary,
 ) -> Result<(), RunError> {
-    summary.rules_hash = rule_set.rules_hash().to_string();
-    summary.rulesets = rule_set.rulesets().to_vec();
-    summary.as_of = options.as_of.to_string();
+    *summary = rule_set.empty_summary(options.as_of);
     summary.skipped_files = options.skipped_files;
     let mut writer = ResultWriter::new(options.format, out);
     writer.start().map_err(RunError::Output)?;

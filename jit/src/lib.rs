@@ -127,6 +127,22 @@ fn compile_rule(
     .unwrap_or_else(|_| Err("code generation failed".to_string()))
 }
 
+/// The rule set as `clearance run` and `clearance serve` evaluate it by default: with its rules
+/// compiled, deciding what they can (`counting` as [`Jit::counting`]). When the rules do not
+/// compile, the rule set is returned as it was, for the interpreter, with the reason.
+pub fn attach(
+    rule_set: RuleSet,
+    counting: bool,
+) -> (RuleSet, Option<std::sync::Arc<Jit>>, Option<JitError>) {
+    match Jit::compile(&rule_set) {
+        Ok(jit) => {
+            let jit = std::sync::Arc::new(jit.counting(counting));
+            (rule_set.with_decider(jit.clone()), Some(jit), None)
+        }
+        Err(error) => (rule_set, None, Some(error)),
+    }
+}
+
 impl Jit {
     /// Compiles every rule of `rule_set`. Data files must already be bound (`with_data`):
     /// constants are computed now.

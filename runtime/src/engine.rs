@@ -328,6 +328,17 @@ impl RuleSet {
         &self.ruleset_refs
     }
 
+    /// The summary of a run of these rules as of `as_of`, before any record: the rules named,
+    /// every count at zero.
+    pub fn empty_summary(&self, as_of: Date) -> crate::findings::Summary {
+        crate::findings::Summary {
+            rules_hash: self.rules_hash.to_string(),
+            rulesets: self.ruleset_refs.clone(),
+            as_of: as_of.to_string(),
+            ..crate::findings::Summary::default()
+        }
+    }
+
     pub fn machine(&self) -> &Machine {
         &self.machine
     }

@@ -2,7 +2,6 @@
 //! whole, so that every request is answered by exactly one version.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clearance_compiler::diagnostics::Language;
 use clearance_compiler::diagnostics::render::render_human;
@@ -54,16 +53,10 @@ pub fn load(
     };
     let mut warnings = checked.warnings;
     let rule_set = checked.rule_set.allow_record_as_of(allow_record_as_of);
-    let rule_set = match clearance_jit::Jit::compile(&rule_set) {
-        Ok(jit) => {
-            let jit = Arc::new(jit);
-            rule_set.with_decider(jit)
-        }
-        Err(error) => {
-            warnings.push(format!("warning: {error}; the interpreter runs every rule"));
-            rule_set
-        }
-    };
+    let (rule_set, _, error) = clearance_jit::attach(rule_set, false);
+    if let Some(error) = error {
+        warnings.push(format!("warning: {error}; the interpreter runs every rule"));
+    }
     let rulesets = rule_set
         .program()
         .rulesets

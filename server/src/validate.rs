@@ -108,7 +108,7 @@ async fn answer(
     let evaluated = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let mut results = Vec::new();
-        let mut summary = summary_of(&served, as_of);
+        let mut summary = served.rule_set.empty_summary(as_of);
         let mut records = open_records(Box::new(Cursor::new(bytes)), format, None)
             .map_err(|error| ApiError::bad_request("unreadable-body", error.to_string()))?;
         read_batches(
@@ -230,7 +230,7 @@ fn stream_results(
     limits: &StreamLimits,
     lines: &mpsc::Sender<Bytes>,
 ) {
-    let mut summary = summary_of(served, as_of);
+    let mut summary = served.rule_set.empty_summary(as_of);
     let mut answered = 0;
     let outcome = open_records(reader, InputFormat::Ndjson, None)
         .map_err(|error| ApiError::bad_request("unreadable-body", error.to_string()))
@@ -436,15 +436,6 @@ fn well_formed_xml(bytes: &[u8]) -> Result<(), ApiError> {
                 return Err(api);
             }
         }
-    }
-}
-
-fn summary_of(served: &Served, as_of: Date) -> Summary {
-    Summary {
-        rules_hash: served.rules_hash.clone(),
-        rulesets: served.rule_set.rulesets().to_vec(),
-        as_of: as_of.to_string(),
-        ..Summary::default()
     }
 }
 
