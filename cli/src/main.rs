@@ -78,6 +78,12 @@ pub enum Engine {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
     Json,
@@ -277,6 +283,10 @@ status: 0 after a clean stop; 1 when the rules do not check; 2 on a usage error.
         /// Embed each record in the decision log (personal data included).
         #[arg(long, requires = "decision_log")]
         decision_log_records: bool,
+        /// How the log is written to standard error: `text` (a line per event) or `json`
+        /// (an object per line). `CLEARANCE_LOG` chooses the events (`info`, `warn`, ...).
+        #[arg(long, value_enum, default_value = "text")]
+        log_format: LogFormatArg,
     },
     /// Import tariff measures (UK Trade Tariff API commodity responses) into a data file that
     /// rules read with `data "..."` (records of `stdlib.tariff.TariffMeasure`).
@@ -448,7 +458,15 @@ fn main() -> ExitCode {
             no_watch,
             decision_log,
             decision_log_records,
+            log_format,
         } => {
+            let log_format = match log_format {
+                LogFormatArg::Text => clearance_server::LogFormat::Text,
+                LogFormatArg::Json => clearance_server::LogFormat::Json,
+            };
+            if let Err(message) = clearance_server::init_logging(log_format) {
+                return usage_error(&message);
+            }
             let read_token = |path: Option<PathBuf>| {
                 path.map(|path| clearance_server::Token::read(&path))
                     .transpose()

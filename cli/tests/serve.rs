@@ -1,5 +1,6 @@
-//! `clearance serve` over loopback: the answers are those of `clearance run`, and SIGTERM (sent
-//! with the `kill` command) during a load lets every accepted request finish.
+//! `clearance serve` over loopback: the answers are those of `clearance run`, SIGTERM (sent with
+//! the `kill` command) during a load lets every accepted request finish, and the log names
+//! every request but never a record's content.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,8 +16,11 @@ fn root() -> PathBuf {
 struct Server {
     child: Child,
     address: String,
-    /// The server's other lines of standard error, as they come.
-    stderr: std::sync::mpsc::Receiver<String>,
+    /// The server's log events (`--log-format json`) after the one that says where it listens,
+    /// as they come.
+    events: std::sync::mpsc::Receiver<serde_json::Value>,
+    /// Every line of standard error, also those that are not events.
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -26,40 +30,65 @@ impl Drop for Server {
     }
 }
 
-/// Starts the server on a free port and waits (with a deadline) until it says where it listens.
+/// Starts the server on a free port, its log in JSON, and waits (with a deadline) until it
+/// says where it listens.
 fn start(extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
         .current_dir(root())
         .args(["serve", "--rules", "rules", "--addr", "127.0.0.1:0"])
+        .args(["--log-format", "json"])
         .args(extra)
+        .env_remove("CLEARANCE_LOG")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
     let (sender, receiver) = std::sync::mpsc::channel();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let all = lines.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines() {
             let Ok(line) = line else { break };
-            let line = match line.split_once("on http://") {
-                Some((_, address)) => address.to_string(),
-                None => line,
-            };
-            let _ = sender.send(line);
+            all.lock().unwrap().push(line.clone());
+            if let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) {
+                let _ = sender.send(event);
+            }
         }
     });
     let address = loop {
-        let line = receiver
+        let event = receiver
             .recv_timeout(Duration::from_secs(120))
             .expect("the server says where it listens");
-        if line.parse::<std::net::SocketAddr>().is_ok() {
-            break line;
+        if let Some(address) = event["address"].as_str() {
+            break address.to_string();
         }
     };
     Server {
         child,
         address,
-        stderr: receiver,
+        events: receiver,
+        lines,
+    }
+}
+
+impl Server {
+    /// The next event whose message starts with `message`, waited for with a deadline.
+    fn event(&self, message: &str) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = self
+                .events
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("the server logs `{message}`"));
+            if event["message"]
+                .as_str()
+                .is_some_and(|text| text.starts_with(message))
+            {
+                return event;
+            }
+        }
     }
 }
 
@@ -248,16 +277,11 @@ fn sigterm_during_a_load_answers_every_accepted_request() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let stopping = server
-        .stderr
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server says it is stopping");
-    let in_flight: usize = stopping
-        .strip_prefix("stopping: ")
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|count| count.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected line: {stopping}"));
-    assert_eq!(in_flight, 8, "the signal came during the load: {stopping}");
+    let stopping = server.event("stopping");
+    assert_eq!(
+        stopping["in_flight"], 8,
+        "the signal came during the load: {stopping}"
+    );
     for client in clients {
         let (status, body) = client.join().unwrap();
         assert_eq!(status, 200);
@@ -280,4 +304,116 @@ fn sigterm_during_a_load_answers_every_accepted_request() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "a clean stop exits 0: {status:?}");
+}
+
+#[test]
+fn the_log_names_every_request_and_never_a_records_content() {
+    // A value that only the records hold: it may come back in an answer, never in the log.
+    const MARKER: &str = "Ysolde-Quarternak-5512";
+    let server = start(&["--allow-request-as-of", "--no-watch"]);
+    let first = std::fs::read_to_string(root().join("examples/declarations.ndjson")).unwrap();
+    let first = first.lines().next().unwrap();
+    let record = first.replace("FR-2026-000123", MARKER);
+    assert_ne!(record, first, "the marker is in the record");
+    let ndjson = format!("{record}\n{{\"id\": \"{MARKER}\", \"declaration\": 12}}\n");
+    let malformed_json = format!("{{\"id\": \"{MARKER}\", \"declaration\": {MARKER}}}");
+    let malformed_xml = format!("<Declaration><ID>{MARKER}</ID><Declaration>");
+    let sent = [
+        ("application/json", record.as_str(), 200),
+        ("application/x-ndjson", ndjson.as_str(), 200),
+        ("application/json", malformed_json.as_str(), 400),
+        ("application/xml", malformed_xml.as_str(), 400),
+    ];
+    for (content_type, body, expected) in sent {
+        let (status, answer) = request(
+            &server.address,
+            "POST",
+            "/v1/validate?as_of=2026-03-10",
+            content_type,
+            body.as_bytes(),
+        );
+        assert_eq!(status, expected, "{content_type}: {answer}");
+    }
+    let (status, _) = request(
+        &server.address,
+        "POST",
+        &format!("/v1/validate?as_of={MARKER}"),
+        "application/json",
+        record.as_bytes(),
+    );
+    assert_eq!(status, 400, "a date that is not one");
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = server
+            .events
+            .recv_timeout(left)
+            .expect("the server logs its stop");
+        let stopping = event["message"]
+            .as_str()
+            .is_some_and(|text| text.starts_with("stopping"));
+        events.push(event);
+        if stopping {
+            break;
+        }
+    }
+    let answered: Vec<_> = events
+        .iter()
+        .filter(|event| event["message"] == "answered")
+        .collect();
+    let statuses: Vec<_> = answered
+        .iter()
+        .map(|event| event["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [200, 200, 400, 400, 400], "{events:#?}");
+    let errors: Vec<_> = answered
+        .iter()
+        .map(|event| event["error"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        errors,
+        ["", "", "malformed-json", "malformed-xml", "bad-as-of"]
+    );
+    for event in &answered {
+        assert_eq!(event["span"]["endpoint"], "/v1/validate");
+        assert!(event["span"]["id"].is_string(), "a request id: {event}");
+        assert!(event["latency_ms"].is_number(), "a latency: {event}");
+    }
+    let evaluated: Vec<_> = events
+        .iter()
+        .filter(|event| event["message"] == "evaluated")
+        .map(|event| {
+            (
+                event["format"].as_str().unwrap(),
+                event["records"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(evaluated, [("json", 1), ("ndjson", 2)]);
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the server stops after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Every line of standard error is an event, and none holds the records' content.
+    std::thread::sleep(Duration::from_millis(100));
+    let lines = server.lines.lock().unwrap().clone();
+    assert!(lines.len() >= events.len());
+    for line in &lines {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "not an event: {line}"
+        );
+        assert!(
+            !line.contains(MARKER),
+            "a record's content in the log: {line}"
+        );
+    }
 }

@@ -75,6 +75,9 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
+        response
+            .extensions_mut()
+            .insert(crate::log::ErrorCode(self.code));
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()

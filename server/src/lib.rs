@@ -6,6 +6,7 @@
 mod admin;
 mod body;
 mod error;
+mod log;
 mod metrics;
 mod rules;
 mod validate;
@@ -29,6 +30,7 @@ use tower_http::timeout::TimeoutLayer;
 
 pub use admin::{ReloadOutcome, Token};
 pub use error::ApiError;
+pub use log::{LOG_FILTER_VARIABLE, LogFormat, init_logging};
 pub use rules::{Served, ServedRuleset};
 pub use watch::watch;
 
@@ -135,10 +137,16 @@ impl AppState {
                     generation: Some(generation),
                     diagnostics: Vec::new(),
                 });
-                eprintln!(
-                    "rules loaded ({cause}): generation {generation}, rules {}",
-                    served.rules_hash.get(..12).unwrap_or("")
+                tracing::info!(
+                    cause,
+                    generation,
+                    rules_hash = %served.rules_hash,
+                    rulesets = served.rulesets.len(),
+                    "rules loaded"
                 );
+                for warning in &served.warnings {
+                    tracing::warn!(cause, generation, warning = %warning, "rules loaded with a warning");
+                }
                 Ok(served)
             }
             Err(diagnostics) => {
@@ -150,10 +158,12 @@ impl AppState {
                     generation: None,
                     diagnostics: diagnostics.clone(),
                 });
-                eprintln!(
-                    "rules not loaded ({cause}): {} problem(s); still serving generation {}",
-                    diagnostics.len(),
-                    self.served().map_or(0, |served| served.generation)
+                tracing::warn!(
+                    cause,
+                    problems = diagnostics.len(),
+                    serving_generation = self.served().map_or(0, |served| served.generation),
+                    diagnostics = %diagnostics.join("\n"),
+                    "rules not loaded; the rule set loaded before goes on serving"
                 );
                 Err(diagnostics)
             }
@@ -197,7 +207,7 @@ impl AppState {
             Ok::<(), std::io::Error>(())
         });
         written.and_then(|()| out.flush()).map_err(|error| {
-            eprintln!("error: cannot write the decision log: {error}");
+            tracing::error!(error = %error, "cannot write the decision log");
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "decision-log-failed",
@@ -246,6 +256,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             state.clone(),
             metrics::record,
         ))
+        .route_layer(axum::middleware::from_fn(log::request))
         .with_state(state)
 }
 
@@ -318,9 +329,6 @@ pub fn serve(
             .await
             .map_err(|error| ServeError::Other(format!("loading the rules failed: {error}")))?
             .map_err(ServeError::Rules)?;
-        for warning in &served.warnings {
-            eprintln!("{warning}");
-        }
         let _watching = if state.config.watch {
             Some(watch::watch(state.clone()).map_err(ServeError::Other)?)
         } else {
@@ -332,19 +340,20 @@ pub fn serve(
         let bound = listener
             .local_addr()
             .map_err(|error| ServeError::Other(format!("cannot listen on `{address}`: {error}")))?;
-        eprintln!(
-            "serving {} rule sets (rules {}, generation {}) on http://{bound}",
-            served.rulesets.len(),
-            served.rules_hash.get(..12).unwrap_or(""),
-            served.generation
+        tracing::info!(
+            address = %bound,
+            rulesets = served.rulesets.len(),
+            rules_hash = %served.rules_hash,
+            generation = served.generation,
+            "serving on http://{bound}"
         );
         let stopping = state.clone();
         axum::serve(listener, router(state))
             .with_graceful_shutdown(async move {
                 shutdown_signal().await;
-                eprintln!(
-                    "stopping: {} requests in flight are answered first; no new connection is accepted",
-                    stopping.requests_in_flight()
+                tracing::info!(
+                    in_flight = stopping.requests_in_flight(),
+                    "stopping: the requests in flight are answered first; no new connection is accepted"
                 );
             })
             .await

@@ -105,8 +105,10 @@ async fn answer(
         _ => well_formed_json(&bytes)?,
     }
     let max_records = state.config.limits.max_records;
+    let span = tracing::Span::current();
     let evaluated = tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        let _span = span.enter();
         let mut results = Vec::new();
         let mut summary = served.rule_set.empty_summary(as_of);
         let mut records = open_records(Box::new(Cursor::new(bytes)), format, None)
@@ -136,6 +138,7 @@ async fn answer(
     .await
     .map_err(|_| internal_error())?;
     let (served, results, summary) = evaluated?;
+    crate::log::evaluated(&summary, format_name(format), served.generation);
     #[derive(Serialize)]
     struct Answer<'a> {
         rules: RulesUsed<'a>,
@@ -179,8 +182,10 @@ fn streamed(
     let max_records = state.config.limits.max_records;
     let max_body_bytes = state.config.limits.max_body_bytes;
     let for_task = served.clone();
+    let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        let _span = span.enter();
         let served = for_task;
         stream_results(
             &state,
@@ -265,6 +270,7 @@ fn stream_results(
         });
     let last = match outcome {
         Ok(_) => {
+            crate::log::evaluated(&summary, "ndjson", served.generation);
             #[derive(Serialize)]
             struct End<'a> {
                 summary: &'a Summary,
@@ -273,8 +279,21 @@ fn stream_results(
             line.push(b'\n');
             line
         }
-        Err(error) if error.code == "client-gone" => return,
-        Err(error) => error.ndjson_line(answered),
+        Err(error) if error.code == "client-gone" => {
+            tracing::warn!(
+                records_answered = answered,
+                "the client went away; the stream is dropped"
+            );
+            return;
+        }
+        Err(error) => {
+            tracing::warn!(
+                records_answered = answered,
+                error = error.code,
+                "the stream stopped midway; its last line says why"
+            );
+            error.ndjson_line(answered)
+        }
     };
     let _ = send_line(lines, Bytes::from(last), limits.deadline);
 }
@@ -338,6 +357,15 @@ fn check_limits(
         return Err(request_timeout());
     }
     Ok(())
+}
+
+fn format_name(format: InputFormat) -> &'static str {
+    match format {
+        InputFormat::Json => "json",
+        InputFormat::Ndjson => "ndjson",
+        InputFormat::WcoXml => "xml",
+        InputFormat::Auto => "auto",
+    }
 }
 
 fn input_format(headers: &HeaderMap) -> Result<InputFormat, ApiError> {
@@ -420,19 +448,47 @@ fn well_formed_json(bytes: &[u8]) -> Result<(), ApiError> {
 fn well_formed_xml(bytes: &[u8]) -> Result<(), ApiError> {
     let mut reader = quick_xml::Reader::from_reader(bytes);
     let mut buffer = Vec::new();
+    let line_at = |offset: u64| {
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        let before = &bytes[..offset.min(bytes.len())];
+        before.iter().filter(|byte| **byte == b'\n').count() + 1
+    };
+    // The elements open, with where each opened: quick-xml checks that end tags match, not
+    // that every element is closed by the end.
+    let mut open: Vec<(String, u64)> = Vec::new();
     loop {
+        let before = reader.buffer_position();
         match reader.read_event_into(&mut buffer) {
-            Ok(quick_xml::events::Event::Eof) => return Ok(()),
+            Ok(quick_xml::events::Event::Eof) => {
+                let Some((name, at)) = open.last() else {
+                    return Ok(());
+                };
+                let mut api = ApiError::bad_request(
+                    "malformed-xml",
+                    format!(
+                        "the body is not well-formed XML: the element `{}` opened at line {} is not closed",
+                        name,
+                        line_at(*at)
+                    ),
+                );
+                api.line = Some(line_at(reader.buffer_position()));
+                return Err(api);
+            }
+            Ok(quick_xml::events::Event::Start(start)) => {
+                open.push((start.name().as_ref().to_string(), before));
+                buffer.clear();
+            }
+            Ok(quick_xml::events::Event::End(_)) => {
+                open.pop();
+                buffer.clear();
+            }
             Ok(_) => buffer.clear(),
             Err(error) => {
-                let offset = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-                let before = &bytes[..offset.min(bytes.len())];
-                let line = before.iter().filter(|byte| **byte == b'\n').count() + 1;
                 let mut api = ApiError::bad_request(
                     "malformed-xml",
                     format!("the body is not well-formed XML: {error}"),
                 );
-                api.line = Some(line);
+                api.line = Some(line_at(reader.error_position()));
                 return Err(api);
             }
         }

@@ -216,6 +216,20 @@ async fn malformed_input_gets_400_naming_where() {
     assert_eq!(json(&body)["error"]["code"], "malformed-xml");
     assert_eq!(json(&body)["error"]["line"], 2);
 
+    // An element never closed, which quick-xml alone lets through to the end.
+    let (status, _, body) = send(
+        state.clone(),
+        post("/v1/validate", "application/xml", "<a>\n<b>\n</b>\n"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let error = json(&body)["error"].clone();
+    assert_eq!(error["code"], "malformed-xml");
+    assert_eq!(
+        error["message"],
+        "the body is not well-formed XML: the element `a` opened at line 1 is not closed"
+    );
+
     let (status, _, body) = send(state.clone(), post("/v1/validate", "text/plain", "{}")).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(json(&body)["error"]["code"], "unsupported-content-type");

@@ -1,0 +1,135 @@
+//! The server's log: events with fields (tracing), a line per request and per evaluation,
+//! reload and stop. No event carries a record's content: a request is logged by its endpoint,
+//! status, time and counts, an error by its code, never by its message (which may quote the
+//! body). The decision log (`--decision-log`) is where records go, when the operator asks.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use clearance_runtime::findings::Summary;
+use tracing::Instrument as _;
+
+/// How `clearance serve` writes its log to standard error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// A line of text per event: time, level, message, then `field=value`.
+    Text,
+    /// A JSON object per line, for a log collector.
+    Json,
+}
+
+/// The environment variable that chooses which events are written, in tracing's filter
+/// syntax (`info`, `warn`, `clearance_server=debug`); when it is not set, the server's own
+/// events from `info` and its libraries' (the compiler's salsa among them) from `warn`.
+pub const LOG_FILTER_VARIABLE: &str = "CLEARANCE_LOG";
+
+/// Sends the events of this process to standard error, in `format`, filtered by
+/// [`LOG_FILTER_VARIABLE`]. An embedder that has its own subscriber does not call this.
+pub fn init_logging(format: LogFormat) -> Result<(), String> {
+    let filter = match std::env::var(LOG_FILTER_VARIABLE) {
+        Ok(text) => tracing_subscriber::EnvFilter::try_new(&text).map_err(|error| {
+            format!(
+                "`{LOG_FILTER_VARIABLE}={text}` is not a log filter: {error}; try `info` or `warn`"
+            )
+        })?,
+        Err(std::env::VarError::NotPresent) => {
+            tracing_subscriber::EnvFilter::new("warn,clearance_server=info")
+        }
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(format!("`{LOG_FILTER_VARIABLE}` is not UTF-8"));
+        }
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    let installed = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
+    installed.map_err(|error| format!("cannot start the log: {error}"))
+}
+
+/// The header that names a request in the log: taken from the client (or its proxy) when it
+/// is short and printable, otherwise given by the server; sent back on every response.
+const REQUEST_ID: &str = "x-request-id";
+
+fn request_id(request: &Request) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let given = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .filter(|text| {
+            !text.is_empty()
+                && text.len() <= 64
+                && text
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || b"-_.:".contains(&byte))
+        });
+    match given {
+        Some(text) => text.to_string(),
+        None => NEXT.fetch_add(1, Ordering::Relaxed).to_string(),
+    }
+}
+
+/// The error code of an answer, which the log names (never the message).
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorCode(pub &'static str);
+
+/// Logs every request once it is answered (its status and headers; a streamed body goes on,
+/// and its end is logged by the stream), in a span that the events of its evaluation share.
+pub async fn request(request: Request, next: Next) -> Response {
+    let endpoint = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "other".to_string(), |path| path.as_str().to_string());
+    let id = request_id(&request);
+    let span =
+        tracing::info_span!("request", id = %id, method = %request.method(), endpoint = %endpoint);
+    let started = Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let status = response.status().as_u16();
+    // To the microsecond: more digits are noise.
+    let latency_ms = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let error = response.extensions().get::<ErrorCode>().map(|code| code.0);
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!(status, latency_ms, error, "answered");
+        } else {
+            tracing::info!(status, latency_ms, error, "answered");
+        }
+    });
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
+
+/// Logs what a request's records came to: counts by verdict, never the records.
+pub fn evaluated(summary: &Summary, format: &'static str, generation: u64) {
+    tracing::info!(
+        format,
+        generation,
+        as_of = %summary.as_of,
+        records = summary.records_in,
+        pass = summary.pass,
+        warn = summary.warn,
+        fail = summary.fail,
+        action_due = summary.action_due,
+        invalid = summary.invalid,
+        not_evaluated = summary.not_evaluated,
+        not_a_declaration = summary.not_a_declaration,
+        findings = summary.findings,
+        "evaluated"
+    );
+}
