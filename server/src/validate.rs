@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use clearance_runtime::findings::{RecordResult, Summary};
-use clearance_runtime::input::{InputFormat, RecordSource, open_records, read_batches};
+use clearance_runtime::input::{InputFormat, RawRecord, RecordSource, open_records, read_batches};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
@@ -109,30 +109,10 @@ async fn answer(
     let evaluated = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let _span = span.enter();
-        let mut results = Vec::new();
-        let mut summary = served.rule_set.empty_summary(as_of);
-        let mut records = open_records(Box::new(Cursor::new(bytes)), format, None)
+        let records = open_records(Box::new(Cursor::new(bytes)), format, None)
             .map_err(|error| ApiError::bad_request("unreadable-body", error.to_string()))?;
-        read_batches(
-            records.as_mut(),
-            BATCH,
-            1,
-            &|| true,
-            |batch, first| {
-                let limits = (max_records, deadline);
-                results.extend(evaluate_batch(
-                    &state,
-                    &served,
-                    batch,
-                    first,
-                    as_of,
-                    limits,
-                    &mut summary,
-                )?);
-                Ok(())
-            },
-            |error| ApiError::bad_request("unreadable-body", error.to_string()),
-        )?;
+        let (results, summary) =
+            evaluate_whole(&state, &served, records, as_of, (max_records, deadline))?;
         Ok::<_, ApiError>((served, results, summary))
     })
     .await
@@ -317,26 +297,70 @@ fn request_timeout() -> ApiError {
     )
 }
 
-/// Evaluates one batch of a request, within its limits (`(max_records, deadline)`): the
-/// decisions logged first, then the summary and the metrics counted.
+/// Evaluates one batch of a streamed request, within its limits (`(max_records, deadline)`):
+/// the decisions logged first, then the summary and the metrics counted.
 fn evaluate_batch(
     state: &AppState,
     served: &Served,
-    batch: &[clearance_runtime::input::RawRecord],
+    batch: &[RawRecord],
     first: usize,
     as_of: Date,
     (max_records, deadline): (usize, Instant),
     summary: &mut Summary,
 ) -> Result<Vec<RecordResult>, ApiError> {
     check_limits(first + batch.len() - 1, max_records, deadline)?;
-    summary.records_in += batch.len();
     let evaluated = served.rule_set.evaluate_raw(batch, first, as_of);
     state.log_decisions(batch, &evaluated)?;
-    for result in &evaluated {
+    count(state, &evaluated, summary);
+    Ok(evaluated)
+}
+
+/// Evaluates the records of a body read whole, all or none: they are counted as they are read
+/// (413 at the first past the limit, before any is evaluated), evaluated by batches of the
+/// runtime's loop until the deadline, and their decisions logged only once every one has a
+/// result, so that the decision log holds the requests that were answered and no other.
+fn evaluate_whole(
+    state: &AppState,
+    served: &Served,
+    mut records: Box<dyn RecordSource + Send>,
+    as_of: Date,
+    (max_records, deadline): (usize, Instant),
+) -> Result<(Vec<RecordResult>, Summary), ApiError> {
+    let mut read = Vec::new();
+    read_batches(
+        records.as_mut(),
+        BATCH,
+        1,
+        &|| true,
+        |batch, first| {
+            check_limits(first + batch.len() - 1, max_records, deadline)?;
+            read.extend_from_slice(batch);
+            Ok(())
+        },
+        |error| ApiError::bad_request("unreadable-body", error.to_string()),
+    )?;
+    let mut results = Vec::with_capacity(read.len());
+    for (index, batch) in read.chunks(BATCH).enumerate() {
+        check_limits(0, max_records, deadline)?;
+        results.extend(
+            served
+                .rule_set
+                .evaluate_raw(batch, 1 + index * BATCH, as_of),
+        );
+    }
+    state.log_decisions(&read, &results)?;
+    let mut summary = served.rule_set.empty_summary(as_of);
+    count(state, &results, &mut summary);
+    Ok((results, summary))
+}
+
+/// Counts a request's results into its summary and the server's metrics.
+fn count(state: &AppState, results: &[RecordResult], summary: &mut Summary) {
+    summary.records_in += results.len();
+    for result in results {
         summary.add(result);
         state.metrics.result(result);
     }
-    Ok(evaluated)
 }
 
 fn check_limits(

@@ -498,3 +498,60 @@ async fn metrics_count_requests_records_findings_and_reloads() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_decision_log_holds_the_records_answered_and_no_refused_request() {
+    let limits = Limits {
+        max_records: 1500,
+        ..Limits::default()
+    };
+    let state = state_with(limits, true);
+    let log = std::env::temp_dir().join(format!(
+        "clearance-server-refused-{}.ndjson",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&log);
+    state.open_decision_log(&log).unwrap();
+    let decisions = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+
+    // More records than a batch holds, so that a refusal after the first batch would show.
+    let array = |records: usize| format!("[{}]", vec!["{}"; records].join(","));
+    let lines = |records: usize| "{}\n".repeat(records);
+
+    // A body read whole with more records than allowed: refused before any is evaluated.
+    let (status, _, _) = send(
+        state.clone(),
+        post("/v1/validate", "application/json", array(2000)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(decisions(), 0, "a refused request has no decision");
+
+    let (status, _, _) = send(
+        state.clone(),
+        post("/v1/validate", "application/json", array(1000)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(decisions(), 1000);
+
+    // Streamed, the records answered before the limit are logged, and no other.
+    let (status, _, body) = send(
+        state.clone(),
+        post("/v1/validate", "application/x-ndjson", lines(2000)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let answered = last["records_answered"].as_u64().unwrap() as usize;
+    assert!(answered <= 1500, "{last}");
+    assert_eq!(text.lines().count(), answered + 1);
+    assert_eq!(decisions(), 1000 + answered);
+    let _ = std::fs::remove_file(&log);
+}
