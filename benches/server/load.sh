@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A bounded load test of `clearance serve` on loopback, with wrk (Debian's package): requests
 # per second and p50/p99 latency at 1, 16 and 64 concurrent connections, for one record per
-# request (JSON) and for NDJSON batches of 1,000 records. Each run lasts $DURATION (default
-# 10 s). The server is the release build, started here and stopped with SIGTERM at the end.
+# request (JSON) and for NDJSON batches of 1,000 records; then overload: 64 connections of
+# batches against a server that answers 4 requests at a time, counted by status from the
+# server's own /metrics. Each run lasts $DURATION (default 10 s). The server is the release
+# build, started here and stopped with SIGTERM at the end.
 # Usage: benches/server/load.sh [DURATION]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,14 +32,22 @@ LUA
 done
 
 port=18181
-"$target/release/clearance" serve --rules rules --addr "127.0.0.1:$port" --allow-request-as-of \
-    --no-watch --max-concurrent-requests 128 2> "$work/server.log" &
-server=$!
-for _ in $(seq 600); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+# Starts the server with the given limit of requests at once, and waits until it is ready.
+start_server() {
+    "$target/release/clearance" serve --rules rules --addr "127.0.0.1:$port" --allow-request-as-of \
+        --no-watch --max-concurrent-requests "$1" 2> "$work/server.log" &
+    server=$!
+    for _ in $(seq 600); do
+        curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+}
+stop_server() {
+    kill -TERM "$server"
+    wait "$server" || { echo "error: the server did not stop cleanly" >&2; exit 1; }
+}
+start_server 128
 
 printf '| body | connections | requests/s | records/s | p50 | p99 | errors |\n|---|---|---|---|---|---|---|\n'
 for name in one batch; do
@@ -55,3 +65,29 @@ for name in one batch; do
         echo "| $name ($records record$([ "$records" = 1 ] || echo s)) | $connections | $rps | $per_second | $p50 | $p99 | ${errors:-none} |"
     done
 done
+stop_server
+
+# Overload: 16 times more connections than the server answers at once. Every request is either
+# answered in full (200) or refused at once (503 with Retry-After); the server's /metrics
+# counts them, and it must be ready and idle afterwards.
+start_server 4
+wrk -t2 -c64 -d"$duration" --timeout 30s --latency \
+    -s "$work/batch.lua" "http://127.0.0.1:$port" > "$work/wrk.txt"
+metrics="$(curl -sf "http://127.0.0.1:$port/metrics")"
+count() {
+    echo "$metrics" | awk -v status="$1" \
+        '/^clearance_http_requests_total\{/ && /endpoint="\/v1\/validate"/ && $0 ~ "status=\"" status "\"" {n += $2} END {print n + 0}'
+}
+answered=$(count 200)
+refused=$(count 503)
+all=$(echo "$metrics" | awk '/^clearance_http_requests_total\{/ && /endpoint="\/v1\/validate"/ {n += $2} END {print n + 0}')
+in_flight=$(echo "$metrics" | awk '$1 == "clearance_requests_in_flight" {print $2}')
+seconds=$(awk '/requests in/ {print $4}' "$work/wrk.txt" | tr -d 's,')
+p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.txt")
+p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
+errors=$(awk '/Socket errors/ {print}' "$work/wrk.txt" | tr '\n' ' ')
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "error: not ready after the overload" >&2; exit 1; }
+echo
+printf '| overload | answered (200) | refused (503) | other | records/s answered | p50 | p99 | socket errors | in flight after |\n|---|---|---|---|---|---|---|---|---|\n'
+echo "| 64 connections, 4 at once, batches of 1000 | $answered | $refused | $(( all - answered - refused )) | $(awk -v n="$answered" -v s="$seconds" 'BEGIN {printf "%.0f", n * 1000 / s}') | $p50 | $p99 | ${errors:-none} | $in_flight |"
+stop_server

@@ -363,10 +363,18 @@ fn the_log_names_every_request_and_never_a_records_content() {
             break;
         }
     }
-    let answered: Vec<_> = events
+    // One event per request, in the order the requests came (a stream logs when it ends, which
+    // may be after the next request began).
+    let mut answered: Vec<_> = events
         .iter()
         .filter(|event| event["message"] == "answered")
         .collect();
+    answered.sort_by_key(|event| {
+        event["span"]["id"]
+            .as_str()
+            .and_then(|id| id.parse::<u64>().ok())
+            .unwrap_or(u64::MAX)
+    });
     let statuses: Vec<_> = answered
         .iter()
         .map(|event| event["status"].as_u64().unwrap())
@@ -380,22 +388,24 @@ fn the_log_names_every_request_and_never_a_records_content() {
         errors,
         ["", "", "malformed-json", "malformed-xml", "bad-as-of"]
     );
+    let evaluated: Vec<_> = answered
+        .iter()
+        .map(|event| (event["format"].as_str(), event["records"].as_u64()))
+        .collect();
+    assert_eq!(
+        evaluated,
+        [
+            (Some("json"), Some(1)),
+            (Some("ndjson"), Some(2)),
+            (None, None),
+            (None, None),
+            (None, None)
+        ]
+    );
     for event in &answered {
         assert_eq!(event["span"]["endpoint"], "/v1/validate");
-        assert!(event["span"]["id"].is_string(), "a request id: {event}");
         assert!(event["latency_ms"].is_number(), "a latency: {event}");
     }
-    let evaluated: Vec<_> = events
-        .iter()
-        .filter(|event| event["message"] == "evaluated")
-        .map(|event| {
-            (
-                event["format"].as_str().unwrap(),
-                event["records"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(evaluated, [("json", 1), ("ndjson", 2)]);
     let mut server = server;
     let deadline = Instant::now() + Duration::from_secs(60);
     while server.child.try_wait().unwrap().is_none() {
@@ -416,4 +426,84 @@ fn the_log_names_every_request_and_never_a_records_content() {
             "a record's content in the log: {line}"
         );
     }
+}
+
+/// Reads one response from a connection that stays open: its status and its body (by
+/// `Content-Length`).
+fn read_response(stream: &mut BufReader<TcpStream>) -> (u16, String) {
+    let mut status_line = String::new();
+    stream.read_line(&mut status_line).unwrap();
+    let status: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .unwrap_or_else(|| panic!("a status line: {status_line:?}"))
+        .parse()
+        .unwrap();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        stream.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).unwrap();
+    (status, String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn a_request_refused_under_load_gets_its_503_and_the_connection_stays_open() {
+    let server = start(&["--max-concurrent-requests", "1", "--request-timeout", "60"]);
+    // The only permit, held by a request whose body has not all come.
+    let mut holding = TcpStream::connect(&server.address).unwrap();
+    write!(
+        holding,
+        "POST /v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: 1000000\r\n\r\n{{}}\n"
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, metrics) = request(&server.address, "GET", "/metrics", "text/plain", b"");
+        if metrics
+            .lines()
+            .any(|line| line == "clearance_requests_in_flight 1")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the request is in flight");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // A large body, refused before it is read: the server reads it away, so that the
+    // connection is not reset under the answer and serves the next request.
+    let connection = TcpStream::connect(&server.address).unwrap();
+    connection
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut writer = connection.try_clone().unwrap();
+    let mut reader = BufReader::new(connection);
+    let body = "{}\n".repeat(100_000);
+    write!(
+        writer,
+        "POST /v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let (status, answer) = read_response(&mut reader);
+    assert_eq!(status, 503, "{answer}");
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["error"]["code"], "too-many-requests-in-flight");
+    write!(writer, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let (status, answer) = read_response(&mut reader);
+    assert_eq!(
+        (status, answer.as_str()),
+        (200, "ok\n"),
+        "the same connection"
+    );
+    drop(holding);
 }

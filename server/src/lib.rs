@@ -243,7 +243,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         RequestBodyLimitLayer::new(limits.max_body_bytes),
     ));
     let admin = axum::middleware::from_fn_with_state(state.clone(), admin::require_admin);
-    Router::new()
+    let routes = Router::new()
         .route("/v1/validate", validate)
         .route("/v1/reload", post(admin::reload).layer(admin.clone()))
         .route("/v1/status", get(admin::status).layer(admin))
@@ -257,7 +257,24 @@ pub fn router(state: Arc<AppState>) -> Router {
             metrics::record,
         ))
         .route_layer(axum::middleware::from_fn(log::request))
-        .with_state(state)
+        .with_state(state);
+    no_panic_reaches_a_client(routes)
+}
+
+/// A handler that panics is answered with 500 `internal-error` (and logged), not with a
+/// connection cut.
+fn no_panic_reaches_a_client(routes: Router) -> Router {
+    routes.layer(tower_http::catch_panic::CatchPanicLayer::custom(
+        |panic: Box<dyn std::any::Any + Send + 'static>| {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic without a message");
+            tracing::error!(panic = what, "a request panicked; it is answered with 500");
+            validate::internal_error().into_response()
+        },
+    ))
 }
 
 async fn ready(State(state): State<Arc<AppState>>) -> Response {
@@ -319,6 +336,15 @@ pub fn serve(
         .map_err(|error| {
             ServeError::Other(format!("cannot start the server's runtime: {error}"))
         })?;
+    // A panic is a defect: it goes to the log as an event (the request is answered with 500,
+    // or its stream ends with an error line), not as a line of text among the events.
+    std::panic::set_hook(Box::new(|panic| {
+        if tracing::dispatcher::has_been_set() {
+            tracing::error!(panic = %panic, "panic");
+        } else {
+            eprintln!("{panic}");
+        }
+    }));
     runtime.block_on(async move {
         let state = AppState::new(config);
         if let Some(path) = decision_log {
@@ -381,5 +407,35 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = interrupt.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    async fn defect() -> &'static str {
+        panic!("a defect")
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_panics_is_answered_with_500_internal_error() {
+        let routes = super::no_panic_reaches_a_client(
+            axum::Router::new().route("/", axum::routing::get(defect)),
+        );
+        let response = routes
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 10_000)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "internal-error");
     }
 }

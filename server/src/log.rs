@@ -86,8 +86,49 @@ fn request_id(request: &Request) -> String {
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorCode(pub &'static str);
 
-/// Logs every request once it is answered (its status and headers; a streamed body goes on,
-/// and its end is logged by the stream), in a span that the events of its evaluation share.
+/// What a request's records came to, which its log event names: counts, never the records.
+#[derive(Clone, Debug)]
+pub struct Evaluated {
+    pub format: &'static str,
+    pub generation: u64,
+    pub as_of: String,
+    pub records: usize,
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub action_due: usize,
+    pub invalid: usize,
+    pub not_evaluated: usize,
+    pub not_a_declaration: usize,
+    pub findings: usize,
+}
+
+impl Evaluated {
+    pub fn of(summary: &Summary, format: &'static str, generation: u64) -> Evaluated {
+        Evaluated {
+            format,
+            generation,
+            as_of: summary.as_of.clone(),
+            records: summary.records_in,
+            pass: summary.pass,
+            warn: summary.warn,
+            fail: summary.fail,
+            action_due: summary.action_due,
+            invalid: summary.invalid,
+            not_evaluated: summary.not_evaluated,
+            not_a_declaration: summary.not_a_declaration,
+            findings: summary.findings,
+        }
+    }
+}
+
+/// Marks a streamed answer: its event is logged when the stream ends, with what it came to.
+#[derive(Clone, Copy, Debug)]
+pub struct Streamed;
+
+/// Logs every request once, when it is answered, in a span that the events of its evaluation
+/// share: a whole answer here, once its status and body are ready; a streamed one by the
+/// stream, at its end.
 pub async fn request(request: Request, next: Next) -> Response {
     let endpoint = request
         .extensions()
@@ -98,38 +139,53 @@ pub async fn request(request: Request, next: Next) -> Response {
         tracing::info_span!("request", id = %id, method = %request.method(), endpoint = %endpoint);
     let started = Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
-    let status = response.status().as_u16();
-    // To the microsecond: more digits are noise.
-    let latency_ms = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
-    let error = response.extensions().get::<ErrorCode>().map(|code| code.0);
-    span.in_scope(|| {
-        if status >= 500 {
-            tracing::error!(status, latency_ms, error, "answered");
-        } else {
-            tracing::info!(status, latency_ms, error, "answered");
-        }
-    });
+    if response.extensions().get::<Streamed>().is_none() {
+        let error = response.extensions().get::<ErrorCode>().map(|code| code.0);
+        let evaluated = response.extensions().get::<Evaluated>();
+        span.in_scope(|| answered(response.status().as_u16(), started, error, evaluated));
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
 }
 
-/// Logs what a request's records came to: counts by verdict, never the records.
-pub fn evaluated(summary: &Summary, format: &'static str, generation: u64) {
-    tracing::info!(
-        format,
-        generation,
-        as_of = %summary.as_of,
-        records = summary.records_in,
-        pass = summary.pass,
-        warn = summary.warn,
-        fail = summary.fail,
-        action_due = summary.action_due,
-        invalid = summary.invalid,
-        not_evaluated = summary.not_evaluated,
-        not_a_declaration = summary.not_a_declaration,
-        findings = summary.findings,
-        "evaluated"
-    );
+/// The one event of a request: its status, its time (`started` to now), the code of its error
+/// and, for `/v1/validate`, what its records came to.
+pub fn answered(
+    status: u16,
+    started: Instant,
+    error: Option<&'static str>,
+    evaluated: Option<&Evaluated>,
+) {
+    // To the microsecond: more digits are noise.
+    let latency_ms = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    macro_rules! event {
+        ($level:expr) => {
+            tracing::event!(
+                $level,
+                status,
+                latency_ms,
+                error,
+                format = evaluated.map(|counts| counts.format),
+                generation = evaluated.map(|counts| counts.generation),
+                as_of = evaluated.map(|counts| counts.as_of.as_str()),
+                records = evaluated.map(|counts| counts.records),
+                pass = evaluated.map(|counts| counts.pass),
+                warn = evaluated.map(|counts| counts.warn),
+                fail = evaluated.map(|counts| counts.fail),
+                action_due = evaluated.map(|counts| counts.action_due),
+                invalid = evaluated.map(|counts| counts.invalid),
+                not_evaluated = evaluated.map(|counts| counts.not_evaluated),
+                not_a_declaration = evaluated.map(|counts| counts.not_a_declaration),
+                findings = evaluated.map(|counts| counts.findings),
+                "answered"
+            )
+        };
+    }
+    if status >= 500 {
+        event!(tracing::Level::ERROR);
+    } else {
+        event!(tracing::Level::INFO);
+    }
 }

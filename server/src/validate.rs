@@ -56,6 +56,7 @@ async fn answer(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let started = Instant::now();
     let Query(query) = query.map_err(|rejection| {
         ApiError::bad_request("bad-query", format!("the query string: {rejection}"))
     })?;
@@ -71,7 +72,8 @@ async fn answer(
         None => today(),
     };
     let format = input_format(&headers)?;
-    let permit = state.permits.clone().try_acquire_owned().map_err(|_| {
+    let Ok(permit) = state.permits.clone().try_acquire_owned() else {
+        drain_refused(&headers, body).await;
         let mut error = ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "too-many-requests-in-flight",
@@ -81,14 +83,21 @@ async fn answer(
             ),
         );
         error.retry_after = Some(1);
-        error
-    })?;
+        return Err(error);
+    };
     let Some(served) = state.current.load_full() else {
         return Err(not_ready());
     };
-    let deadline = Instant::now() + state.config.limits.request_timeout;
+    let deadline = started + state.config.limits.request_timeout;
     if format == InputFormat::Ndjson {
-        return Ok(streamed(state, served, body, as_of, deadline, permit));
+        let bounds = StreamBounds {
+            as_of,
+            started,
+            deadline,
+            max_records: state.config.limits.max_records,
+            max_body_bytes: state.config.limits.max_body_bytes,
+        };
+        return Ok(streamed(state, served, body, bounds, permit));
     }
     let bytes = axum::body::to_bytes(body, state.config.limits.max_body_bytes)
         .await
@@ -118,7 +127,6 @@ async fn answer(
     .await
     .map_err(|_| internal_error())?;
     let (served, results, summary) = evaluated?;
-    crate::log::evaluated(&summary, format_name(format), served.generation);
     #[derive(Serialize)]
     struct Answer<'a> {
         rules: RulesUsed<'a>,
@@ -142,8 +150,38 @@ async fn answer(
         body,
     )
         .into_response();
+    response.extensions_mut().insert(crate::log::Evaluated::of(
+        &summary,
+        format_name(format),
+        served.generation,
+    ));
     name_rules(response.headers_mut(), &served);
     Ok(response)
+}
+
+/// Reads and drops the body of a refused request, up to 1 MiB and for at most a second, so
+/// that the connection stays open and the client reads its 503: a connection closed with a
+/// body unread is reset, and a reset can lose the answer before the client reads it. A client
+/// that waits for `100 Continue` has sent no body, and is not asked for it.
+async fn drain_refused(headers: &HeaderMap, body: Body) {
+    const DRAINED_BYTES: usize = 1024 * 1024;
+    let waits_for_continue = headers
+        .get(header::EXPECT)
+        .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    if waits_for_continue {
+        return;
+    }
+    let mut chunks = body.into_data_stream();
+    let drained = async {
+        let mut read = 0;
+        while let Some(Ok(chunk)) = futures_util::StreamExt::next(&mut chunks).await {
+            read += chunk.len();
+            if read > DRAINED_BYTES {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drained).await;
 }
 
 /// NDJSON in, NDJSON out: a result line per record as its batch is evaluated, then a line
@@ -153,33 +191,37 @@ fn streamed(
     state: Arc<AppState>,
     served: Arc<Served>,
     body: Body,
-    as_of: Date,
-    deadline: Instant,
+    bounds: StreamBounds,
     permit: OwnedSemaphorePermit,
 ) -> Response {
-    let (reader, pending) = channel_reader(body, tokio::time::Instant::from_std(deadline));
+    let (reader, pending) = channel_reader(body, tokio::time::Instant::from_std(bounds.deadline));
     let (lines, receiver) = mpsc::channel::<Bytes>(64);
-    let max_records = state.config.limits.max_records;
-    let max_body_bytes = state.config.limits.max_body_bytes;
     let for_task = served.clone();
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let _span = span.enter();
         let served = for_task;
-        stream_results(
-            &state,
-            &served,
-            Box::new(reader),
-            &pending,
-            as_of,
-            &StreamLimits {
-                deadline,
-                max_records,
-                max_body_bytes,
-            },
-            &lines,
-        );
+        let mut sent = Sent {
+            lines: &lines,
+            answered: 0,
+        };
+        let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            stream_results(
+                &state,
+                &served,
+                Box::new(reader),
+                &pending,
+                &bounds,
+                &mut sent,
+            );
+        }));
+        if finished.is_err() {
+            // The status is sent: the answer ends with an error line, not a cut.
+            let line = internal_error().ndjson_line(sent.answered);
+            let _ = send_line(&lines, Bytes::from(line), bounds.deadline);
+            crate::log::answered(200, bounds.started, Some("internal-error"), None);
+        }
     });
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver
@@ -196,14 +238,25 @@ fn streamed(
         Body::from_stream(stream),
     )
         .into_response();
+    response.extensions_mut().insert(crate::log::Streamed);
     name_rules(response.headers_mut(), &served);
     response
 }
 
-struct StreamLimits {
+/// The date and the bounds of a streamed request.
+struct StreamBounds {
+    as_of: Date,
+    /// When the request began, which its log counts its time from.
+    started: Instant,
     deadline: Instant,
     max_records: usize,
     max_body_bytes: usize,
+}
+
+/// The lines of a streamed answer, and how many of them are results.
+struct Sent<'a> {
+    lines: &'a mpsc::Sender<Bytes>,
+    answered: usize,
 }
 
 fn stream_results(
@@ -211,12 +264,11 @@ fn stream_results(
     served: &Served,
     reader: Box<dyn std::io::BufRead + Send>,
     pending: &Pending,
-    as_of: Date,
-    limits: &StreamLimits,
-    lines: &mpsc::Sender<Bytes>,
+    bounds: &StreamBounds,
+    sent: &mut Sent<'_>,
 ) {
+    let as_of = bounds.as_of;
     let mut summary = served.rule_set.empty_summary(as_of);
-    let mut answered = 0;
     let outcome = open_records(reader, InputFormat::Ndjson, None)
         .map_err(|error| ApiError::bad_request("unreadable-body", error.to_string()))
         .and_then(|mut records: Box<dyn RecordSource + Send>| {
@@ -226,20 +278,20 @@ fn stream_results(
                 1,
                 &|| pending.at_hand(),
                 |batch, first| {
-                    let bounds = (limits.max_records, limits.deadline);
+                    let limits = (bounds.max_records, bounds.deadline);
                     let evaluated =
-                        evaluate_batch(state, served, batch, first, as_of, bounds, &mut summary)?;
+                        evaluate_batch(state, served, batch, first, as_of, limits, &mut summary)?;
                     for result in evaluated {
                         let mut line = serde_json::to_vec(&result).map_err(|_| internal_error())?;
                         line.push(b'\n');
-                        send_line(lines, Bytes::from(line), limits.deadline)?;
-                        answered += 1;
+                        send_line(sent.lines, Bytes::from(line), bounds.deadline)?;
+                        sent.answered += 1;
                     }
                     Ok(())
                 },
                 |error| {
                     if error.kind() == std::io::ErrorKind::FileTooLarge {
-                        body_too_large(limits.max_body_bytes)
+                        body_too_large(bounds.max_body_bytes)
                     } else if error.kind() == std::io::ErrorKind::TimedOut {
                         request_timeout()
                     } else {
@@ -248,34 +300,24 @@ fn stream_results(
                 },
             )
         });
-    let last = match outcome {
+    let evaluated = crate::log::Evaluated::of(&summary, "ndjson", served.generation);
+    let (last, error) = match outcome {
         Ok(_) => {
-            crate::log::evaluated(&summary, "ndjson", served.generation);
             #[derive(Serialize)]
             struct End<'a> {
                 summary: &'a Summary,
             }
             let mut line = serde_json::to_vec(&End { summary: &summary }).unwrap_or_default();
             line.push(b'\n');
-            line
+            (Some(line), None)
         }
-        Err(error) if error.code == "client-gone" => {
-            tracing::warn!(
-                records_answered = answered,
-                "the client went away; the stream is dropped"
-            );
-            return;
-        }
-        Err(error) => {
-            tracing::warn!(
-                records_answered = answered,
-                error = error.code,
-                "the stream stopped midway; its last line says why"
-            );
-            error.ndjson_line(answered)
-        }
+        Err(error) if error.code == "client-gone" => (None, Some(error.code)),
+        Err(error) => (Some(error.ndjson_line(sent.answered)), Some(error.code)),
     };
-    let _ = send_line(lines, Bytes::from(last), limits.deadline);
+    if let Some(last) = last {
+        let _ = send_line(sent.lines, Bytes::from(last), bounds.deadline);
+    }
+    crate::log::answered(200, bounds.started, error, Some(&evaluated));
 }
 
 /// Sends a line of a streamed answer; a client that stops reading is given until the
@@ -578,7 +620,7 @@ fn client_gone() -> ApiError {
     )
 }
 
-fn internal_error() -> ApiError {
+pub fn internal_error() -> ApiError {
     ApiError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal-error",
