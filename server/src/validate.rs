@@ -358,7 +358,7 @@ fn evaluate_batch(
 }
 
 /// Evaluates the records of a body read whole, all or none: they are counted as they are read
-/// (413 at the first past the limit, before any is evaluated), evaluated by batches of the
+/// (413 once they pass the limit, before any is evaluated), evaluated by batches of the
 /// runtime's loop until the deadline, and their decisions logged only once every one has a
 /// result, so that the decision log holds the requests that were answered and no other.
 fn evaluate_whole(
@@ -383,7 +383,7 @@ fn evaluate_whole(
     )?;
     let mut results = Vec::with_capacity(read.len());
     for (index, batch) in read.chunks(BATCH).enumerate() {
-        check_limits(0, max_records, deadline)?;
+        check_deadline(deadline)?;
         results.extend(
             served
                 .rule_set
@@ -419,6 +419,10 @@ fn check_limits(
             ),
         ));
     }
+    check_deadline(deadline)
+}
+
+fn check_deadline(deadline: Instant) -> Result<(), ApiError> {
     if Instant::now() > deadline {
         return Err(request_timeout());
     }
