@@ -51,6 +51,7 @@ pub fn load(
             return Err(problems.iter().map(ToString::to_string).collect());
         }
     };
+    outside_the_directory(directory, &checked.rule_set)?;
     let mut warnings = checked.warnings;
     let rule_set = checked.rule_set.allow_record_as_of(allow_record_as_of);
     let (rule_set, _, error) = clearance_jit::attach(rule_set, false);
@@ -78,4 +79,36 @@ pub fn load(
         loaded_at: jiff::Timestamp::now(),
         warnings,
     })
+}
+
+/// The data files the rules read must be under the rule directory: it is the only place the
+/// server reads rules from, and the only place it watches for changes.
+fn outside_the_directory(directory: &Path, rule_set: &RuleSet) -> Result<(), Vec<String>> {
+    let root = directory.canonicalize().map_err(|error| {
+        vec![format!(
+            "error: cannot read `{}`: {error}",
+            directory.display()
+        )]
+    })?;
+    let outside: Vec<String> = rule_set
+        .program()
+        .data_files()
+        .into_iter()
+        .filter(|file| {
+            Path::new(file)
+                .canonicalize()
+                .is_ok_and(|path| !path.starts_with(&root))
+        })
+        .map(|file| {
+            format!(
+                "error: the data file `{file}` is outside the rule directory `{}`; the server reads the rules and their data from that directory only, and watches only it for changes: move the file under it",
+                directory.display()
+            )
+        })
+        .collect();
+    if outside.is_empty() {
+        Ok(())
+    } else {
+        Err(outside)
+    }
 }

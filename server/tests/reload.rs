@@ -230,3 +230,38 @@ async fn a_change_on_disk_reloads_the_rules() {
     drop(_watching);
     let _ = std::fs::remove_dir_all(rules);
 }
+
+#[test]
+fn a_data_file_outside_the_rule_directory_is_refused() {
+    let rules = library_copy("outside");
+    let outside = rules.with_extension("measures.json");
+    std::fs::rename(rules.join("uk-tariff/measures.json"), &outside).unwrap();
+    let declaring = rules.join("uk-tariff/data.clr");
+    let source = std::fs::read_to_string(&declaring).unwrap();
+    let name = outside.file_name().unwrap().to_str().unwrap();
+    let changed = source.replace("data \"measures.json\"", &format!("data \"../../{name}\""));
+    assert_ne!(source, changed);
+    std::fs::write(&declaring, changed).unwrap();
+    let state = AppState::new(Config {
+        rules: rules.clone(),
+        limits: Limits::default(),
+        allow_request_as_of: true,
+        allow_record_as_of: false,
+        admin_token: None,
+        client_token: None,
+        watch: false,
+        decision_log_records: false,
+    });
+    let problems = match state.load_rules() {
+        Ok(_) => panic!("a data file outside the rule directory is refused"),
+        Err(problems) => problems,
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains(&format!("the data file `{}`", outside.display()))
+            && problems[0].contains("is outside the rule directory"),
+        "{problems:?}"
+    );
+    let _ = std::fs::remove_file(&outside);
+    let _ = std::fs::remove_dir_all(&rules);
+}
