@@ -237,7 +237,8 @@ status: 0 when the site is written; 1 when the rules do not check; 2 on a usage 
 check), then answers `POST /v1/validate` with one JSON record, a JSON array, NDJSON (streamed in \
 and out) or WCO XML, by the code path of `clearance run`; `GET /v1/rulesets`, `/healthz` and \
 `/readyz` report on it. Every answer names the rules' hash, versions and generation. Stops on \
-SIGTERM or Ctrl-C once the requests in flight are answered. See docs/server.md.\n\nExit \
+SIGTERM or Ctrl-C once the requests in flight are answered. Logs a line per request to \
+standard error (never a record's content). See docs/server.md.\n\nExit \
 status: 0 after a clean stop; 1 when the rules do not check; 2 on a usage error."
     )]
     Serve {
