@@ -156,7 +156,7 @@ pub fn diff(args: &DiffArgs<'_>) -> ExitCode {
     let records = if args.inputs.is_empty() {
         None
     } else {
-        let today = crate::today();
+        let today = clearance_compiler::time::today_utc();
         let dates = (old_date.unwrap_or(today), new_date.unwrap_or(today));
         match compare_records(&old.rule_set, &new.rule_set, dates, args) {
             Ok(records) => Some(records),

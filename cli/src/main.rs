@@ -18,7 +18,6 @@ use clearance_compiler::diagnostics::render::{render_human, render_json};
 use clearance_compiler::diagnostics::{FileDiagnostic, Language};
 use clearance_runtime::RuleSet;
 use clearance_runtime::input::InputFormat;
-use jiff::civil::Date;
 
 // Binding a record makes many small values that live only while it is checked; mimalloc's
 // per-thread free lists make a run about a tenth faster than the system allocator, for
@@ -642,12 +641,6 @@ fn load_checked(paths: &[PathBuf]) -> Result<(load::Loaded, RuleSet), ExitCode> 
     }
 }
 
-fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .date()
-}
-
 struct RunArgs<'a> {
     rules: &'a [PathBuf],
     inputs: &'a [PathBuf],
@@ -678,7 +671,7 @@ fn run_command(args: RunArgs<'_>) -> ExitCode {
             Ok(date) => date,
             Err(message) => return usage_error(&format!("--as-of: {message}")),
         },
-        None => today(),
+        None => clearance_compiler::time::today_utc(),
     };
     let input_format = InputFormat::from(args.input_format);
     let (inputs, skipped_files) = match run::input_files(args.inputs, input_format) {

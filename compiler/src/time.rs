@@ -11,6 +11,13 @@ use jiff::tz::TimeZone;
 use crate::diagnostics::Text;
 
 /// Reads `2026-03-10`.
+/// The day it is now in UTC: the date a run or a request is evaluated as of when it names none.
+pub fn today_utc() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(TimeZone::UTC)
+        .date()
+}
+
 pub fn parse_date(text: &str) -> Result<Date, Text> {
     if text.len() != 10 {
         return Err(text!("invalid-literal--date-form-yyyy-mm", text = text));

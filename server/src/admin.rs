@@ -130,7 +130,7 @@ pub async fn reload(State(state): State<Arc<AppState>>) -> Response {
         Ok(Ok(served)) => Json(serde_json::json!({
             "outcome": "loaded",
             "generation": served.generation,
-            "hash": served.rules_hash,
+            "hash": served.rules_hash(),
             "rulesets": served.rulesets,
             "warnings": served.warnings,
         }))
@@ -164,7 +164,7 @@ pub async fn status(State(state): State<Arc<AppState>>) -> Response {
     Json(serde_json::json!({
         "serving": served.as_ref().map(|served| serde_json::json!({
             "generation": served.generation,
-            "hash": served.rules_hash,
+            "hash": served.rules_hash(),
             "loaded_at": served.loaded_at.to_string(),
             "rulesets": served.rulesets,
             "warnings": served.warnings,

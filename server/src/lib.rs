@@ -140,7 +140,7 @@ impl AppState {
                 tracing::info!(
                     cause,
                     generation,
-                    rules_hash = %served.rules_hash,
+                    rules_hash = %served.rules_hash(),
                     rulesets = served.rulesets.len(),
                     "rules loaded"
                 );
@@ -297,7 +297,7 @@ async fn rulesets(State(state): State<Arc<AppState>>) -> Response {
         warnings: &'a [String],
     }
     Json(Loaded {
-        hash: &served.rules_hash,
+        hash: served.rules_hash(),
         generation: served.generation,
         loaded_at: served.loaded_at.to_string(),
         rulesets: &served.rulesets,
@@ -369,7 +369,7 @@ pub fn serve(
         tracing::info!(
             address = %bound,
             rulesets = served.rulesets.len(),
-            rules_hash = %served.rules_hash,
+            rules_hash = %served.rules_hash(),
             generation = served.generation,
             "serving on http://{bound}"
         );

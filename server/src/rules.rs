@@ -13,10 +13,16 @@ pub struct Served {
     pub rule_set: RuleSet,
     /// Counts the rule sets loaded since the server started, from 1.
     pub generation: u64,
-    pub rules_hash: String,
     pub rulesets: Vec<ServedRuleset>,
     pub loaded_at: jiff::Timestamp,
     pub warnings: Vec<String>,
+}
+
+impl Served {
+    /// The hash of the whole rule library, which every answer names.
+    pub fn rules_hash(&self) -> &str {
+        self.rule_set.rules_hash()
+    }
 }
 
 /// A rule set of the loaded library, as `/v1/rulesets` and every response name it.
@@ -72,7 +78,6 @@ pub fn load(
         })
         .collect();
     Ok(Served {
-        rules_hash: rule_set.rules_hash().to_string(),
         rule_set,
         generation,
         rulesets,

@@ -69,7 +69,7 @@ async fn answer(
         }
         Some(text) => clearance_compiler::time::parse_date(&text)
             .map_err(|message| ApiError::bad_request("bad-as-of", format!("`as_of`: {message}")))?,
-        None => today(),
+        None => clearance_compiler::time::today_utc(),
     };
     let format = input_format(&headers)?;
     let Ok(permit) = state.permits.clone().try_acquire_owned() else {
@@ -567,7 +567,7 @@ fn well_formed_xml(bytes: &[u8]) -> Result<(), ApiError> {
 
 fn rules_used(served: &Served) -> RulesUsed<'_> {
     RulesUsed {
-        hash: &served.rules_hash,
+        hash: served.rules_hash(),
         generation: served.generation,
         rulesets: &served.rulesets,
     }
@@ -575,7 +575,7 @@ fn rules_used(served: &Served) -> RulesUsed<'_> {
 
 /// The headers that name the rules that answered, on every response of `/v1/validate`.
 fn name_rules(headers: &mut HeaderMap, served: &Served) {
-    if let Ok(value) = HeaderValue::from_str(&served.rules_hash) {
+    if let Ok(value) = HeaderValue::from_str(served.rules_hash()) {
         headers.insert("clearance-rules-hash", value);
     }
     headers.insert("clearance-generation", HeaderValue::from(served.generation));
@@ -588,12 +588,6 @@ fn name_rules(headers: &mut HeaderMap, served: &Served) {
     if let Ok(value) = HeaderValue::from_str(&versions) {
         headers.insert("clearance-rulesets", value);
     }
-}
-
-pub fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .date()
 }
 
 pub fn not_ready() -> ApiError {
