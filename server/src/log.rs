@@ -91,35 +91,7 @@ pub struct ErrorCode(pub &'static str);
 pub struct Evaluated {
     pub format: &'static str,
     pub generation: u64,
-    pub as_of: String,
-    pub records: usize,
-    pub pass: usize,
-    pub warn: usize,
-    pub fail: usize,
-    pub action_due: usize,
-    pub invalid: usize,
-    pub not_evaluated: usize,
-    pub not_a_declaration: usize,
-    pub findings: usize,
-}
-
-impl Evaluated {
-    pub fn of(summary: &Summary, format: &'static str, generation: u64) -> Evaluated {
-        Evaluated {
-            format,
-            generation,
-            as_of: summary.as_of.clone(),
-            records: summary.records_in,
-            pass: summary.pass,
-            warn: summary.warn,
-            fail: summary.fail,
-            action_due: summary.action_due,
-            invalid: summary.invalid,
-            not_evaluated: summary.not_evaluated,
-            not_a_declaration: summary.not_a_declaration,
-            findings: summary.findings,
-        }
-    }
+    pub summary: Summary,
 }
 
 /// Marks a streamed answer: its event is logged when the stream ends, with what it came to.
@@ -169,16 +141,16 @@ pub fn answered(
                 error,
                 format = evaluated.map(|counts| counts.format),
                 generation = evaluated.map(|counts| counts.generation),
-                as_of = evaluated.map(|counts| counts.as_of.as_str()),
-                records = evaluated.map(|counts| counts.records),
-                pass = evaluated.map(|counts| counts.pass),
-                warn = evaluated.map(|counts| counts.warn),
-                fail = evaluated.map(|counts| counts.fail),
-                action_due = evaluated.map(|counts| counts.action_due),
-                invalid = evaluated.map(|counts| counts.invalid),
-                not_evaluated = evaluated.map(|counts| counts.not_evaluated),
-                not_a_declaration = evaluated.map(|counts| counts.not_a_declaration),
-                findings = evaluated.map(|counts| counts.findings),
+                as_of = evaluated.map(|counts| counts.summary.as_of.as_str()),
+                records = evaluated.map(|counts| counts.summary.records_in),
+                pass = evaluated.map(|counts| counts.summary.pass),
+                warn = evaluated.map(|counts| counts.summary.warn),
+                fail = evaluated.map(|counts| counts.summary.fail),
+                action_due = evaluated.map(|counts| counts.summary.action_due),
+                invalid = evaluated.map(|counts| counts.summary.invalid),
+                not_evaluated = evaluated.map(|counts| counts.summary.not_evaluated),
+                not_a_declaration = evaluated.map(|counts| counts.summary.not_a_declaration),
+                findings = evaluated.map(|counts| counts.summary.findings),
                 "answered"
             )
         };

@@ -150,11 +150,11 @@ async fn answer(
         body,
     )
         .into_response();
-    response.extensions_mut().insert(crate::log::Evaluated::of(
-        &summary,
-        format_name(format),
-        served.generation,
-    ));
+    response.extensions_mut().insert(crate::log::Evaluated {
+        format: format_name(format),
+        generation: served.generation,
+        summary,
+    });
     name_rules(response.headers_mut(), &served);
     Ok(response)
 }
@@ -300,7 +300,6 @@ fn stream_results(
                 },
             )
         });
-    let evaluated = crate::log::Evaluated::of(&summary, "ndjson", served.generation);
     let (last, error) = match outcome {
         Ok(_) => {
             #[derive(Serialize)]
@@ -317,6 +316,11 @@ fn stream_results(
     if let Some(last) = last {
         let _ = send_line(sent.lines, Bytes::from(last), bounds.deadline);
     }
+    let evaluated = crate::log::Evaluated {
+        format: "ndjson",
+        generation: served.generation,
+        summary,
+    };
     crate::log::answered(200, bounds.started, error, Some(&evaluated));
 }
 
