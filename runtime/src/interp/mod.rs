@@ -6,20 +6,15 @@
 //! which the engine reports as a finding on the record.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use clearance_compiler::ir::{
-    BinaryOp, Body, Builtin, Constant, Domain, HitPolicy, LocalId, LoopKind, Node, NodeId,
-    PatternTest, Program, UnaryOp,
+    BinaryOp, Body, Builtin, Constant, Domain, LocalId, LoopKind, Node, NodeId, UnaryOp,
 };
-use clearance_compiler::syntax::ast::{BusinessUnit, CmpOp};
 use clearance_compiler::types::Type;
 use jiff::SignedDuration;
-use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::calendar::Calendar;
 use crate::coverage::Coverage;
 pub use crate::ops::{Eval, EvalError, EvalErrorKind, binary, order};
 use crate::ops::{
@@ -28,6 +23,12 @@ use crate::ops::{
 use crate::value::{Value, display};
 
 mod builtins;
+mod machine;
+mod tables;
+
+pub use machine::Machine;
+
+const MAX_DEPTH: u32 = 256;
 
 /// A local slot: a value of its own, or a value borrowed for the whole evaluation from the
 /// inputs (and the data they hold). Loops over input data bind their elements by borrowing, so
@@ -127,240 +128,6 @@ pub struct NoObserver;
 
 impl Observer for NoObserver {
     const ACTIVE: bool = false;
-}
-
-#[derive(Clone, Debug)]
-enum CompiledTest {
-    Any,
-    Equals(Value),
-    Prefix(Arc<str>),
-    Compare(CmpOp, Value),
-    Between(Value, Value),
-    OneOf(Vec<Value>),
-}
-
-#[derive(Clone, Debug)]
-struct CompiledTable {
-    rows: Vec<Vec<CompiledTest>>,
-    /// Each row's value, computed once when it reads no parameter.
-    constant_values: Vec<Option<Value>>,
-}
-
-/// Whether a body node reads no local: its value is the same on every call.
-fn is_constant(body: &Body, node: NodeId) -> bool {
-    match body.node(node) {
-        Some(Node::Const(_)) => true,
-        Some(Node::MakeList(items) | Node::MakeSet(items) | Node::MakeRecord(items)) => {
-            items.iter().all(|item| is_constant(body, *item))
-        }
-        _ => false,
-    }
-}
-
-/// A loaded program: the IR plus what is computed once at load (constants, calendars, regular
-/// expressions, table patterns). Immutable and shared by every thread.
-pub struct Machine {
-    pub program: Arc<Program>,
-    consts: Vec<OnceLock<Eval<Value>>>,
-    calendars: Vec<Result<Calendar, String>>,
-    regexes: HashMap<Arc<str>, Regex>,
-    tables: Vec<Result<CompiledTable, EvalError>>,
-    /// Each code list's codes as data writes them (aliases included), by the list's path, for
-    /// `to_code`.
-    code_lookups: HashMap<String, CodeLookup>,
-}
-
-struct CodeLookup {
-    codes: HashMap<String, u32>,
-    open: Option<Regex>,
-}
-
-const MAX_DEPTH: u32 = 256;
-
-impl Machine {
-    pub fn new(program: Arc<Program>) -> Machine {
-        let mut regexes = HashMap::new();
-        let mut collect = |body: &Body| {
-            for node in &body.nodes {
-                if let Node::Matches { pattern, .. } = node
-                    && !regexes.contains_key(pattern)
-                    && let Ok(regex) = Regex::new(pattern)
-                {
-                    regexes.insert(Arc::clone(pattern), regex);
-                }
-            }
-        };
-        for function in &program.functions {
-            collect(&function.body);
-        }
-        for table in &program.tables {
-            collect(&table.body);
-        }
-        for constant in &program.consts {
-            collect(&constant.body);
-        }
-        for ruleset in &program.rulesets {
-            for rule in &ruleset.rules {
-                collect(&rule.body);
-            }
-            for example in &ruleset.examples {
-                collect(&example.body);
-            }
-        }
-        let calendars = program.calendars.iter().map(Calendar::new).collect();
-        let consts = program.consts.iter().map(|_| OnceLock::new()).collect();
-        let code_lookups = program
-            .codelists
-            .iter()
-            .map(|list| {
-                let mut codes = HashMap::new();
-                for (index, code) in list.codes.iter().enumerate() {
-                    let Ok(index) = u32::try_from(index) else {
-                        continue;
-                    };
-                    codes.insert(code.external.clone(), index);
-                    for alias in &code.aliases {
-                        codes.entry(alias.clone()).or_insert(index);
-                    }
-                }
-                let open = list
-                    .open
-                    .as_deref()
-                    .and_then(|pattern| Regex::new(pattern).ok());
-                (list.path.to_string(), CodeLookup { codes, open })
-            })
-            .collect();
-        let mut machine = Machine {
-            program,
-            consts,
-            calendars,
-            regexes,
-            tables: Vec::new(),
-            code_lookups,
-        };
-        let tables = machine
-            .program
-            .tables
-            .iter()
-            .map(|table| machine.compile_table(table))
-            .collect();
-        machine.tables = tables;
-        machine
-    }
-
-    /// Sets the value of a constant read from a data file.
-    pub(crate) fn set_data_constant(&mut self, index: usize, value: Value) {
-        if let Some(cell) = self.consts.get_mut(index) {
-            *cell = OnceLock::from(Ok(value));
-        }
-    }
-
-    fn compile_table(&self, table: &clearance_compiler::ir::TableIr) -> Eval<CompiledTable> {
-        let mut evaluator = Evaluator::new(self, NoObserver);
-        let mut frame = frame(table.body.locals.len());
-        let mut constant = |node: NodeId| evaluator.eval(&table.body, node, &mut frame);
-        let mut rows = Vec::with_capacity(table.rows.len());
-        for row in &table.rows {
-            let mut tests = Vec::with_capacity(row.tests.len());
-            for test in &row.tests {
-                tests.push(match test {
-                    PatternTest::Any => CompiledTest::Any,
-                    PatternTest::Equals(node) => CompiledTest::Equals(constant(*node)?),
-                    PatternTest::Prefix(prefix) => CompiledTest::Prefix(Arc::clone(prefix)),
-                    PatternTest::Compare(op, node) => CompiledTest::Compare(*op, constant(*node)?),
-                    PatternTest::Between(low, high) => {
-                        CompiledTest::Between(constant(*low)?, constant(*high)?)
-                    }
-                    PatternTest::OneOf(nodes) => CompiledTest::OneOf(
-                        nodes
-                            .iter()
-                            .map(|node| constant(*node))
-                            .collect::<Eval<Vec<_>>>()?,
-                    ),
-                });
-            }
-            rows.push(tests);
-        }
-        let mut constant_values = Vec::with_capacity(table.rows.len());
-        for row in &table.rows {
-            constant_values.push(if is_constant(&table.body, row.value) {
-                Some(constant(row.value)?)
-            } else {
-                None
-            });
-        }
-        Ok(CompiledTable {
-            rows,
-            constant_values,
-        })
-    }
-
-    /// Problems found at load time: calendars whose zone is unknown, tables whose patterns
-    /// failed to evaluate. The compiler reports these too; this is the runtime's own guard.
-    pub fn load_errors(&self) -> Vec<String> {
-        let mut errors = Vec::new();
-        for calendar in &self.calendars {
-            if let Err(message) = calendar {
-                errors.push(message.clone());
-            }
-        }
-        for (table, compiled) in self.program.tables.iter().zip(&self.tables) {
-            if let Err(error) = compiled {
-                errors.push(format!("table `{}`: {}", table.path.name, error.message));
-            }
-        }
-        errors
-    }
-
-    /// The value of the constant at `index` in the program, computed once.
-    pub fn constant_value(&self, index: u32) -> Eval<Value> {
-        Evaluator::new(self, NoObserver).constant(index)
-    }
-
-    /// Whether a text matches one of the program's patterns (`matches "..."`).
-    pub fn matches(&self, pattern: &str, value: &Value) -> Eval<bool> {
-        let Some(regex) = self.regexes.get(pattern) else {
-            return Err(internal("a pattern was not compiled"));
-        };
-        Ok(regex.is_match(as_text(value)?))
-    }
-
-    /// A date-time moved by business hours or days on the calendar at `calendar`.
-    pub fn business_add(
-        &self,
-        start: &Value,
-        amount: i64,
-        unit: BusinessUnit,
-        calendar: u32,
-    ) -> Eval<Value> {
-        let Value::DateTime(start) = start else {
-            return Err(EvalError::new(
-                EvalErrorKind::AbsentValue,
-                "business time was added to an absent date-time",
-            ));
-        };
-        let calendar = self.calendar(calendar)?;
-        let deadline = match unit {
-            BusinessUnit::Hours => {
-                let hours = amount.checked_mul(3600).ok_or_else(overflow)?;
-                calendar.add_hours(start, SignedDuration::from_secs(hours))
-            }
-            BusinessUnit::Days => calendar.add_days(start, amount),
-        }
-        .map_err(|message| EvalError::new(EvalErrorKind::InvalidArgument, message))?;
-        Ok(Value::DateTime(Arc::new(deadline)))
-    }
-
-    pub fn calendar(&self, index: u32) -> Eval<&Calendar> {
-        match self.calendars.get(index as usize) {
-            Some(Ok(calendar)) => Ok(calendar),
-            Some(Err(message)) => Err(EvalError::new(
-                EvalErrorKind::InvalidDefinition,
-                message.clone(),
-            )),
-            None => Err(internal("unknown calendar")),
-        }
-    }
 }
 
 /// One evaluation: the machine, the observer and the call depth.
@@ -912,89 +679,6 @@ impl<'m, O: Observer> Evaluator<'m, O> {
             _ => return Err(internal("no zero for this sum")),
         })
     }
-
-    /// A table called on argument values, as compiled code calls it: the arguments are
-    /// borrowed, as the interpreter borrows those it reads from data.
-    pub fn apply_table(&mut self, index: u32, arguments: &[&Value]) -> Eval<Value> {
-        let arguments: Arguments<'_> = arguments
-            .iter()
-            .map(|value| Slot::Borrowed(value))
-            .collect();
-        self.call_table(index, arguments)
-    }
-
-    fn call_table(&mut self, index: u32, arguments: Arguments<'_>) -> Eval<Value> {
-        let machine = self.machine;
-        let (Some(table), Some(compiled)) = (
-            machine.program.tables.get(index as usize),
-            machine.tables.get(index as usize),
-        ) else {
-            return Err(internal("unknown table"));
-        };
-        let compiled = compiled.as_ref().map_err(Clone::clone)?;
-        let row_matches = |tests: &[CompiledTest]| -> Eval<bool> {
-            for (test, argument) in tests.iter().zip(&arguments) {
-                if !test_matches(test, argument.get())? {
-                    return Ok(false);
-                }
-            }
-            Ok(true)
-        };
-        let mut matched: smallvec::SmallVec<[usize; 4]> = smallvec::SmallVec::new();
-        for (position, tests) in compiled.rows.iter().enumerate() {
-            if row_matches(tests)? {
-                matched.push(position);
-                // First: the first row decides. Unique: a second match is an error.
-                if table.policy == HitPolicy::First
-                    || (table.policy == HitPolicy::Unique && matched.len() == 2)
-                {
-                    break;
-                }
-            }
-        }
-        if let Some(coverage) = self.coverage {
-            coverage.table_rows(index, &matched);
-        }
-        self.enter()?;
-        let value_of = |evaluator: &mut Self, row: usize| -> Eval<Value> {
-            if let Some(Some(value)) = compiled.constant_values.get(row) {
-                return Ok(value.clone());
-            }
-            let mut frame = frame(table.body.locals.len().max(arguments.len()));
-            for (slot, argument) in frame.iter_mut().zip(arguments.iter()) {
-                *slot = argument.clone();
-            }
-            evaluator.eval(&table.body, table.rows[row].value, &mut frame)
-        };
-        let result = match table.policy {
-            HitPolicy::First | HitPolicy::Unique => match matched.as_slice() {
-                [] if table.absent_when_no_match => Ok(Value::Absent),
-                [] => Err(EvalError::new(
-                    EvalErrorKind::NoTableRow,
-                    format!("no row of table `{}` matches this input", table.path.name),
-                )),
-                [row] => value_of(self, *row),
-                [first, second, ..] => Err(EvalError::new(
-                    EvalErrorKind::AmbiguousTable,
-                    format!(
-                        "rows {} and {} of table `{}` both match, but its policy is `unique`",
-                        first + 1,
-                        second + 1,
-                        table.path.name
-                    ),
-                )),
-            },
-            HitPolicy::Collect => {
-                let mut values = Vec::with_capacity(matched.len());
-                for row in matched {
-                    values.push(value_of(self, row)?);
-                }
-                Ok(Value::List(Arc::from(values)))
-            }
-        };
-        self.depth -= 1;
-        result
-    }
 }
 
 /// A comparison operand read without evaluation: a place, borrowed, or a scalar constant.
@@ -1124,22 +808,4 @@ struct LoopSpec<'t> {
     filter: Option<NodeId>,
     body: Option<NodeId>,
     result_type: &'t Type,
-}
-
-fn test_matches(test: &CompiledTest, argument: &Value) -> Eval<bool> {
-    if argument.is_absent() {
-        return Ok(matches!(test, CompiledTest::Any));
-    }
-    Ok(match test {
-        CompiledTest::Any => true,
-        CompiledTest::Equals(value) => argument.same(value),
-        CompiledTest::Prefix(prefix) => {
-            matches!(argument, Value::Text(text) if text.starts_with(prefix.as_ref()))
-        }
-        CompiledTest::Compare(op, value) => compare(*op, argument, value, Domain::Decimal)?,
-        CompiledTest::Between(low, high) => {
-            order(argument, low)? != Ordering::Less && order(argument, high)? != Ordering::Greater
-        }
-        CompiledTest::OneOf(values) => values.iter().any(|value| argument.same(value)),
-    })
 }
