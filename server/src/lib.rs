@@ -243,7 +243,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         RequestBodyLimitLayer::new(limits.max_body_bytes),
     ));
     let admin = axum::middleware::from_fn_with_state(state.clone(), admin::require_admin);
-    let routes = Router::new()
+    Router::new()
         .route("/v1/validate", validate)
         .route("/v1/reload", post(admin::reload).layer(admin.clone()))
         .route("/v1/status", get(admin::status).layer(admin))
@@ -252,29 +252,28 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics::metrics))
         .fallback(not_found)
+        // Innermost, so that a panic's 500 is counted and logged like any other answer.
+        .route_layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            answer_panic,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,
         ))
         .route_layer(axum::middleware::from_fn(log::request))
-        .with_state(state);
-    no_panic_reaches_a_client(routes)
+        .with_state(state)
 }
 
 /// A handler that panics is answered with 500 `internal-error` (and logged), not with a
 /// connection cut.
-fn no_panic_reaches_a_client(routes: Router) -> Router {
-    routes.layer(tower_http::catch_panic::CatchPanicLayer::custom(
-        |panic: Box<dyn std::any::Any + Send + 'static>| {
-            let what = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("a panic without a message");
-            tracing::error!(panic = what, "a request panicked; it is answered with 500");
-            validate::internal_error().into_response()
-        },
-    ))
+fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    tracing::error!(panic = what, "a request panicked; it is answered with 500");
+    validate::internal_error().into_response()
 }
 
 async fn ready(State(state): State<Arc<AppState>>) -> Response {
@@ -424,9 +423,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_handler_that_panics_is_answered_with_500_internal_error() {
-        let routes = super::no_panic_reaches_a_client(
-            axum::Router::new().route("/", axum::routing::get(defect)),
-        );
+        let routes = axum::Router::new()
+            .route("/", axum::routing::get(defect))
+            .route_layer(tower_http::catch_panic::CatchPanicLayer::custom(
+                super::answer_panic,
+            ))
+            .route_layer(axum::middleware::from_fn(super::log::request));
         let response = routes
             .oneshot(Request::get("/").body(Body::empty()).unwrap())
             .await
