@@ -3,15 +3,15 @@
 //! answered gives every record it holds exactly one result.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use clearance_server::{AppState, Config, Limits, router};
-use http_body_util::BodyExt;
+use clearance_server::{AppState, Config, Limits};
 use proptest::prelude::*;
-use tower::ServiceExt;
 
 const RECORDS: &str = include_str!("../../examples/declarations.ndjson");
 const DECLARATION: &str = include_str!("../../examples/cds-import-declaration.xml");
@@ -130,24 +130,13 @@ fn send(content_type: &str, query: &str, body: Vec<u8>) -> (StatusCode, String, 
         request = request.header(header::CONTENT_TYPE, content_type);
     }
     let request = request.body(Body::from(body)).unwrap();
-    runtime().block_on(async {
-        let response = router(state()).oneshot(request).await.unwrap();
-        let status = response.status();
-        let answered_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        (status, answered_type, body)
-    })
+    let (status, headers, body) = runtime().block_on(support::send(state(), request));
+    let answered_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (status, answered_type, body)
 }
 
 fn check_answer(status: StatusCode, answered_type: &str, body: &[u8]) -> Result<(), TestCaseError> {

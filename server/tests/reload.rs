@@ -2,15 +2,15 @@
 //! tokens of the admin and client endpoints. Polls have deadlines; no fixed sleep.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use clearance_server::{AppState, Config, Limits, Token, router};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use clearance_server::{AppState, Config, Limits, Token};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -57,10 +57,7 @@ async fn send(
     state: Arc<AppState>,
     request: Request<Body>,
 ) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
-    let response = router(state).oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let (status, headers, body) = support::send(state, request).await;
     let value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
     (status, headers, value)
 }

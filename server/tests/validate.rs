@@ -1,15 +1,16 @@
 //! The server in process (`Router::oneshot`, no socket): the answers, the limits, the errors.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
-use clearance_server::{AppState, Config, Limits, router};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use clearance_server::{AppState, Config, Limits};
+use support::send;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -48,23 +49,6 @@ fn example_lines(file: &str) -> Vec<String> {
         .lines()
         .map(str::to_string)
         .collect()
-}
-
-async fn send(
-    state: Arc<AppState>,
-    request: Request<Body>,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let response = router(state).oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
 }
 
 fn post(path: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
