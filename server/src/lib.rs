@@ -26,7 +26,6 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 
 pub use admin::{ReloadOutcome, Token};
 pub use error::ApiError;
@@ -239,7 +238,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let limits = state.config.limits.clone();
     let validate = post(validate::validate).layer((
         axum::middleware::from_fn_with_state(state.clone(), admin::require_client),
-        TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout),
+        axum::middleware::from_fn_with_state(state.clone(), validate::within_limits),
         RequestBodyLimitLayer::new(limits.max_body_bytes),
     ));
     let admin = axum::middleware::from_fn_with_state(state.clone(), admin::require_admin);
@@ -252,6 +251,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics::metrics))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         // Innermost, so that a panic's 500 is counted and logged like any other answer.
         .route_layer(tower_http::catch_panic::CatchPanicLayer::custom(
             answer_panic,
@@ -310,6 +310,14 @@ async fn not_found() -> ApiError {
         StatusCode::NOT_FOUND,
         "no-such-endpoint",
         "no such endpoint; the server answers `POST /v1/validate`, `GET /v1/rulesets`, `POST /v1/reload`, `GET /v1/status`, `GET /healthz`, `GET /readyz` and `GET /metrics`",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this endpoint does not answer that method; `Allow` says which it answers (`POST /v1/validate` takes the records)",
     )
 }
 

@@ -159,6 +159,30 @@ async fn answer(
     Ok(response)
 }
 
+/// Refuses a body whose `Content-Length` is over the limit before it is read (413), and
+/// answers a request that has no answer within its time with 408, both as the server's JSON
+/// errors. A body without a length is bounded as it is read (`RequestBodyLimitLayer`, inside).
+pub async fn within_limits(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let limits = &state.config.limits;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    let limit = u64::try_from(limits.max_body_bytes).unwrap_or(u64::MAX);
+    if declared.is_some_and(|length| length > limit) {
+        return body_too_large(limits.max_body_bytes).into_response();
+    }
+    match tokio::time::timeout(limits.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => request_timeout().into_response(),
+    }
+}
+
 /// Reads and drops the body of a refused request, up to 1 MiB and for at most a second, so
 /// that the connection stays open and the client reads its 503: a connection closed with a
 /// body unread is reset, and a reset can lose the answer before the client reads it. A client

@@ -262,8 +262,9 @@ async fn limits_give_413_408_and_503() {
         .header(header::CONTENT_LENGTH, "5000")
         .body(Body::from(vec![b' '; 5000]))
         .unwrap();
-    let (status, _, _) = send(state.clone(), request).await;
+    let (status, _, body) = send(state.clone(), request).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(json(&body)["error"]["code"], "body-too-large");
 
     // A body of unknown length that grows past the limit.
     let chunks = futures_util::stream::iter(
@@ -333,8 +334,9 @@ async fn limits_give_413_408_and_503() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(headers[header::RETRY_AFTER], "1");
     assert_eq!(json(&body)["error"]["code"], "too-many-requests-in-flight");
-    let (status, _, _) = slow.await.unwrap();
+    let (status, _, body) = slow.await.unwrap();
     assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(json(&body)["error"]["code"], "request-timeout");
     drop(sender);
 
     // Streamed, a client that stalls midway gets its records answered, then a timeout line.
@@ -375,6 +377,22 @@ async fn limits_give_413_408_and_503() {
 #[tokio::test(flavor = "multi_thread")]
 async fn status_endpoints_answer() {
     let state = served_state();
+    // A method an endpoint does not answer: JSON, as every error, with `Allow`.
+    let (status, headers, body) = send(
+        state.clone(),
+        Request::get("/v1/validate").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers[header::ALLOW], "POST");
+    assert_eq!(json(&body)["error"]["code"], "method-not-allowed");
+    let (status, _, body) = send(
+        state.clone(),
+        Request::get("/v2/nothing").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(json(&body)["error"]["code"], "no-such-endpoint");
     let (status, _, _) = send(
         state.clone(),
         Request::get("/healthz").body(Body::empty()).unwrap(),
