@@ -88,40 +88,31 @@ async fn answer(
     let Some(served) = state.current.load_full() else {
         return Err(not_ready());
     };
-    let deadline = started + state.config.limits.request_timeout;
+    let limits = &state.config.limits;
+    let bounds = RequestBounds {
+        as_of,
+        started,
+        deadline: started + limits.request_timeout,
+        max_records: limits.max_records,
+        max_body_bytes: limits.max_body_bytes,
+    };
     if format == InputFormat::Ndjson {
-        let bounds = StreamBounds {
-            as_of,
-            started,
-            deadline,
-            max_records: state.config.limits.max_records,
-            max_body_bytes: state.config.limits.max_body_bytes,
-        };
         return Ok(streamed(state, served, body, bounds, permit));
     }
-    let bytes = axum::body::to_bytes(body, state.config.limits.max_body_bytes)
+    let bytes = axum::body::to_bytes(body, bounds.max_body_bytes)
         .await
-        .map_err(|error| {
-            let error = body_error(error);
-            if error.kind() == std::io::ErrorKind::FileTooLarge {
-                body_too_large(state.config.limits.max_body_bytes)
-            } else {
-                ApiError::bad_request("unreadable-body", format!("the body: {error}"))
-            }
-        })?;
+        .map_err(|error| body_read_error(&body_error(error), bounds.max_body_bytes))?;
     match format {
         InputFormat::WcoXml => well_formed_xml(&bytes)?,
         _ => well_formed_json(&bytes)?,
     }
-    let max_records = state.config.limits.max_records;
     let span = tracing::Span::current();
     let evaluated = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let _span = span.enter();
         let records = open_records(Box::new(Cursor::new(bytes)), format, None)
-            .map_err(|error| ApiError::bad_request("unreadable-body", error.to_string()))?;
-        let (results, summary) =
-            evaluate_whole(&state, &served, records, as_of, (max_records, deadline))?;
+            .map_err(|error| body_read_error(&error, bounds.max_body_bytes))?;
+        let (results, summary) = evaluate_whole(&state, &served, records, &bounds)?;
         Ok::<_, ApiError>((served, results, summary))
     })
     .await
@@ -215,7 +206,7 @@ fn streamed(
     state: Arc<AppState>,
     served: Arc<Served>,
     body: Body,
-    bounds: StreamBounds,
+    bounds: RequestBounds,
     permit: OwnedSemaphorePermit,
 ) -> Response {
     let (reader, pending) = channel_reader(body, tokio::time::Instant::from_std(bounds.deadline));
@@ -267,8 +258,8 @@ fn streamed(
     response
 }
 
-/// The date and the bounds of a streamed request.
-struct StreamBounds {
+/// The date and the bounds of a request.
+struct RequestBounds {
     as_of: Date,
     /// When the request began, which its log counts its time from.
     started: Instant,
@@ -288,13 +279,12 @@ fn stream_results(
     served: &Served,
     reader: Box<dyn std::io::BufRead + Send>,
     pending: &Pending,
-    bounds: &StreamBounds,
+    bounds: &RequestBounds,
     sent: &mut Sent<'_>,
 ) {
-    let as_of = bounds.as_of;
-    let mut summary = served.rule_set.empty_summary(as_of);
+    let mut summary = served.rule_set.empty_summary(bounds.as_of);
     let outcome = open_records(reader, InputFormat::Ndjson, None)
-        .map_err(|error| ApiError::bad_request("unreadable-body", error.to_string()))
+        .map_err(|error| body_read_error(&error, bounds.max_body_bytes))
         .and_then(|mut records: Box<dyn RecordSource + Send>| {
             read_batches(
                 records.as_mut(),
@@ -302,9 +292,8 @@ fn stream_results(
                 1,
                 &|| pending.at_hand(),
                 |batch, first| {
-                    let limits = (bounds.max_records, bounds.deadline);
                     let evaluated =
-                        evaluate_batch(state, served, batch, first, as_of, limits, &mut summary)?;
+                        evaluate_batch(state, served, batch, first, bounds, &mut summary)?;
                     for result in evaluated {
                         let mut line = serde_json::to_vec(&result).map_err(|_| internal_error())?;
                         line.push(b'\n');
@@ -313,15 +302,7 @@ fn stream_results(
                     }
                     Ok(())
                 },
-                |error| {
-                    if error.kind() == std::io::ErrorKind::FileTooLarge {
-                        body_too_large(bounds.max_body_bytes)
-                    } else if error.kind() == std::io::ErrorKind::TimedOut {
-                        request_timeout()
-                    } else {
-                        ApiError::bad_request("unreadable-body", format!("the body: {error}"))
-                    }
-                },
+                |error| body_read_error(&error, bounds.max_body_bytes),
             )
         });
     let (last, error) = match outcome {
@@ -367,19 +348,18 @@ fn request_timeout() -> ApiError {
     )
 }
 
-/// Evaluates one batch of a streamed request, within its limits (`(max_records, deadline)`):
-/// the decisions logged first, then the summary and the metrics counted.
+/// Evaluates one batch of a streamed request, within its bounds: the decisions logged first,
+/// then the summary and the metrics counted.
 fn evaluate_batch(
     state: &AppState,
     served: &Served,
     batch: &[RawRecord],
     first: usize,
-    as_of: Date,
-    (max_records, deadline): (usize, Instant),
+    bounds: &RequestBounds,
     summary: &mut Summary,
 ) -> Result<Vec<RecordResult>, ApiError> {
-    check_limits(first + batch.len() - 1, max_records, deadline)?;
-    let evaluated = served.rule_set.evaluate_raw(batch, first, as_of);
+    check_limits(first + batch.len() - 1, bounds)?;
+    let evaluated = served.rule_set.evaluate_raw(batch, first, bounds.as_of);
     state.log_decisions(batch, &evaluated)?;
     count(state, &evaluated, summary);
     Ok(evaluated)
@@ -393,8 +373,7 @@ fn evaluate_whole(
     state: &AppState,
     served: &Served,
     mut records: Box<dyn RecordSource + Send>,
-    as_of: Date,
-    (max_records, deadline): (usize, Instant),
+    bounds: &RequestBounds,
 ) -> Result<(Vec<RecordResult>, Summary), ApiError> {
     let mut read = Vec::new();
     read_batches(
@@ -403,23 +382,23 @@ fn evaluate_whole(
         1,
         &|| true,
         |batch, first| {
-            check_limits(first + batch.len() - 1, max_records, deadline)?;
+            check_limits(first + batch.len() - 1, bounds)?;
             read.extend_from_slice(batch);
             Ok(())
         },
-        |error| ApiError::bad_request("unreadable-body", error.to_string()),
+        |error| body_read_error(&error, bounds.max_body_bytes),
     )?;
     let mut results = Vec::with_capacity(read.len());
     for (index, batch) in read.chunks(BATCH).enumerate() {
-        check_deadline(deadline)?;
+        check_deadline(bounds.deadline)?;
         results.extend(
             served
                 .rule_set
-                .evaluate_raw(batch, 1 + index * BATCH, as_of),
+                .evaluate_raw(batch, 1 + index * BATCH, bounds.as_of),
         );
     }
     state.log_decisions(&read, &results)?;
-    let mut summary = served.rule_set.empty_summary(as_of);
+    let mut summary = served.rule_set.empty_summary(bounds.as_of);
     count(state, &results, &mut summary);
     Ok((results, summary))
 }
@@ -433,11 +412,8 @@ fn count(state: &AppState, results: &[RecordResult], summary: &mut Summary) {
     }
 }
 
-fn check_limits(
-    last_position: usize,
-    max_records: usize,
-    deadline: Instant,
-) -> Result<(), ApiError> {
+fn check_limits(last_position: usize, bounds: &RequestBounds) -> Result<(), ApiError> {
+    let max_records = bounds.max_records;
     if last_position > max_records {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -447,7 +423,17 @@ fn check_limits(
             ),
         ));
     }
-    check_deadline(deadline)
+    check_deadline(bounds.deadline)
+}
+
+/// What a body that cannot be read as records is answered: over the size limit, out of
+/// time, or not records at all.
+fn body_read_error(error: &std::io::Error, max_body_bytes: usize) -> ApiError {
+    match error.kind() {
+        std::io::ErrorKind::FileTooLarge => body_too_large(max_body_bytes),
+        std::io::ErrorKind::TimedOut => request_timeout(),
+        _ => ApiError::bad_request("unreadable-body", format!("the body: {error}")),
+    }
 }
 
 fn check_deadline(deadline: Instant) -> Result<(), ApiError> {
