@@ -383,7 +383,7 @@ fn evaluate_whole(
         &|| true,
         |batch, first| {
             check_limits(first + batch.len() - 1, bounds)?;
-            read.extend_from_slice(batch);
+            read.append(batch);
             Ok(())
         },
         |error| body_read_error(&error, bounds.max_body_bytes),

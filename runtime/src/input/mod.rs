@@ -119,8 +119,9 @@ pub fn open_records(
 }
 
 /// Reads `records` to their end in batches of at most `size`, and calls `each` with each batch
-/// and the position of its first record (counting from `first_position`). Returns the position
-/// after the last record. `input_at_hand` says whether more input can be read without waiting:
+/// and the position of its first record (counting from `first_position`); `each` may take the
+/// batch's records (`Vec::append`) rather than copy them. Returns the position after the last
+/// record. `input_at_hand` says whether more input can be read without waiting:
 /// when it cannot, the batch read so far goes to `each` at once, so that a client that streams
 /// records gets their results as it sends them, not when a batch fills.
 pub fn read_batches<E>(
@@ -128,7 +129,7 @@ pub fn read_batches<E>(
     size: usize,
     first_position: usize,
     input_at_hand: &dyn Fn() -> bool,
-    mut each: impl FnMut(&[RawRecord], usize) -> Result<(), E>,
+    mut each: impl FnMut(&mut Vec<RawRecord>, usize) -> Result<(), E>,
     input_error: impl Fn(std::io::Error) -> E,
 ) -> Result<usize, E> {
     let size = size.max(1);
@@ -136,16 +137,18 @@ pub fn read_batches<E>(
     let mut batch: Vec<RawRecord> = Vec::with_capacity(size.min(4096));
     loop {
         if !batch.is_empty() && !input_at_hand() {
-            each(&batch, position)?;
+            let first = position;
             position += batch.len();
+            each(&mut batch, first)?;
             batch.clear();
         }
         let next = records.next_record().map_err(&input_error)?;
         let end = next.is_none();
         batch.extend(next);
         if batch.len() >= size || (end && !batch.is_empty()) {
-            each(&batch, position)?;
+            let first = position;
             position += batch.len();
+            each(&mut batch, first)?;
             batch.clear();
         }
         if end {
