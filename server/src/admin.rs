@@ -127,14 +127,19 @@ pub async fn reload(State(state): State<Arc<AppState>>) -> Response {
     let reloading = state.clone();
     let outcome = tokio::task::spawn_blocking(move || reloading.reload("request")).await;
     match outcome {
-        Ok(Ok(served)) => Json(serde_json::json!({
-            "outcome": "loaded",
-            "generation": served.generation,
-            "hash": served.rules_hash(),
-            "rulesets": served.rulesets,
-            "warnings": served.warnings,
-        }))
-        .into_response(),
+        Ok(Ok(served)) => {
+            #[derive(Serialize)]
+            struct Reloaded<'a> {
+                outcome: &'static str,
+                #[serde(flatten)]
+                served: crate::ServedView<'a>,
+            }
+            Json(Reloaded {
+                outcome: "loaded",
+                served: served.view(),
+            })
+            .into_response()
+        }
         Ok(Err(diagnostics)) => {
             let serving = state.served().map(|served| served.generation);
             (
@@ -162,13 +167,7 @@ pub async fn reload(State(state): State<Arc<AppState>>) -> Response {
 pub async fn status(State(state): State<Arc<AppState>>) -> Response {
     let served = state.served();
     Json(serde_json::json!({
-        "serving": served.as_ref().map(|served| serde_json::json!({
-            "generation": served.generation,
-            "hash": served.rules_hash(),
-            "loaded_at": served.loaded_at.to_string(),
-            "rulesets": served.rulesets,
-            "warnings": served.warnings,
-        })),
+        "serving": served.as_ref().map(|served| served.view()),
         "last_reload": state.last_reload(),
         "requests_in_flight": state.requests_in_flight(),
         "rules": state.config.rules.display().to_string(),

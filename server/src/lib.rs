@@ -23,14 +23,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
-use serde::Serialize;
 use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 
 pub use admin::{ReloadOutcome, Token};
 pub use error::ApiError;
 pub use log::{LOG_FILTER_VARIABLE, LogFormat, init_logging};
-pub use rules::{Served, ServedRuleset};
+pub use rules::{Served, ServedRuleset, ServedView};
 pub use watch::watch;
 
 /// What a request may ask of the server.
@@ -284,25 +283,10 @@ async fn ready(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn rulesets(State(state): State<Arc<AppState>>) -> Response {
-    let Some(served) = state.served() else {
-        return validate::not_ready().into_response();
-    };
-    #[derive(Serialize)]
-    struct Loaded<'a> {
-        hash: &'a str,
-        generation: u64,
-        loaded_at: String,
-        rulesets: &'a [ServedRuleset],
-        warnings: &'a [String],
+    match state.served() {
+        Some(served) => Json(served.view()).into_response(),
+        None => validate::not_ready().into_response(),
     }
-    Json(Loaded {
-        hash: served.rules_hash(),
-        generation: served.generation,
-        loaded_at: served.loaded_at.to_string(),
-        rulesets: &served.rulesets,
-        warnings: &served.warnings,
-    })
-    .into_response()
 }
 
 async fn not_found() -> ApiError {

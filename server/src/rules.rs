@@ -23,6 +23,27 @@ impl Served {
     pub fn rules_hash(&self) -> &str {
         self.rule_set.rules_hash()
     }
+
+    /// What `/v1/rulesets`, `/v1/status` and `/v1/reload` say of the rules served.
+    pub fn view(&self) -> ServedView<'_> {
+        ServedView {
+            hash: self.rules_hash(),
+            generation: self.generation,
+            loaded_at: self.loaded_at.to_string(),
+            rulesets: &self.rulesets,
+            warnings: &self.warnings,
+        }
+    }
+}
+
+/// The rules served, as the endpoints that report on them show them.
+#[derive(Serialize)]
+pub struct ServedView<'a> {
+    pub hash: &'a str,
+    pub generation: u64,
+    pub loaded_at: String,
+    pub rulesets: &'a [ServedRuleset],
+    pub warnings: &'a [String],
 }
 
 /// A rule set of the loaded library, as `/v1/rulesets` and every response name it.
