@@ -257,9 +257,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            metrics::record,
+            log::request,
         ))
-        .route_layer(axum::middleware::from_fn(log::request))
         .with_state(state)
 }
 
@@ -419,8 +418,7 @@ mod tests {
             .route("/", axum::routing::get(defect))
             .route_layer(tower_http::catch_panic::CatchPanicLayer::custom(
                 super::answer_panic,
-            ))
-            .route_layer(axum::middleware::from_fn(super::log::request));
+            ));
         let response = routes
             .oneshot(Request::get("/").body(Body::empty()).unwrap())
             .await

@@ -6,12 +6,16 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 use clearance_runtime::findings::Summary;
 use tracing::Instrument as _;
+
+use crate::AppState;
 
 /// How `clearance serve` writes its log to standard error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,10 +102,10 @@ pub struct Evaluated {
 #[derive(Clone, Copy, Debug)]
 pub struct Streamed;
 
-/// Logs every request once, when it is answered, in a span that the events of its evaluation
-/// share: a whole answer here, once its status and body are ready; a streamed one by the
-/// stream, at its end.
-pub async fn request(request: Request, next: Next) -> Response {
+/// Counts and times every request in the metrics, by the route it matched, once its status
+/// and headers are ready; and logs it once, in a span that the events of its evaluation share:
+/// a whole answer here, a streamed one by the stream, at its end.
+pub async fn request(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let endpoint = request
         .extensions()
         .get::<MatchedPath>()
@@ -111,6 +115,11 @@ pub async fn request(request: Request, next: Next) -> Response {
         tracing::info_span!("request", id = %id, method = %request.method(), endpoint = %endpoint);
     let started = Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
+    state.metrics.answered(
+        &endpoint,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     if response.extensions().get::<Streamed>().is_none() {
         let error = response.extensions().get::<ErrorCode>().map(|code| code.0);
         let evaluated = response.extensions().get::<Evaluated>();

@@ -2,10 +2,8 @@
 //! status, their latency, records by verdict, findings by rule, reloads by outcome.
 
 use std::sync::Arc;
-use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use clearance_runtime::findings::RecordResult;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -121,6 +119,21 @@ impl Metrics {
         }
     }
 
+    /// Counts and times a request answered, by the route it matched.
+    pub fn answered(&self, endpoint: &str, status: u16, seconds: f64) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                endpoint: endpoint.to_string(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&EndpointLabels {
+                endpoint: endpoint.to_string(),
+            })
+            .observe(seconds);
+    }
+
     pub fn reload(&self, loaded: bool, generation: Option<u64>) {
         let outcome = if loaded { "loaded" } else { "failed" };
         self.reloads
@@ -143,29 +156,6 @@ impl Metrics {
         }
         text
     }
-}
-
-/// Counts and times every request, by the route it matched.
-pub async fn record(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let endpoint = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "other".to_string(), |path| path.as_str().to_string());
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let metrics = &state.metrics;
-    metrics
-        .requests
-        .get_or_create(&RequestLabels {
-            endpoint: endpoint.clone(),
-            status: response.status().as_u16(),
-        })
-        .inc();
-    metrics
-        .latency
-        .get_or_create(&EndpointLabels { endpoint })
-        .observe(started.elapsed().as_secs_f64());
-    response
 }
 
 pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
