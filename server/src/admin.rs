@@ -155,12 +155,7 @@ pub async fn reload(State(state): State<Arc<AppState>>) -> Response {
             )
                 .into_response()
         }
-        Err(_) => ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal-error",
-            "the reload failed; it is logged",
-        )
-        .into_response(),
+        Err(_) => crate::validate::internal_error().into_response(),
     }
 }
 
