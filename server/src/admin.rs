@@ -155,7 +155,7 @@ pub async fn reload(State(state): State<Arc<AppState>>) -> Response {
             )
                 .into_response()
         }
-        Err(_) => crate::validate::internal_error().into_response(),
+        Err(_) => ApiError::internal().into_response(),
     }
 }
 

@@ -41,6 +41,15 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
+    /// A defect of the server (a panic, a task that failed): logged, and answered with 500.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-error",
+            "the server failed to answer this request; it is logged",
+        )
+    }
+
     /// The error as one NDJSON line, which ends a streamed response that must stop midway.
     pub fn ndjson_line(&self, records_answered: usize) -> Vec<u8> {
         #[derive(Serialize)]

@@ -271,7 +271,7 @@ fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("a panic without a message");
     tracing::error!(panic = what, "a request panicked; it is answered with 500");
-    validate::internal_error().into_response()
+    ApiError::internal().into_response()
 }
 
 async fn ready(State(state): State<Arc<AppState>>) -> Response {

@@ -116,7 +116,7 @@ async fn answer(
         Ok::<_, ApiError>((served, results, summary))
     })
     .await
-    .map_err(|_| internal_error())?;
+    .map_err(|_| ApiError::internal())?;
     let (served, results, summary) = evaluated?;
     #[derive(Serialize)]
     struct Answer<'a> {
@@ -131,7 +131,7 @@ async fn answer(
         results: &results,
         summary: &summary,
     })
-    .map_err(|_| internal_error())?;
+    .map_err(|_| ApiError::internal())?;
     let mut response = (
         StatusCode::OK,
         [(
@@ -233,7 +233,7 @@ fn streamed(
         }));
         if finished.is_err() {
             // The status is sent: the answer ends with an error line, not a cut.
-            let line = internal_error().ndjson_line(sent.answered);
+            let line = ApiError::internal().ndjson_line(sent.answered);
             let _ = send_line(&lines, Bytes::from(line), bounds.deadline);
             crate::log::answered(200, bounds.started, Some("internal-error"), None);
         }
@@ -295,7 +295,8 @@ fn stream_results(
                     let evaluated =
                         evaluate_batch(state, served, batch, first, bounds, &mut summary)?;
                     for result in evaluated {
-                        let mut line = serde_json::to_vec(&result).map_err(|_| internal_error())?;
+                        let mut line =
+                            serde_json::to_vec(&result).map_err(|_| ApiError::internal())?;
                         line.push(b'\n');
                         send_line(sent.lines, Bytes::from(line), bounds.deadline)?;
                         sent.answered += 1;
@@ -629,13 +630,5 @@ fn client_gone() -> ApiError {
         StatusCode::BAD_REQUEST,
         "client-gone",
         "the client went away",
-    )
-}
-
-pub fn internal_error() -> ApiError {
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal-error",
-        "the server failed to answer this request; it is logged",
     )
 }
