@@ -73,6 +73,23 @@ fn start(extra: &[&str]) -> Server {
 }
 
 impl Server {
+    /// Waits (with a deadline) until `/metrics` shows `count` requests in flight.
+    fn wait_in_flight(&self, count: usize) {
+        let expected = format!("clearance_requests_in_flight {count}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let (_, metrics) = request(&self.address, "GET", "/metrics", "text/plain", b"");
+            if metrics.lines().any(|line| line == expected) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{count} requests are in flight: {metrics}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// The next event whose message starts with `message`, waited for with a deadline.
     fn event(&self, message: &str) -> serde_json::Value {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -257,21 +274,7 @@ fn sigterm_during_a_load_answers_every_accepted_request() {
         })
         .collect();
     // Wait (with a deadline) until every request is being answered, then ask the server to stop.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, metrics) = request(&server.address, "GET", "/metrics", "text/plain", b"");
-        if metrics
-            .lines()
-            .any(|line| line == "clearance_requests_in_flight 8")
-        {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the 8 requests are in flight: {metrics}"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    server.wait_in_flight(8);
     let killed = Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
         .status()
@@ -467,18 +470,7 @@ fn a_request_refused_under_load_gets_its_503_and_the_connection_stays_open() {
         "POST /v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: 1000000\r\n\r\n{{}}\n"
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, metrics) = request(&server.address, "GET", "/metrics", "text/plain", b"");
-        if metrics
-            .lines()
-            .any(|line| line == "clearance_requests_in_flight 1")
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the request is in flight");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    server.wait_in_flight(1);
     // A large body, refused before it is read: the server reads it away, so that the
     // connection is not reset under the answer and serves the next request.
     let connection = TcpStream::connect(&server.address).unwrap();
